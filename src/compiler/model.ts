@@ -1,0 +1,182 @@
+/**
+ * The contract model: the compiler's intermediate representation. Plain data, no I/O, no
+ * parser objects — every emitter (types, validators, clients, topology, catalog) and every
+ * gate (`check`) is a pure function of it.
+ *
+ * Ids are stable strings so emitters and diffs can cross-reference without pointers:
+ *   service  `shop/order`
+ *   message  `shop/OrderCreated`            (names are unique within a system)
+ *   channel  `shop/order#orderCreated`      (owning service + channel key)
+ *   operation `shop/cart#onPriceChanged`    (service + operation key)
+ * All lists are sorted by id, so output built from the model is deterministic.
+ */
+
+/** 1-based position in a spec file; `file` is relative to the working directory. */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** A JSON Schema (draft-07 subset AsyncAPI uses), self-contained: no external `$ref`. */
+export type JsonSchema = { readonly [key: string]: unknown } | boolean;
+
+export interface ContractModel {
+  /** The directory the documents were read from (relative to the working directory). */
+  readonly specDir: string;
+  readonly systems: readonly SystemModel[];
+  /** The envelope every message carries (from the shared message trait). */
+  readonly envelope: EnvelopeModel;
+}
+
+export interface EnvelopeModel {
+  /** Header schema of the envelope (`ce-*`, traceparent, …). */
+  readonly headers: JsonSchema;
+  readonly location?: SourceLocation;
+}
+
+export interface SystemModel {
+  /** Directory name under asyncapi/: `shop`. */
+  readonly name: string;
+  /** One vhost per system; equals `name`. */
+  readonly vhost: string;
+  readonly services: readonly ServiceModel[];
+  readonly exchanges: readonly ExchangeModel[];
+  readonly channels: readonly ChannelModel[];
+  readonly messages: readonly MessageModel[];
+  readonly operations: readonly OperationModel[];
+}
+
+export interface ServiceModel {
+  readonly id: string;
+  readonly system: string;
+  /** `info.title`, equal to the file's base name: `order`. */
+  readonly name: string;
+  readonly description?: string;
+  /** `info.x-owner`: the team that owns the contract. */
+  readonly owner: string;
+  /** `info.version` (semver). */
+  readonly version: string;
+  readonly file: string;
+  readonly location: SourceLocation;
+  /** Operation ids, send and receive. */
+  readonly sends: readonly string[];
+  readonly receives: readonly string[];
+  /** The broker user the topology creates for it: `shop-order`. */
+  readonly brokerUser: string;
+  readonly tags: readonly string[];
+}
+
+export type ExchangeKind = 'topic' | 'direct' | 'fanout' | 'headers';
+
+export interface ExchangeModel {
+  readonly vhost: string;
+  readonly name: string;
+  readonly type: ExchangeKind;
+  readonly durable: boolean;
+  readonly autoDelete: boolean;
+  /** Channels routed through it (channel ids). */
+  readonly channels: readonly string[];
+}
+
+export interface ChannelModel {
+  readonly id: string;
+  readonly key: string;
+  readonly system: string;
+  /** The service whose document defines the channel (its only sender). */
+  readonly owner: string;
+  /** The routing key: `shop.order.created`. */
+  readonly address: string;
+  readonly exchange: string;
+  readonly exchangeType: ExchangeKind;
+  readonly title?: string;
+  readonly description?: string;
+  /** Message ids this channel carries. */
+  readonly messages: readonly string[];
+  readonly location: SourceLocation;
+}
+
+export interface MessageExample {
+  readonly name?: string;
+  readonly summary?: string;
+  readonly payload: unknown;
+  readonly headers?: Readonly<Record<string, unknown>>;
+}
+
+export interface MessageModel {
+  readonly id: string;
+  readonly system: string;
+  /** PascalCase, unique within the system: `OrderCreated`. Also the payload's type name. */
+  readonly name: string;
+  readonly title?: string;
+  readonly summary?: string;
+  readonly description?: string;
+  /** `x-version`, semver, default `1.0.0`. */
+  readonly version: string;
+  /** CloudEvents type / AMQP type: `{system}.{name}`. */
+  readonly type: string;
+  readonly contentType: string;
+  /** The channel that carries it (and so its owner, routing key and exchange). */
+  readonly channel: string;
+  /** The service that sends it. */
+  readonly owner: string;
+  readonly payload: JsonSchema;
+  /** Application headers the message declares beyond the envelope (an object schema). */
+  readonly headers?: JsonSchema;
+  readonly examples: readonly MessageExample[];
+  readonly tags: readonly string[];
+  readonly location: SourceLocation;
+}
+
+export interface OperationModel {
+  readonly id: string;
+  /** Key in the document's `operations`: `onPaymentSucceeded`. */
+  readonly key: string;
+  readonly service: string;
+  readonly action: 'send' | 'receive';
+  /** Channel id (for receives: the producer's channel, reached through `$ref`). */
+  readonly channel: string;
+  readonly messages: readonly string[];
+  readonly title?: string;
+  readonly summary?: string;
+  readonly description?: string;
+  readonly location: SourceLocation;
+  /** Receive operations only: resolved `x-queue`, `x-retry`, `x-dead-letter` with defaults applied. */
+  readonly queue?: QueuePolicy;
+  readonly retry?: RetryPolicy;
+  readonly deadLetter?: DeadLetterPolicy;
+}
+
+export interface QueuePolicy {
+  readonly name: string;
+  readonly type: 'quorum' | 'classic';
+  readonly maxLength?: number;
+  readonly maxLengthBytes?: number;
+  readonly overflow: 'reject-publish' | 'reject-publish-dlx' | 'drop-head';
+  /** Broker-side redelivery cap: the safety net for crash loops. */
+  readonly deliveryLimit: number;
+  readonly messageTtlMs?: number;
+  readonly prefetch: number;
+  readonly concurrency: number;
+  /** Ready messages above which monitoring alerts (default 1000). */
+  readonly depthAlert: number;
+}
+
+export interface RetryPolicy {
+  /** Retries after the first failure; 0 disables retrying. */
+  readonly retries: number;
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly multiplier: number;
+  /** Delay before each retry, length `retries`, capped at maxDelayMs. */
+  readonly delaysMs: readonly number[];
+}
+
+export interface DeadLetterPolicy {
+  readonly queue: string;
+  readonly maxLength?: number;
+  readonly messageTtlMs?: number;
+  /** Dead-letter depth for a warning (default 1) and for paging (default 100). */
+  readonly warnAt: number;
+  readonly pageAt: number;
+}

@@ -1,0 +1,183 @@
+/**
+ * The contract between generated clients and the runtime. The compiler copies this file
+ * verbatim into every output directory (`generated/runtime-contract.ts`), so generated code
+ * typechecks on its own, anywhere; the runtime implements these interfaces structurally.
+ * Hence: no imports, types only.
+ */
+export type ExchangeType = 'topic' | 'direct' | 'fanout' | 'headers';
+
+/** The shape of an ajv error, without importing ajv into generated code. */
+export interface SchemaError {
+  readonly instancePath: string;
+  readonly schemaPath: string;
+  readonly keyword: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly message?: string;
+}
+
+/** A precompiled (ajv standalone) validator. `T` is a phantom: the type the schema describes. */
+export interface PayloadValidator<T = unknown> {
+  (data: unknown): boolean;
+  errors?: SchemaError[] | null;
+  /** Never set; carries `T` so descriptors stay typed end to end. */
+  readonly __type?: T;
+}
+
+export type HeaderValue = string | number | boolean | null;
+
+/** One message of the contracts: what its bytes must look like and how it is named. */
+export interface MessageDescriptor<TPayload = unknown, THeaders = Record<string, HeaderValue>> {
+  /** Message name, unique within its system: `OrderCreated`. */
+  readonly name: string;
+  /** CloudEvents type and AMQP `type` property: `{system}.{name}`, e.g. `shop.OrderCreated`. */
+  readonly type: string;
+  /** Semver of the message schema (`x-version`); the major is part of its identity. */
+  readonly version: string;
+  readonly system: string;
+  readonly contentType: 'application/json';
+  readonly validate: PayloadValidator<TPayload>;
+  /** Validates the application headers the message declares beyond the envelope. */
+  readonly validateHeaders?: PayloadValidator<THeaders>;
+}
+
+/** A send operation: where a service publishes one of its messages. */
+export interface SendDescriptor<TPayload = unknown, THeaders = Record<string, HeaderValue>> {
+  readonly operationId: string;
+  /** Service id `system/service`. */
+  readonly service: string;
+  readonly vhost: string;
+  readonly exchange: string;
+  readonly exchangeType: ExchangeType;
+  readonly routingKey: string;
+  readonly message: MessageDescriptor<TPayload, THeaders>;
+}
+
+/** The envelope as the runtime reads it off AMQP properties and `ce-*` headers. */
+export interface Envelope {
+  /** message_id / ce-id: the idempotency key. */
+  readonly messageId: string;
+  /** type / ce-type. */
+  readonly type: string;
+  /** app_id / ce-source: the producing service id. */
+  readonly source: string;
+  /** ce-time (timestamp property carries seconds only). */
+  readonly time: string;
+  /** ce-dataversion: the message schema version. */
+  readonly dataVersion: string;
+  readonly correlationId?: string;
+  /** ce-causationid: the message id that caused this one. */
+  readonly causationId?: string;
+  readonly tenantId?: string;
+  /** ce-subject: usually the aggregate id, which orders events of one aggregate. */
+  readonly subject?: string;
+  /** user_id, checked by the broker against the connection's user. */
+  readonly userId?: string;
+  readonly traceparent?: string;
+  readonly tracestate?: string;
+  readonly routingKey: string;
+  readonly exchange: string;
+  /** All application headers as received. */
+  readonly headers: Readonly<Record<string, unknown>>;
+}
+
+export interface PublishOptions<THeaders = Record<string, HeaderValue>> {
+  readonly messageId?: string;
+  readonly correlationId?: string;
+  readonly tenantId?: string;
+  readonly subject?: string;
+  /** The delivery this publish reacts to: copies correlation, tenant and trace context. */
+  readonly causedBy?: Envelope;
+  readonly headers?: Partial<THeaders> & Record<string, HeaderValue | undefined>;
+  /** Per-publish confirm timeout. */
+  readonly timeoutMs?: number;
+}
+
+export interface PublishReceipt {
+  readonly messageId: string;
+}
+
+export interface EventPublisher {
+  publish<TPayload, THeaders>(
+    send: SendDescriptor<TPayload, THeaders>,
+    payload: TPayload,
+    options?: PublishOptions<THeaders>,
+  ): Promise<PublishReceipt>;
+}
+
+/** What a handler receives: the message name narrows the payload when a queue carries several. */
+export interface Delivery<TName extends string = string, TPayload = unknown> {
+  readonly name: TName;
+  readonly payload: TPayload;
+  readonly envelope: Envelope;
+  /** 1 on the first handling, 2 on the first retry, … */
+  readonly attempt: number;
+  readonly redelivered: boolean;
+}
+
+export interface HandlerContext {
+  /** Aborted when the consumer shuts down and the in-flight grace period has run out. */
+  readonly signal: AbortSignal;
+  /** A logger bound to the message (correlation id, message id, type). */
+  readonly log: {
+    info(object: object, message?: string): void;
+    warn(object: object, message?: string): void;
+    error(object: object, message?: string): void;
+  };
+}
+
+export type Handler<TDelivery extends Delivery = Delivery> = (delivery: TDelivery, context: HandlerContext) => Promise<void>;
+
+export interface RetryDescriptor {
+  /** Retries after the first failure (the handler runs at most retries + 1 times). */
+  readonly retries: number;
+  /** Delay before retry n (ladder order, one per retry queue). */
+  readonly delaysMs: readonly number[];
+  /** The service's retry exchange; retry queue n is bound with routing key `queues[n]`. */
+  readonly exchange: string;
+  readonly queues: readonly string[];
+}
+
+export interface DeadLetterDescriptor {
+  readonly exchange: string;
+  readonly routingKey: string;
+  readonly queue: string;
+}
+
+/**
+ * One consumer queue of a service: the receive operations it serves (several when grouped by
+ * `x-queue.name`; the generated code dispatches on `delivery.name`) and how failures are handled.
+ */
+export interface ReceiveDescriptor<TDelivery extends Delivery = Delivery> {
+  readonly operationIds: readonly string[];
+  readonly service: string;
+  readonly vhost: string;
+  readonly queue: string;
+  readonly messages: readonly MessageDescriptor[];
+  readonly retry: RetryDescriptor;
+  readonly deadLetter: DeadLetterDescriptor;
+  readonly prefetch: number;
+  readonly concurrency: number;
+  /** Never set; carries the delivery union for typed subscribe. */
+  readonly __delivery?: TDelivery;
+}
+
+export interface Subscription {
+  readonly queue: string;
+  /** Stops consuming, waits for in-flight handlers, then resolves. */
+  cancel(): Promise<void>;
+}
+
+export interface EventSubscriber {
+  subscribe<TDelivery extends Delivery>(receive: ReceiveDescriptor<TDelivery>, handler: Handler<TDelivery>): Promise<Subscription>;
+}
+
+/** Identity of a service as the compiler knows it; the runtime uses it for app_id and user_id. */
+export interface ServiceDescriptor {
+  /** `system/service` */
+  readonly id: string;
+  readonly system: string;
+  readonly name: string;
+  readonly vhost: string;
+  /** The broker user the topology creates for this service. */
+  readonly brokerUser: string;
+}
