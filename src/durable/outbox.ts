@@ -1,0 +1,132 @@
+/**
+ * The transactional outbox: `outbox.add(tx, event)` writes an event in the caller's own
+ * transaction, so the event exists if and only if the change that caused it committed. The
+ * relay (./outbox-relay.ts) publishes it afterwards, at least once, in order per aggregate.
+ *
+ * Inside a handler, events inherit the delivery being handled as their cause (correlation id,
+ * tenant, trace context), exactly as a direct publish would.
+ */
+import { randomUUID } from 'node:crypto';
+import { context, propagation } from '@opentelemetry/api';
+import { currentCause } from '../runtime/causation.js';
+import type { Envelope, HeaderValue, PublishOptions, SendDescriptor } from '../runtime/contract.js';
+import { InvalidPayloadError } from '../runtime/errors.js';
+import { describeSchemaErrors } from '../runtime/schema-errors.js';
+import { StoreMisuseError, type DurableStore, type Transaction } from './store.js';
+
+export interface OutboxEvent<TPayload, THeaders = Record<string, HeaderValue>>
+  extends Omit<PublishOptions<THeaders>, 'timeoutMs' | 'subject'> {
+  /** The send operation (from the generated client) the event is published with. */
+  readonly send: SendDescriptor<TPayload, THeaders>;
+  readonly payload: TPayload;
+  /** The aggregate whose events stay in order; also the event's `ce-subject`. */
+  readonly aggregateId: string;
+  /** Default: the aggregate segment of the routing key (`shop.order.created` → `order`). */
+  readonly aggregateType?: string;
+}
+
+export interface OutboxReceipt {
+  /** The message id the event will carry however often it is published. */
+  readonly messageId: string;
+}
+
+/** What the `headers` column holds: everything needed to repeat the publish call later. */
+export interface StoredPublishOptions {
+  readonly correlationId?: string;
+  readonly tenantId?: string;
+  readonly subject: string;
+  readonly headers?: Record<string, HeaderValue>;
+  /** The delivery that caused the event, without its raw headers. */
+  readonly causedBy?: Omit<Envelope, 'headers'>;
+  /** W3C trace context active when the event was added (present only with an OpenTelemetry SDK). */
+  readonly trace?: Record<string, string>;
+}
+
+export function aggregateTypeOf(routingKey: string): string {
+  const segments = routingKey.split('.');
+  // {context}.{aggregate}.{event}; a command key ({verb}.{noun}) names its noun.
+  return segments.length >= 3 ? segments[1]! : (segments[segments.length - 1] ?? routingKey);
+}
+
+function definedHeaders(headers: Record<string, HeaderValue | undefined> | undefined): Record<string, HeaderValue> | undefined {
+  if (headers === undefined) return undefined;
+  const out: Record<string, HeaderValue> = {};
+  for (const [key, value] of Object.entries(headers)) if (value !== undefined) out[key] = value;
+  return out;
+}
+
+export class Outbox {
+  private readonly table: string;
+
+  constructor(readonly store: DurableStore) {
+    this.table = store.table('outbox');
+  }
+
+  /**
+   * Writes `event` in `tx`. Validates the payload (and declared headers) first: an invalid
+   * event throws InvalidPayloadError and the caller's transaction rolls back with it.
+   *
+   * Writers of one aggregate are serialised until commit (a transaction-scoped advisory lock),
+   * so the order of `seq` is the order of commit and the relay can keep the aggregate's order.
+   * Add the events of several aggregates in a consistent order to avoid deadlocks.
+   */
+  async add<TPayload, THeaders>(tx: Transaction, event: OutboxEvent<TPayload, THeaders>): Promise<OutboxReceipt> {
+    if (tx.store !== this.store) {
+      throw new StoreMisuseError('outbox.add() was given a transaction of another store: use the store the outbox was created with');
+    }
+    const { send, payload } = event;
+    const message = send.message;
+    if (!message.validate(payload)) {
+      throw new InvalidPayloadError(message.type, describeSchemaErrors(message.validate.errors));
+    }
+    const headers = definedHeaders(event.headers as Record<string, HeaderValue | undefined> | undefined);
+    if (headers !== undefined && message.validateHeaders && !message.validateHeaders(headers as THeaders)) {
+      throw new InvalidPayloadError(message.type, describeSchemaErrors(message.validateHeaders.errors), 'headers');
+    }
+    const messageId = event.messageId ?? randomUUID();
+    const aggregateType = event.aggregateType ?? aggregateTypeOf(send.routingKey);
+    const cause = event.causedBy ?? currentCause();
+    const trace: Record<string, string> = {};
+    propagation.inject(context.active(), trace);
+    const stored: StoredPublishOptions = {
+      subject: event.aggregateId,
+      ...(event.correlationId !== undefined ? { correlationId: event.correlationId } : {}),
+      ...(event.tenantId !== undefined ? { tenantId: event.tenantId } : {}),
+      ...(headers !== undefined ? { headers } : {}),
+      ...(cause !== undefined ? { causedBy: withoutHeaders(cause) } : {}),
+      ...(Object.keys(trace).length > 0 ? { trace } : {}),
+    };
+    // The lock is taken in the FROM subquery, before the identity default draws `seq`.
+    await tx.query(
+      `INSERT INTO ${this.table}
+         (id, aggregate_type, aggregate_id, event_type, payload, headers, service, operation_id, system,
+          vhost, exchange, exchange_type, routing_key, message_name, message_version)
+       SELECT $1::text, $2::text, $3::text, $4::text, $5::jsonb, $6::jsonb, $7::text, $8::text, $9::text,
+              $10::text, $11::text, $12::text, $13::text, $14::text, $15::text
+       FROM (SELECT pg_advisory_xact_lock(hashtext('eventplane.outbox'), hashtext($2::text || '/' || $3::text))) AS serialise_aggregate`,
+      [
+        messageId,
+        aggregateType,
+        event.aggregateId,
+        message.type,
+        JSON.stringify(payload),
+        JSON.stringify(stored),
+        send.service,
+        send.operationId,
+        message.system,
+        send.vhost,
+        send.exchange,
+        send.exchangeType,
+        send.routingKey,
+        message.name,
+        message.version,
+      ],
+    );
+    return { messageId };
+  }
+}
+
+function withoutHeaders(envelope: Envelope): Omit<Envelope, 'headers'> {
+  const { headers: _headers, ...rest } = envelope;
+  return rest;
+}
