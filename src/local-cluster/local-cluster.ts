@@ -19,6 +19,8 @@ export interface LocalClusterOptions {
   /** Node names are `<prefix>-<n>`; unique per cluster so several clusters can share epmd. */
   readonly namePrefix?: string;
   readonly onProgress?: (message: string) => void;
+  /** Extra rabbitmq.conf lines for every node (e.g. the configuration infra/ renders for production). */
+  readonly extraConfig?: readonly string[];
 }
 
 /** What is needed to find a running local cluster again (the CLI keeps this in a 0600 file). */
@@ -26,6 +28,7 @@ export interface LocalClusterState {
   readonly dir: string;
   readonly admin: AdminCredentials;
   readonly nodes: ReadonlyArray<{ readonly name: string; readonly ports: NodePorts }>;
+  readonly extraConfig?: readonly string[];
 }
 
 export class LocalCluster {
@@ -41,6 +44,7 @@ export class LocalCluster {
           ports: node.ports,
           bootDefinitionsFile: join(state.dir, 'boot-definitions.json'),
           peers,
+          ...(state.extraConfig ? { extraConfig: state.extraConfig } : {}),
         }),
     );
   }
@@ -137,7 +141,12 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
       dist: ports[i * 4 + 3]!,
     },
   }));
-  const cluster = new LocalCluster({ dir, admin, nodes });
+  const cluster = new LocalCluster({
+    dir,
+    admin,
+    nodes,
+    ...(options.extraConfig ? { extraConfig: options.extraConfig } : {}),
+  });
   try {
     await cluster.start(options.onProgress);
   } catch (error) {

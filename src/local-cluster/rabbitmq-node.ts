@@ -24,6 +24,8 @@ export interface RabbitNodeSpec {
   readonly bootDefinitionsFile: string;
   /** Full node names of the cluster this node forms with (classic_config peer discovery). */
   readonly peers?: readonly string[];
+  /** Extra rabbitmq.conf lines after the node's own (e.g. a configuration rendered for production). */
+  readonly extraConfig?: readonly string[];
 }
 
 /** One local RabbitMQ node run from the machine's rabbitmq-server, bound to 127.0.0.1. */
@@ -46,7 +48,7 @@ export class RabbitNode {
 
   /** Writes the node's config; idempotent, so a stopped node can be started again on its data. */
   prepare(): void {
-    const { dir, ports, peers, bootDefinitionsFile } = this.spec;
+    const { dir, ports, peers, bootDefinitionsFile, extraConfig } = this.spec;
     mkdirSync(join(dir, 'log'), { recursive: true });
     mkdirSync(join(dir, 'mnesia'), { recursive: true });
     const conf = [
@@ -64,6 +66,7 @@ export class RabbitNode {
             ...peers.map((peer, i) => `cluster_formation.classic_config.nodes.${i + 1} = ${peer}`),
           ]
         : []),
+      ...(extraConfig ?? []),
     ];
     writeFileSync(join(dir, 'rabbitmq.conf'), `${conf.join('\n')}\n`);
     writeFileSync(join(dir, 'enabled_plugins'), '[rabbitmq_management,rabbitmq_prometheus].\n');
@@ -95,10 +98,13 @@ export class RabbitNode {
     const out = openSync(join(this.spec.dir, 'server.out'), 'a');
     const env = this.environment();
     const server = `${RABBITMQ_BIN}/rabbitmq-server`;
+    // runuser applies PAM's open-files default of 1024, which a node with hundreds of quorum
+    // queues exhausts (it then stops accepting connections); raise the soft limit to the hard one.
+    const launch = ['sh', '-c', 'ulimit -Sn "$(ulimit -Hn)" && exec "$0"', server];
     const [command, args] =
       this.runAs.kind === 'runuser'
-        ? ['runuser', ['-u', 'rabbitmq', '--', 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), server]]
-        : [server, []];
+        ? ['runuser', ['-u', 'rabbitmq', '--', 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...launch]]
+        : [launch[0]!, launch.slice(1)];
     const child = spawn(command, args as string[], {
       detached: true,
       stdio: ['ignore', out, out],
