@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
  * infra: the Pulumi program under mocks plus a rendered cluster booted for real.
  */
 const broker = './test/support/broker-global-setup.ts';
+const postgres = './test/support/postgres-global-setup.ts';
 
 export default defineConfig({
   test: {
@@ -22,7 +23,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          globalSetup: [broker],
+          globalSetup: [broker, postgres],
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },
@@ -31,7 +32,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          globalSetup: [broker],
+          globalSetup: [broker, postgres],
           testTimeout: 180_000,
           hookTimeout: 240_000,
           fileParallelism: false,
@@ -45,6 +46,7 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      { test: { name: 'chaos', include: ['test/chaos/**/*.test.ts'], testTimeout: 900_000, hookTimeout: 300_000 } },
       {
         test: {
           name: 'infra',

@@ -1,5 +1,5 @@
 import { spawn, execFile, execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { RABBITMQ_BIN, RABBITMQ_HOME, requireRabbitmq, type RunAs } from './rabbitmq-install.js';
@@ -94,6 +94,9 @@ export class RabbitNode {
 
   /** Starts the server detached (it outlives this process until stopped); resolves once spawned. */
   start(): void {
+    // A node killed with SIGKILL leaves its pid file behind; waitUntilRunning would read the dead
+    // pid and report the new start as failed.
+    if (!this.isProcessAlive()) rmSync(this.pidFile, { force: true });
     this.prepare();
     const out = openSync(join(this.spec.dir, 'server.out'), 'a');
     const env = this.environment();
@@ -173,16 +176,18 @@ export class RabbitNode {
       .join('\n');
   }
 
-  /** Graceful stop; falls back to SIGKILL when the node does not answer. */
+  /** Graceful stop; falls back to SIGKILL when the node does not answer or does not exit. */
   async stop(): Promise<void> {
-    if (!this.isProcessAlive()) return;
     const pid = this.pid();
+    if (pid === undefined || !this.isProcessAlive()) return;
     try {
       await this.ctl(['stop'], 'rabbitmqctl', 30_000);
     } catch {
-      if (pid !== undefined) this.kill();
+      // rabbitmqctl could not reach the node (overloaded machine, dist port trouble): kill below.
     }
-    await waitForExit(pid);
+    if (await waitForExit(pid, 30_000)) return;
+    this.kill();
+    await waitForExit(pid, 30_000);
   }
 
   /** kill -9 the node (chaos tests). */
@@ -197,17 +202,18 @@ export class RabbitNode {
   }
 }
 
-async function waitForExit(pid: number | undefined, timeoutMs = 30_000): Promise<void> {
-  if (pid === undefined) return;
+/** Resolves true once the process is gone, false if it is still there after the timeout. */
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
       process.kill(pid, 0);
     } catch {
-      return;
+      return true;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  return false;
 }
 
 function chownTree(dir: string): void {

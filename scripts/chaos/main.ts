@@ -1,0 +1,90 @@
+/**
+ * `npm run chaos [-- --quick] [--only a,b] [--json FILE] [--write-docs]`
+ *
+ * Runs the chaos scenarios on a local 3-node cluster (bounded in time; stops everything it
+ * started), prints progress on stderr and the results table on stdout. Exit 0 when every
+ * scenario lost nothing and every duplicate was absorbed, 1 otherwise, 2 when it could not run.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { REPO_ROOT } from './contract.js';
+import { reliabilityMarkdown, reliabilitySvg } from './report.js';
+import { chaosJson, failures, runChaos } from './run-chaos.js';
+
+const usage = `Usage: npm run chaos -- [--quick] [--only NAME,…] [--json FILE] [--write-docs]
+
+  --quick        the CI-sized streams (a few thousand entries) instead of the full 100,000
+  --only NAMES   run only these scenarios: kill-node, cluster-restart, kill-consumer,
+                 kill-producer, connection-closes
+  --json FILE    write {"scenarios":[{name, sent, confirmed, delivered, lost, duplicates,
+                 absorbed, recovery_ms}]}
+  --write-docs   regenerate docs/RELIABILITY.md and docs/reliability.svg from this run`;
+
+async function main(): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        quick: { type: 'boolean' },
+        only: { type: 'string' },
+        json: { type: 'string' },
+        'write-docs': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${usage}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  const controller = new AbortController();
+  const stop = () => {
+    process.stderr.write('\ninterrupted: stopping workers, the cluster and PostgreSQL…\n');
+    controller.abort();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+
+  const run = await runChaos({
+    profile: values.quick ? 'quick' : 'full',
+    signal: controller.signal,
+    ...(values.only ? { only: values.only.split(',').map((name) => name.trim()) } : {}),
+  });
+
+  const table = run.outcomes.map(({ row }) =>
+    [row.name.padEnd(18), row.sent, row.confirmed, row.delivered, row.lost, row.duplicates, row.absorbed, row.recovery_ms].map(String).map((c) => c.padStart(10)).join(''),
+  );
+  process.stdout.write(`${['scenario'.padEnd(18), 'sent', 'confirmed', 'delivered', 'lost', 'duplicates', 'absorbed', 'recov. ms'].map((c) => c.padStart(10)).join('')}\n${table.join('\n')}\n`);
+
+  if (controller.signal.aborted) {
+    process.stderr.write('interrupted: no JSON or docs written\n');
+    return 1;
+  }
+  if (values.json) {
+    const file = resolve(values.json);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(chaosJson(run), null, 2)}\n`);
+    process.stderr.write(`wrote ${file}\n`);
+  }
+  if (values['write-docs']) {
+    const command = ['npm run chaos --', ...process.argv.slice(2)].join(' ');
+    writeFileSync(join(REPO_ROOT, 'docs', 'RELIABILITY.md'), reliabilityMarkdown(run, command));
+    writeFileSync(join(REPO_ROOT, 'docs', 'reliability.svg'), reliabilitySvg(run));
+    process.stderr.write('wrote docs/RELIABILITY.md and docs/reliability.svg\n');
+  }
+  const problems = run.outcomes.flatMap((outcome) => failures(outcome).map((problem) => `${outcome.row.name}: ${problem}`));
+  for (const problem of problems) process.stderr.write(`FAIL ${problem}\n`);
+  return problems.length === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`chaos: ${error.message}\n`);
+    process.exit(2);
+  },
+);

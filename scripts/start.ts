@@ -1,0 +1,210 @@
+/**
+ * `npm start`: everything running on one machine, from the contracts to a checkout.
+ *
+ *   1. generate      the contracts → generated/ (only changed files are written)
+ *   2. broker        AMQP_URL if set; else a local RabbitMQ node from this machine's
+ *                    rabbitmq-server (the one `eventplane local-cluster up` runs, if it is up);
+ *                    else — no RabbitMQ here — the in-memory transport, all services in this process
+ *   3. topology      vhosts, exchanges, queues, policies and one user per service
+ *   4. services      every service as a process with its own broker user, port and database
+ *                    (PGlite under .eventplane/data by default; DATABASE_URL → PostgreSQL)
+ *   5. demo          an appointment booked, a checkout completed, one declined, a price change
+ *   6. where to look management UI, the services' URLs and API docs, the event catalog
+ *
+ * Ctrl-C stops what it started: the services (gracefully), the catalog server and the RabbitMQ
+ * node — a node `local-cluster up` started is left running.
+ */
+import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pc from 'picocolors';
+import { SERVICES } from '../services/registry.js';
+import { Stack } from '../services/stack.js';
+import { ManagementClient } from '../src/broker/management-client.js';
+import { applyTopology, type AppliedTopology } from '../src/local-cluster/apply-topology.js';
+import { LocalCluster, startLocalCluster } from '../src/local-cluster/local-cluster.js';
+import { rabbitmqInstalled, requireRabbitmq } from '../src/local-cluster/rabbitmq-install.js';
+import { defaultNodeDir, readClusterRecord, removeClusterRecord, stateFilePath, writeClusterRecord } from '../src/local-cluster/state-file.js';
+import { formatLogLine, servicePrefix } from '../src/service-kit/log-format.js';
+import type { TopologyDocument } from '../src/topology/types.js';
+import { runDemo } from './demo.js';
+import { printSummary, say, serveCatalog, STATE_DIR, step, stopOnInterrupt, type BrokerSummary } from './start-common.js';
+import { startInProcess } from './start-in-process.js';
+
+const HELP = `Usage: npm start [-- --memory] [-- --no-demo] [-- --fresh]
+
+Starts a RabbitMQ node (or uses AMQP_URL), applies the topology, starts every service, runs a
+short demo and prints where to look. Ctrl-C stops everything it started.
+
+  --memory    run on the in-memory transport in one process, even when RabbitMQ is installed
+  --no-demo   start everything but skip the demo flow
+  --fresh     delete the services' PGlite data (.eventplane/data) first
+
+Environment:
+  AMQP_URL        use this broker (amqp://admin:password@host:5672); the topology is applied through
+                  its management API at MANAGEMENT_URL (default http://<host>:15672, same user)
+  DATABASE_URL    PostgreSQL for every service (one schema each) instead of PGlite
+  LOG_LEVEL       the services' log level (default info)`;
+
+interface Broker extends BrokerSummary {
+  readonly amqpBase: string;
+  readonly applied: AppliedTopology;
+  /** Stops what this run started (nothing for AMQP_URL or a cluster `local-cluster up` owns). */
+  stop(): Promise<void>;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: { memory: { type: 'boolean' }, 'no-demo': { type: 'boolean' }, fresh: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: false,
+  });
+  if (values.help) {
+    say(HELP);
+    return 0;
+  }
+  mkdirSync(STATE_DIR, { recursive: true });
+  // It holds broker credentials and the notifications' personal data: this user's only.
+  chmodSync(STATE_DIR, 0o700);
+  if (values.fresh) rmSync(join(STATE_DIR, 'data'), { recursive: true, force: true });
+
+  step('generating code and topology from asyncapi/');
+  const { command: generate } = await import('../src/cli/commands/generate.js');
+  if ((await generate.run([])) !== 0) return 1;
+  const topology = JSON.parse(readFileSync('generated/topology.json', 'utf8')) as TopologyDocument;
+
+  const memoryReason = values.memory
+    ? 'you asked for --memory'
+    : process.env['AMQP_URL']
+      ? undefined
+      : !rabbitmqInstalled()
+        ? 'rabbitmq-server is not installed here and AMQP_URL is not set'
+        : cannotRunNodes();
+  if (memoryReason !== undefined) {
+    say();
+    say(pc.yellow(`${pc.bold('In-memory transport')}: ${memoryReason}.`));
+    say(pc.yellow('All services run in this one process and talk through an in-memory broker: no RabbitMQ, nothing leaves this process.'));
+    say(pc.yellow('Install RabbitMQ (apt-get install rabbitmq-server) or set AMQP_URL to run each service as its own process on a real broker.'));
+    say();
+    return startInProcess({ topology, demo: !values['no-demo'] });
+  }
+
+  const broker = process.env['AMQP_URL'] ? await externalBroker(process.env['AMQP_URL'], topology) : await localBroker(topology);
+  let stack: Stack | undefined;
+  let catalog: { url: string; close(): Promise<void> } | undefined;
+  let stopping: Promise<void> | undefined;
+  const stopAll = () =>
+    (stopping ??= (async () => {
+      say();
+      step('stopping the services…');
+      await stack?.stop();
+      await catalog?.close();
+      await broker.stop();
+      say(pc.green('stopped everything npm start started.'));
+    })());
+  stopOnInterrupt(stopAll, () => {
+    for (const child of stack?.processes.values() ?? []) void child.kill();
+  });
+
+  try {
+    const width = Math.max(...SERVICES.map((s) => s.id.length));
+    const index = new Map(SERVICES.map((s, i) => [s.id, i]));
+    step(`starting ${SERVICES.length} services (${process.env['DATABASE_URL'] ? 'PostgreSQL from DATABASE_URL' : 'PGlite in .eventplane/data'})…`);
+    stack = new Stack({
+      amqpBase: broker.amqpBase,
+      users: broker.applied.users,
+      database: process.env['DATABASE_URL'] ? { kind: 'postgres', url: process.env['DATABASE_URL'] } : { kind: 'pglite', dir: join(STATE_DIR, 'data') },
+      ports: 'preferred',
+      env: { LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info' },
+      serviceEnv: { 'clinic/notifications': { NOTIFICATIONS_FILE: join(STATE_DIR, 'notifications.jsonl') } },
+      onLine: (id, line) => say(`${servicePrefix(id, index.get(id) ?? 0, width)} ${formatLogLine(line)}`),
+    });
+    await stack.start();
+    say();
+    if (!values['no-demo']) {
+      step('demo');
+      await runDemo(stack.urls, say);
+      say();
+    }
+    catalog = await serveCatalog();
+    printSummary({ broker, urls: stack.urls, ...(catalog ? { catalog: catalog.url } : {}) });
+  } catch (error) {
+    say(pc.red(`npm start failed: ${(error as Error).message}`));
+    await stopAll();
+    return 1;
+  }
+  await new Promise(() => undefined);
+  return 0;
+}
+
+/** Why this process cannot run RabbitMQ nodes itself (undefined when it can). */
+function cannotRunNodes(): string | undefined {
+  try {
+    requireRabbitmq();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.replace(/\.$/, '');
+  }
+}
+
+async function localBroker(topology: TopologyDocument): Promise<Broker> {
+  const record = readClusterRecord();
+  let cluster: LocalCluster;
+  let stop: () => Promise<void>;
+  if (record && new LocalCluster(record).nodes.every((node) => node.isProcessAlive())) {
+    cluster = new LocalCluster(record);
+    step(`using the RabbitMQ node(s) \`eventplane local-cluster up\` started (left running on exit)`);
+    stop = async () => undefined;
+  } else if (record) {
+    cluster = new LocalCluster(record);
+    step('restarting the local RabbitMQ cluster recorded in .eventplane/ on its data…');
+    await cluster.start((line) => say(pc.dim(`    ${line}`)));
+    stop = async () => {
+      step('stopping the RabbitMQ node(s)…');
+      await cluster.stop();
+    };
+  } else {
+    step('starting a RabbitMQ node from this machine’s rabbitmq-server (≈15 s)…');
+    cluster = await startLocalCluster({ nodes: 1, dir: defaultNodeDir(), onProgress: (line) => say(pc.dim(`    ${line}`)) });
+    stop = async () => {
+      step('stopping the RabbitMQ node and deleting its data…');
+      await cluster.destroy();
+      removeClusterRecord();
+    };
+  }
+  step(`applying the topology: ${topology.vhosts.length} vhosts, ${topology.queues.length} queues, ${topology.users.length} service users`);
+  const previous = record?.services ?? {};
+  const applied = await applyTopology(cluster.management(), topology, {
+    passwords: Object.fromEntries(Object.values(previous).map((s) => [s.username, s.password])),
+  });
+  writeClusterRecord({ ...cluster.state, createdAt: record?.createdAt ?? new Date().toISOString(), topologyFile: 'generated/topology.json', services: applied.users });
+  return {
+    describe: `a local RabbitMQ ${cluster.nodes.length === 1 ? 'node' : `${cluster.nodes.length}-node cluster`}`,
+    amqpBase: cluster.nodes.map((node) => `amqp://127.0.0.1:${node.spec.ports.amqp}`).join(','),
+    management: { url: cluster.managementUrl(), user: cluster.admin.username, credentials: `${stateFilePath()} (mode 0600)` },
+    local: true,
+    applied,
+    stop,
+  };
+}
+
+async function externalBroker(amqpUrl: string, topology: TopologyDocument): Promise<Broker> {
+  const url = new URL(amqpUrl);
+  const username = decodeURIComponent(url.username);
+  const password = decodeURIComponent(url.password);
+  if (!username || !password) throw new Error('AMQP_URL must carry an administrator: amqp://user:password@host:5672 (services get users of their own)');
+  const managementUrl = process.env['MANAGEMENT_URL'] ?? `http://${url.hostname}:15672`;
+  step(`using the broker at ${url.host} (AMQP_URL); applying the topology through ${managementUrl}`);
+  const applied = await applyTopology(new ManagementClient({ url: managementUrl, username, password }), topology);
+  return {
+    describe: `the RabbitMQ at ${url.host} (AMQP_URL)`,
+    amqpBase: `${url.protocol}//${url.host}`,
+    management: { url: managementUrl, user: `${username} (from AMQP_URL)` },
+    applied,
+    stop: async () => undefined,
+  };
+}
+
+process.exitCode = await main().catch((error: unknown) => {
+  process.stderr.write(`${pc.red('npm start failed:')} ${(error as Error).message}\n`);
+  return 1;
+});
