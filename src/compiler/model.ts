@@ -18,7 +18,12 @@ export interface SourceLocation {
   readonly column: number;
 }
 
-/** A JSON Schema (draft-07 subset AsyncAPI uses), self-contained: no external `$ref`. */
+/**
+ * A JSON Schema (draft-07 subset AsyncAPI uses), self-contained: no external `$ref`.
+ * References are inlined; the only `$ref`s left are recursive ones, `#/$defs/<Name>` (defined in
+ * the root's `$defs`) or `#` (the root itself). A schema inlined from a named component
+ * (`#/components/schemas/Money`) carries the name in `x-ep-name`, so generated types keep it.
+ */
 export type JsonSchema = { readonly [key: string]: unknown } | boolean;
 
 export interface ContractModel {

@@ -1,0 +1,167 @@
+/**
+ * The typed client of one service: its descriptor, a publish function per send operation, a
+ * handler interface covering every receive operation, and a subscribe function that hands each
+ * delivery to the right handler. A missing handler or a mistyped payload is a compile error.
+ * Generated code imports only runtime-contract.ts and its sibling generated modules.
+ */
+import type { MessageModel, OperationModel, ServiceModel, SystemModel } from '../model.js';
+import { consumerQueues, deadLetterExchange, retryExchange, retryQueue, type ConsumerQueue } from './broker-names.js';
+import { banner } from './header.js';
+import { messageDescriptorName } from './messages.js';
+import { camelCase, docText, identifier, NameScope, pascalCase, propertyKey, tsString } from './names.js';
+import type { SystemTypeNames } from './type-names.js';
+
+interface Send {
+  readonly op: OperationModel;
+  readonly message: MessageModel;
+  readonly descriptor: string;
+  readonly method: string;
+}
+
+export function emitClient(system: SystemModel, service: ServiceModel, names: SystemTypeNames, from: string): string {
+  const messages = new Map(system.messages.map((m) => [m.id, m]));
+  const channels = new Map(system.channels.map((c) => [c.id, c]));
+  const Service = pascalCase(service.name);
+  const serviceConst = `${camelCase(service.name)}Service`;
+  const scope = new NameScope([serviceConst, `${Service}Publisher`, `create${Service}Publisher`, `${Service}Handlers`, `subscribe${Service}`]);
+  const delivery = (id: string) => `Delivery<${tsString(messages.get(id)!.name)}, T.${names.payload(id)}>`;
+  const headersOf = (id: string) => names.headers(id);
+
+  const sends: Send[] = [];
+  for (const op of system.operations) {
+    if (op.service !== service.id || op.action !== 'send') continue;
+    for (const id of op.messages) {
+      const message = messages.get(id)!;
+      const suffix = op.messages.length > 1 ? names.payload(id) : '';
+      sends.push({ op, message, descriptor: scope.claim(`${identifier(op.key)}${suffix}Send`), method: identifier(`${op.key}${suffix}`) });
+    }
+  }
+  const queues = consumerQueues(system, service);
+  const receives = system.operations.filter((o) => o.service === service.id && o.action === 'receive');
+
+  const runtimeImports = new Set<string>(['ServiceDescriptor']);
+  const out: string[] = [];
+  out.push(
+    `/** ${docText(service.description ?? service.name)} */`,
+    `export const ${serviceConst}: ServiceDescriptor = {`,
+    `  id: ${tsString(service.id)},`,
+    `  system: ${tsString(system.name)},`,
+    `  name: ${tsString(service.name)},`,
+    `  vhost: ${tsString(system.vhost)},`,
+    `  brokerUser: ${tsString(service.brokerUser)},`,
+    '};',
+  );
+
+  if (sends.length > 0) {
+    for (const name of ['SendDescriptor', 'EventPublisher', 'PublishOptions', 'PublishReceipt']) runtimeImports.add(name);
+    for (const send of sends) {
+      const channel = channels.get(send.op.channel)!;
+      const headers = headersOf(send.message.id);
+      const generics = headers ? `T.${names.payload(send.message.id)}, T.${headers}` : `T.${names.payload(send.message.id)}`;
+      out.push(
+        '',
+        `/** ${send.message.name} → ${docText(channel.exchange)} (${docText(channel.address)}) */`,
+        `export const ${send.descriptor}: SendDescriptor<${generics}> = {`,
+        `  operationId: ${tsString(send.op.id)},`,
+        `  service: ${tsString(service.id)},`,
+        `  vhost: ${tsString(system.vhost)},`,
+        `  exchange: ${tsString(channel.exchange)},`,
+        `  exchangeType: ${tsString(channel.exchangeType)},`,
+        `  routingKey: ${tsString(channel.address)},`,
+        `  message: M.${messageDescriptorName(names.payload(send.message.id))},`,
+        '};',
+      );
+    }
+    out.push('', `/** Publishes the messages of ${service.name}; each call resolves when the broker confirms it. */`, `export interface ${Service}Publisher {`);
+    for (const send of sends) {
+      const headers = headersOf(send.message.id);
+      const summary = send.message.summary ?? send.op.summary ?? send.message.title;
+      if (summary) out.push(`  /** ${docText(summary)} */`);
+      out.push(
+        `  ${send.method}(payload: T.${names.payload(send.message.id)}, options?: PublishOptions${headers ? `<T.${headers}>` : ''}): Promise<PublishReceipt>;`,
+      );
+    }
+    out.push('}', '', `export function create${Service}Publisher(bus: EventPublisher): ${Service}Publisher {`, '  return {');
+    for (const send of sends) out.push(`    ${send.method}: (payload, options) => bus.publish(${send.descriptor}, payload, options),`);
+    out.push('  };', '}');
+  }
+
+  if (receives.length > 0) {
+    for (const name of ['Delivery', 'Handler', 'ReceiveDescriptor', 'EventSubscriber', 'Subscription']) runtimeImports.add(name);
+    out.push('', `/** One handler per receive operation of ${service.name}. */`, `export interface ${Service}Handlers {`);
+    for (const op of [...receives].sort((a, b) => (a.key < b.key ? -1 : 1))) {
+      const summary = op.summary ?? op.title;
+      if (summary) out.push(`  /** ${docText(summary)} */`);
+      out.push(`  ${propertyKey(op.key)}: Handler<${op.messages.map(delivery).join(' | ')}>;`);
+    }
+    out.push('}');
+    const descriptors = queues.map((queue) => ({ queue, name: scope.claim(`${camelCase(queue.name)}Receive`) }));
+    for (const { queue, name } of descriptors) out.push('', ...receiveDescriptor(queue, name, delivery, names));
+    out.push(
+      '',
+      `/** Consumes every queue of ${service.name}; resolves once all consumers are running. */`,
+      `export function subscribe${Service}(bus: EventSubscriber, handlers: ${Service}Handlers): Promise<Subscription[]> {`,
+      '  return Promise.all([',
+    );
+    for (const { queue, name } of descriptors) {
+      out.push(`    bus.subscribe(${name}, async (delivery, context) => {`, '      switch (delivery.name) {');
+      for (const op of queue.operations) {
+        for (const id of op.messages) {
+          out.push(`        case ${tsString(messages.get(id)!.name)}:`, `          return handlers${accessor(op.key)}(delivery, context);`);
+        }
+      }
+      out.push(
+        '        default:',
+        `          throw new Error(\`message \${(delivery as Delivery).name} is not received on queue ${escapeTemplate(queue.name)}\`);`,
+        '      }',
+        '    }),',
+      );
+    }
+    out.push('  ]);', '}');
+  }
+
+  const header = [
+    banner(from),
+    `import type { ${[...runtimeImports].sort().join(', ')} } from '../../runtime-contract.js';`,
+    ...(sends.length > 0 || receives.length > 0 ? [`import type * as T from '../../types/${system.name}.js';`, `import * as M from '../../messages/${system.name}.js';`] : []),
+    '',
+  ];
+  return `${[...header, ...out].join('\n')}\n`;
+}
+
+function receiveDescriptor(queue: ConsumerQueue, name: string, delivery: (id: string) => string, names: SystemTypeNames): string[] {
+  const { retry, deadLetter, queue: policy } = queue.policy;
+  const ids = [...new Set(queue.operations.flatMap((o) => o.messages))].sort();
+  const service = queue.service;
+  return [
+    `/** Queue ${docText(queue.name)}: ${queue.operations.map((o) => o.key).join(', ')}. */`,
+    `export const ${name}: ReceiveDescriptor<${ids.map(delivery).join(' | ')}> = {`,
+    `  operationIds: [${queue.operations.map((o) => tsString(o.id)).join(', ')}],`,
+    `  service: ${tsString(service.id)},`,
+    `  vhost: ${tsString(service.system)},`,
+    `  queue: ${tsString(queue.name)},`,
+    `  messages: [${ids.map((id) => `M.${messageDescriptorName(names.payload(id))}`).join(', ')}],`,
+    '  retry: {',
+    `    retries: ${retry.retries},`,
+    `    delaysMs: [${retry.delaysMs.join(', ')}],`,
+    `    exchange: ${tsString(retryExchange(service))},`,
+    `    queues: [${retry.delaysMs.map((_, i) => tsString(retryQueue(queue.name, i + 1))).join(', ')}],`,
+    '  },',
+    '  deadLetter: {',
+    `    exchange: ${tsString(deadLetterExchange(service))},`,
+    `    routingKey: ${tsString(queue.name)},`,
+    `    queue: ${tsString(deadLetter.queue)},`,
+    '  },',
+    `  prefetch: ${policy.prefetch},`,
+    `  concurrency: ${policy.concurrency},`,
+    '};',
+  ];
+}
+
+function accessor(key: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `.${key}` : `[${tsString(key)}]`;
+}
+
+function escapeTemplate(value: string): string {
+  return value.replace(/[`\\$]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,222 @@
+/**
+ * The topology document: every RabbitMQ object the contracts imply (docs/CONTRACTS.md, "The
+ * RabbitMQ objects a contract implies"). Queue arguments hold only the queue type; dead-lettering,
+ * limits and TTLs live in one merged policy per queue, so changing them never recreates a queue.
+ */
+import type { ContractModel, SystemModel } from '../model.js';
+import {
+  TOPOLOGY_FORMAT_VERSION,
+  type ArgumentValue,
+  type TopologyBinding,
+  type TopologyDocument,
+  type TopologyExchange,
+  type TopologyPermission,
+  type TopologyPolicy,
+  type TopologyQueue,
+  type TopologyTopicPermission,
+  type TopologyUser,
+} from '../../topology/types.js';
+import { consumerQueues, deadLetterExchange, retryExchange, retryQueue, type ConsumerQueue } from './broker-names.js';
+
+/** Above RabbitMQ's default 0, so an operator's catch-all policy does not replace ours. */
+export const POLICY_PRIORITY = 10;
+
+/** A regex matching exactly `value` (RabbitMQ policies and permissions are PCRE). */
+export function exactly(value: string): string {
+  return `^${escapeRegex(value)}$`;
+}
+
+/** A regex matching exactly one of `values`, or nothing when there are none. */
+export function oneOf(values: readonly string[]): string {
+  const unique = [...new Set(values)].sort();
+  if (unique.length === 0) return '^$';
+  if (unique.length === 1) return exactly(unique[0]!);
+  return `^(?:${unique.map(escapeRegex).join('|')})$`;
+}
+
+function escapeRegex(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function byVhostName<T extends { vhost: string; name: string }>(a: T, b: T): number {
+  return compare(a.vhost, b.vhost) || compare(a.name, b.name);
+}
+
+export function buildTopology(model: ContractModel): TopologyDocument {
+  const doc = {
+    exchanges: [] as TopologyExchange[],
+    queues: [] as TopologyQueue[],
+    bindings: [] as TopologyBinding[],
+    policies: [] as TopologyPolicy[],
+    users: [] as TopologyUser[],
+    permissions: [] as TopologyPermission[],
+    topicPermissions: [] as TopologyTopicPermission[],
+  };
+  for (const system of model.systems) addSystem(system, doc);
+  return {
+    formatVersion: TOPOLOGY_FORMAT_VERSION,
+    vhosts: model.systems.map((s) => ({ name: s.vhost, system: s.name })).sort((a, b) => compare(a.name, b.name)),
+    exchanges: doc.exchanges.sort(byVhostName),
+    queues: doc.queues.sort(byVhostName),
+    bindings: doc.bindings.sort(
+      (a, b) =>
+        compare(a.vhost, b.vhost) ||
+        compare(a.source, b.source) ||
+        compare(a.destinationType, b.destinationType) ||
+        compare(a.destination, b.destination) ||
+        compare(a.routingKey, b.routingKey),
+    ),
+    policies: doc.policies.sort(byVhostName),
+    users: doc.users.sort((a, b) => compare(a.name, b.name)),
+    permissions: doc.permissions.sort((a, b) => compare(a.vhost, b.vhost) || compare(a.user, b.user)),
+    topicPermissions: doc.topicPermissions.sort((a, b) => compare(a.vhost, b.vhost) || compare(a.user, b.user) || compare(a.exchange, b.exchange)),
+  };
+}
+
+interface Accumulator {
+  exchanges: TopologyExchange[];
+  queues: TopologyQueue[];
+  bindings: TopologyBinding[];
+  policies: TopologyPolicy[];
+  users: TopologyUser[];
+  permissions: TopologyPermission[];
+  topicPermissions: TopologyTopicPermission[];
+}
+
+function addSystem(system: SystemModel, doc: Accumulator): void {
+  const vhost = system.vhost;
+  const channels = new Map(system.channels.map((c) => [c.id, c]));
+  for (const exchange of system.exchanges) {
+    doc.exchanges.push({
+      vhost,
+      name: exchange.name,
+      type: exchange.type,
+      durable: true,
+      autoDelete: false,
+      internal: false,
+      role: exchange.type === 'direct' ? 'commands' : 'events',
+    });
+  }
+  for (const service of system.services) {
+    const queues = consumerQueues(system, service);
+    if (queues.length > 0) {
+      for (const [name, role] of [
+        [retryExchange(service), 'retry'],
+        [deadLetterExchange(service), 'dead-letter'],
+      ] as const) {
+        doc.exchanges.push({ vhost, name, type: 'direct', durable: true, autoDelete: false, internal: false, role, service: service.id });
+      }
+    }
+    for (const queue of queues) addQueue(system, queue, channels, doc);
+
+    const sends = system.operations.filter((o) => o.service === service.id && o.action === 'send').map((o) => channels.get(o.channel)!);
+    const written = sends.map((c) => c.exchange);
+    if (queues.length > 0) written.push(retryExchange(service), deadLetterExchange(service));
+    doc.users.push({ name: service.brokerUser, service: service.id, vhost, tags: [] });
+    doc.permissions.push({ user: service.brokerUser, vhost, configure: '^$', write: oneOf(written), read: oneOf(queues.map((q) => q.name)) });
+    const topicExchanges = [...new Set(sends.filter((c) => c.exchangeType === 'topic').map((c) => c.exchange))].sort();
+    for (const exchange of topicExchanges) {
+      const keys = sends.filter((c) => c.exchange === exchange).map((c) => c.address);
+      doc.topicPermissions.push({ user: service.brokerUser, vhost, exchange, write: oneOf(keys), read: '^$' });
+    }
+  }
+}
+
+function addQueue(system: SystemModel, queue: ConsumerQueue, channels: Map<string, SystemModel['channels'][number]>, doc: Accumulator): void {
+  const vhost = system.vhost;
+  const { queue: policy, retry, deadLetter } = queue.policy;
+  const service = queue.service;
+  const retryNames = retry.delaysMs.map((_, i) => retryQueue(queue.name, i + 1));
+  const quorum = { 'x-queue-type': 'quorum' };
+
+  doc.queues.push({
+    vhost,
+    name: queue.name,
+    type: policy.type,
+    durable: true,
+    autoDelete: false,
+    arguments: { 'x-queue-type': policy.type },
+    role: 'consumer',
+    service: service.id,
+    operations: queue.operations.map((o) => o.id),
+    retryQueues: retryNames,
+    deadLetterQueue: deadLetter.queue,
+    alerts: { depth: policy.depthAlert, requireConsumer: true },
+  });
+  const consumerPolicy: Record<string, ArgumentValue> = {
+    'dead-letter-exchange': deadLetterExchange(service),
+    'dead-letter-routing-key': queue.name,
+    'max-length': policy.maxLength ?? 100_000,
+    overflow: policy.overflow,
+  };
+  if (policy.type === 'quorum') {
+    consumerPolicy['delivery-limit'] = policy.deliveryLimit;
+    // RabbitMQ dead-letters at-least-once only with reject-publish; otherwise it falls back anyway.
+    consumerPolicy['dead-letter-strategy'] = policy.overflow === 'reject-publish' ? 'at-least-once' : 'at-most-once';
+  }
+  if (policy.maxLengthBytes !== undefined) consumerPolicy['max-length-bytes'] = policy.maxLengthBytes;
+  if (policy.messageTtlMs !== undefined) consumerPolicy['message-ttl'] = policy.messageTtlMs;
+  doc.policies.push(policyFor(vhost, queue.name, consumerPolicy));
+
+  for (const channelId of queue.channels) {
+    const channel = channels.get(channelId)!;
+    doc.bindings.push({ vhost, source: channel.exchange, destination: queue.name, destinationType: 'queue', routingKey: channel.address, arguments: {} });
+  }
+  doc.bindings.push({ vhost, source: retryExchange(service), destination: queue.name, destinationType: 'queue', routingKey: queue.name, arguments: {} });
+
+  retryNames.forEach((name, i) => {
+    doc.queues.push({
+      vhost,
+      name,
+      type: 'quorum',
+      durable: true,
+      autoDelete: false,
+      arguments: quorum,
+      role: 'retry',
+      service: service.id,
+      operations: [],
+      delayMs: retry.delaysMs[i]!,
+      returnsTo: queue.name,
+      parentQueue: queue.name,
+      alerts: {},
+    });
+    doc.bindings.push({ vhost, source: retryExchange(service), destination: name, destinationType: 'queue', routingKey: name, arguments: {} });
+    doc.policies.push(
+      policyFor(vhost, name, {
+        'message-ttl': retry.delaysMs[i]!,
+        'dead-letter-exchange': retryExchange(service),
+        'dead-letter-routing-key': queue.name,
+        'dead-letter-strategy': 'at-least-once',
+        overflow: 'reject-publish',
+        'max-length': policy.maxLength ?? 100_000,
+      }),
+    );
+  });
+
+  doc.queues.push({
+    vhost,
+    name: deadLetter.queue,
+    type: 'quorum',
+    durable: true,
+    autoDelete: false,
+    arguments: quorum,
+    role: 'dead-letter',
+    service: service.id,
+    operations: [],
+    parentQueue: queue.name,
+    alerts: { deadLetterWarn: deadLetter.warnAt, deadLetterPage: deadLetter.pageAt },
+  });
+  doc.bindings.push({ vhost, source: deadLetterExchange(service), destination: deadLetter.queue, destinationType: 'queue', routingKey: queue.name, arguments: {} });
+  const deadLetterPolicy: Record<string, ArgumentValue> = { 'max-length': deadLetter.maxLength ?? 1_000_000, overflow: 'reject-publish' };
+  if (deadLetter.messageTtlMs !== undefined) deadLetterPolicy['message-ttl'] = deadLetter.messageTtlMs;
+  doc.policies.push(policyFor(vhost, deadLetter.queue, deadLetterPolicy));
+}
+
+function policyFor(vhost: string, queue: string, definition: Record<string, ArgumentValue>): TopologyPolicy {
+  const sorted = Object.fromEntries(Object.entries(definition).sort(([a], [b]) => compare(a, b)));
+  return { vhost, name: `ep.${queue}`, pattern: exactly(queue), applyTo: 'queues', priority: POLICY_PRIORITY, definition: sorted };
+}

@@ -1,0 +1,131 @@
+/**
+ * Payload and header types with @asyncapi/modelina, configured to match the wire exactly:
+ * interfaces with the raw property names (`status`, `default`, `new` stay as they are),
+ * string-literal unions for enums, `Record<string, T>` for maps, `unknown` for anything.
+ * One file per system, plus the envelope's headers.
+ */
+import { ConstrainedDictionaryModel, TypeScriptGenerator, type OutputModel } from '@asyncapi/modelina';
+import type { EnvelopeModel, JsonSchema, SystemModel } from '../model.js';
+import { banner } from './header.js';
+import { docText } from './names.js';
+import { ModelNames, modelinaInput } from './modelina-input.js';
+import type { SystemTypeNames } from './type-names.js';
+
+export const ENVELOPE_HEADERS_TYPE = 'EnvelopeHeaders';
+
+/**
+ * Objects with both properties and `additionalProperties: <schema>` get an index signature
+ * (Modelina would render a member literally called `additionalProperties`).
+ */
+const INDEX_SIGNATURE_PRESET = {
+  interface: {
+    property({ property, content, model }: { property: { property: unknown; propertyName: string }; content: string; model: { properties: Record<string, { property: { type: string }; required: boolean }> } }) {
+      const map = property.property;
+      if (!(map instanceof ConstrainedDictionaryModel) || map.serializationType !== 'unwrap') return content;
+      const members = new Set<string>([map.value.type]);
+      for (const other of Object.values(model.properties)) {
+        if (other.property === map) continue;
+        members.add(other.property.type);
+        if (!other.required) members.add('undefined');
+      }
+      const flat = new Set([...members].flatMap(unionMembers));
+      const type = flat.has('unknown') || flat.has('any') ? 'unknown' : [...flat].join(' | ');
+      return `[key: string]: ${type};`;
+    },
+  },
+};
+
+function jsDoc(description: unknown): string {
+  const text = typeof description === 'string' ? description.trim() : '';
+  return text === '' ? '' : `/**\n * ${docText(text)}\n */\n`;
+}
+
+/** Descriptions as JSDoc, escaped (Modelina's own preset would let a `*\/` in a description end the comment). */
+const DOC_PRESET = {
+  interface: {
+    property({ property, content }: { property: { property: { originalInput: { description?: unknown } } }; content: string }) {
+      return `${jsDoc(property.property.originalInput?.description)}${content}`;
+    },
+  },
+};
+
+/** `A | B<C | D>` → ['A', 'B<C | D>']: the top-level members of a rendered union type. */
+function unionMembers(type: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < type.length; i++) {
+    const c = type[i];
+    if (c === '<' || c === '(' || c === '[' || c === '{') depth++;
+    else if (c === '>' || c === ')' || c === ']' || c === '}') depth--;
+    else if (c === '|' && depth === 0) {
+      out.push(type.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  out.push(type.slice(start).trim());
+  return out;
+}
+
+let generator: TypeScriptGenerator | undefined;
+
+function typescriptGenerator(): TypeScriptGenerator {
+  generator ??= new TypeScriptGenerator({
+    modelType: 'interface',
+    enumType: 'union',
+    mapType: 'record',
+    rawPropertyNames: true,
+    useJavascriptReservedKeywords: false,
+    moduleSystem: 'ESM',
+    typeMapping: { Any: () => 'unknown' },
+    // Names arrive final (see modelina-input.ts); Modelina would re-case them (`SKU` → `Sku`).
+    constraints: { modelName: ({ modelName }: { modelName: string }) => modelName },
+    presets: [DOC_PRESET as never, INDEX_SIGNATURE_PRESET as never],
+  });
+  return generator;
+}
+
+interface Root {
+  readonly name: string;
+  readonly schema: JsonSchema;
+  /**
+   * Render as a type alias rather than an interface: header types must be assignable to
+   * `Record<string, HeaderValue>`, and only aliases get an implicit index signature.
+   */
+  readonly alias?: boolean;
+}
+
+async function renderModels(roots: readonly Root[]): Promise<string[]> {
+  const names = new ModelNames(roots.map((r) => r.name));
+  const rendered = new Map<string, string>();
+  for (const root of roots) {
+    const input = modelinaInput(root.schema, root.name, names);
+    const models: OutputModel[] = await typescriptGenerator().generate(input as object);
+    for (const model of models) {
+      const input = model.model.originalInput as { description?: unknown } | undefined;
+      let code = model.result.trim();
+      if (root.alias && model.modelName === root.name && code.startsWith(`interface ${root.name} {`)) {
+        code = `type ${root.name} = {${code.slice(`interface ${root.name} {`.length)};`;
+      }
+      if (!rendered.has(model.modelName)) rendered.set(model.modelName, `${jsDoc(input?.description)}export ${code}`);
+    }
+    if (!rendered.has(root.name)) throw new Error(`Modelina rendered no model named ${root.name}`);
+  }
+  return [...rendered.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, code]) => code);
+}
+
+export async function emitSystemTypes(system: SystemModel, names: SystemTypeNames, from: string): Promise<string> {
+  const roots: Root[] = [];
+  for (const message of system.messages) {
+    roots.push({ name: names.payload(message.id), schema: message.payload });
+    const headers = names.headers(message.id);
+    if (headers && message.headers !== undefined) roots.push({ name: headers, schema: message.headers, alias: true });
+  }
+  const models = await renderModels(roots);
+  return `${banner(from)}\n\n${models.join('\n\n')}\n`;
+}
+
+export async function emitEnvelopeTypes(envelope: EnvelopeModel, from: string): Promise<string> {
+  const models = await renderModels([{ name: ENVELOPE_HEADERS_TYPE, schema: envelope.headers, alias: true }]);
+  return `${banner(from)}\n\n${models.join('\n\n')}\n`;
+}

@@ -1,0 +1,100 @@
+/**
+ * What the reader extracts from the documents before the model is assembled: the model's
+ * content plus where each piece came from, so cross-document rules can point at the exact
+ * key or value at fault.
+ */
+import type { Position } from '../diagnostics.js';
+import type { Located } from '../load/sources.js';
+import type { SourceFile } from '../load/source.js';
+import type { DeadLetterPolicy, ExchangeKind, JsonSchema, MessageExample, QueuePolicy, RetryPolicy } from '../model.js';
+
+export interface ServiceDraft {
+  readonly id: string;
+  readonly system: string;
+  readonly name: string;
+  readonly source: SourceFile;
+  readonly location: Position;
+  readonly description?: string;
+  readonly owner?: string;
+  readonly version: string;
+  readonly tags: readonly string[];
+  /** Keys of `channels`: a channel this service owns, or a reference to another service's. */
+  readonly channels: Map<string, ChannelEntry>;
+  readonly operations: OperationDraft[];
+}
+
+export type ChannelEntry =
+  | { readonly kind: 'own'; readonly channel: ChannelDraft }
+  | { readonly kind: 'alias'; readonly file: string; readonly key: string; readonly at: Position };
+
+export interface ExchangeDraft {
+  readonly name: string;
+  readonly type: ExchangeKind;
+  readonly durable: boolean;
+  readonly autoDelete: boolean;
+}
+
+export interface ChannelDraft {
+  readonly id: string;
+  readonly key: string;
+  readonly system: string;
+  readonly owner: ServiceDraft;
+  /** The channel definition (the key's value, or what it references). */
+  readonly node: Located;
+  readonly address?: string;
+  readonly exchange?: ExchangeDraft;
+  readonly title?: string;
+  readonly description?: string;
+  readonly location: Position;
+  readonly addressAt: Position;
+  readonly bindingAt: Position;
+  readonly messages: string[];
+}
+
+export interface ExampleDraft {
+  readonly example: MessageExample;
+  readonly hasPayload: boolean;
+  /** The example object: `payload`/`headers` errors are located inside it. */
+  readonly node: Located;
+}
+
+export interface MessageDraft {
+  readonly id: string;
+  readonly system: string;
+  readonly name: string;
+  readonly node: Located;
+  readonly title?: string;
+  readonly summary?: string;
+  readonly description?: string;
+  readonly version: string;
+  readonly contentType: string;
+  readonly channel: string;
+  readonly owner: string;
+  readonly payload?: JsonSchema;
+  readonly headers?: JsonSchema;
+  readonly examples: readonly ExampleDraft[];
+  readonly tags: readonly string[];
+  readonly location: Position;
+  readonly nameAt: Position;
+  readonly versionAt: Position;
+  /** Node keys of the traits named `Envelope` it applies. */
+  readonly envelopeTraits: readonly string[];
+}
+
+export interface OperationDraft {
+  readonly id: string;
+  readonly key: string;
+  readonly service: ServiceDraft;
+  readonly action: 'send' | 'receive';
+  readonly channel?: string;
+  readonly messages: readonly string[];
+  readonly title?: string;
+  readonly summary?: string;
+  readonly description?: string;
+  readonly location: Position;
+  readonly queue?: QueuePolicy;
+  readonly retry?: RetryPolicy;
+  readonly deadLetter?: DeadLetterPolicy;
+  /** Where `x-queue` (or the operation, without one) is: queue conflicts point here. */
+  readonly queueAt: Position;
+}
