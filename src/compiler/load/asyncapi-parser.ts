@@ -3,8 +3,9 @@
  * references) and turns its diagnostics into ours. The parser reads referenced files through
  * the same in-memory snapshot the compiler uses, and never the network.
  *
- * The parser spends most of its time compiling the AsyncAPI JSON Schema, once per document,
- * so with several documents and cores the documents are validated on worker threads.
+ * Left alone, the parser spends most of its time compiling the AsyncAPI JSON Schema once per
+ * document; share-spectral-ajv.js makes that once per thread. With several documents and idle
+ * cores the documents are validated on worker threads.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { relative } from 'node:path';
@@ -13,6 +14,7 @@ import type { DiagnosticSink, Position } from '../diagnostics.js';
 import type { ParserCache } from './parser-cache.js';
 import type { SourceSet } from './sources.js';
 import { errorMessage, type SourceFile } from './source.js';
+import { shareSpectralAjv } from './share-spectral-ajv.js';
 
 export interface ParserDiagnostic {
   readonly code?: string | number;
@@ -94,6 +96,7 @@ function isOutcome(value: unknown): value is Outcome {
 }
 
 async function inProcess(docs: readonly SourceFile[], sources: SourceSet, onDone: (done: number) => void): Promise<Outcome[]> {
+  shareSpectralAjv();
   const { Parser } = await import('@asyncapi/parser');
   const fromSnapshot = {
     schema: 'file',

@@ -1,10 +1,11 @@
 // A worker thread that validates AsyncAPI documents with @asyncapi/parser. Plain JavaScript so
-// it loads in any runtime without a TypeScript loader. The parser compiles the AsyncAPI JSON
-// Schema anew for every document (its ajv cache is per document), so documents are spread
-// over threads. Files are read from the snapshot the main thread sends, never from disk or
-// the network, so every stage sees the same bytes.
+// it loads in any runtime without a TypeScript loader. Files are read from the snapshot the
+// main thread sends, never from disk or the network, so every stage sees the same bytes.
 import { parentPort, workerData } from 'node:worker_threads';
-import { Parser } from '@asyncapi/parser';
+import { shareSpectralAjv } from './share-spectral-ajv.js';
+
+shareSpectralAjv();
+const { Parser } = await import('@asyncapi/parser');
 
 const files = new Map(workerData.files);
 // A parser per document: one reused across documents keeps resolved files in its cache and then
