@@ -16,6 +16,8 @@ export interface BuildCatalogOptions {
   readonly outDir: string;
   /** Read the git history of the specs (default true). */
   readonly history?: boolean;
+  /** Also run @asyncapi/parser's schema validation (default false: `generate` and CI gate that). */
+  readonly validate?: boolean;
   readonly onProgress?: (line: string) => void;
 }
 
@@ -73,7 +75,7 @@ export async function buildCatalog(options: BuildCatalogOptions): Promise<BuildC
   const progress = options.onProgress ?? (() => {});
   const start = performance.now();
   await checkOutputDirectory(options.outDir);
-  const loaded = await loadContracts(options.specDir);
+  const loaded = await loadContracts(options.specDir, { validate: options.validate ?? false });
   const loadMs = performance.now() - start;
   if (!loaded.model) return { ok: false, diagnostics: loaded.diagnostics };
   const model = loaded.model;

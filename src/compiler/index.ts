@@ -38,6 +38,12 @@ export interface LoadOptions {
    * default `node_modules/.cache/eventplane` of the nearest directory with node_modules, false for none.
    */
   readonly cacheDir?: string | false;
+  /**
+   * Validate each document with @asyncapi/parser (default true). False keeps the compiler's own
+   * checks (YAML, $ref, every platform rule) and skips the AsyncAPI schema pass: for readers
+   * such as the catalog that render contracts `generate` and CI have already validated.
+   */
+  readonly validate?: boolean;
 }
 
 /**
@@ -64,6 +70,12 @@ export async function loadContracts(specDir: string, options: LoadOptions = {}):
   const cacheDir = options.cacheDir === false ? undefined : (options.cacheDir ?? defaultCacheDir(cwd));
   let started!: (onWorkers: boolean) => void;
   const parsingStarted = new Promise<boolean>((resolve) => (started = resolve));
+  if (options.validate === false) {
+    const model = buildModel({ specDir, services, sources, sink });
+    progress('model', 1, 1);
+    const diagnostics = sink.sorted();
+    return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { model, diagnostics };
+  }
   const parsing = validateDocuments(documents, sources, cwd, sink, {
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     ...(cacheDir !== undefined ? { cache: openParserCache(cacheDir) } : {}),

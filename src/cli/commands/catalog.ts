@@ -4,7 +4,7 @@ import { parseCommandArgs } from '../args.js';
 import type { Command } from '../main.js';
 import { UserError } from '../user-error.js';
 
-const usage = `Usage: eventplane catalog [--spec DIR] [--out DIR] [--serve [--port N]] [--no-history]
+const usage = `Usage: eventplane catalog [--spec DIR] [--out DIR] [--serve [--port N]] [--no-history] [--validate]
 
 Builds the event catalog — a static site of every system, service and event, with search,
 payload tables, examples, queues, retry and dead-letter policies, broker permissions, flow
@@ -16,7 +16,10 @@ Options:
                   before is replaced
   --serve         serve the catalog on 127.0.0.1 after building, until Ctrl-C
   --port N        port for --serve (default 0: any free port; the URL is printed)
-  --no-history    skip reading the specs' git history`;
+  --no-history    skip reading the specs' git history
+  --validate      also validate every document against the AsyncAPI schema with
+                  @asyncapi/parser (\`eventplane generate\` and CI already do; YAML, $ref and
+                  platform-rule problems are always reported)`;
 
 const progress = (line: string): void => {
   process.stderr.write(`  ${line}\n`);
@@ -34,6 +37,7 @@ export const command: Command = {
         serve: { type: 'boolean' },
         port: { type: 'string' },
         'no-history': { type: 'boolean' },
+        validate: { type: 'boolean' },
       },
       usage,
     );
@@ -46,7 +50,7 @@ export const command: Command = {
 
     let result;
     try {
-      result = await buildCatalog({ specDir, outDir, history: !values['no-history'], onProgress: progress });
+      result = await buildCatalog({ specDir, outDir, history: !values['no-history'], validate: values.validate ?? false, onProgress: progress });
     } catch (error) {
       if (error instanceof OutputDirectoryError) throw new UserError(error.message);
       throw error;
