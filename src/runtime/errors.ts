@@ -1,0 +1,125 @@
+/**
+ * Typed errors a caller can branch on (`instanceof`) instead of parsing broker messages.
+ * Each says in its message what happened and what usually causes it.
+ */
+import type { FieldError } from './schema-errors.js';
+
+export class EventplaneError extends Error {
+  override readonly name: string = 'EventplaneError';
+}
+
+/** The payload (or its declared headers) does not match the message's schema; nothing was sent. */
+export class InvalidPayloadError extends EventplaneError {
+  override readonly name = 'InvalidPayloadError';
+  constructor(
+    readonly messageType: string,
+    readonly fields: readonly FieldError[],
+    readonly part: 'payload' | 'headers' = 'payload',
+  ) {
+    super(`${messageType} ${part} is invalid: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}`);
+  }
+}
+
+interface Destination {
+  readonly exchange: string;
+  readonly routingKey: string;
+  readonly messageId: string;
+}
+
+/** The broker returned a mandatory message: no queue is bound for its routing key. */
+export class UnroutableError extends EventplaneError {
+  override readonly name = 'UnroutableError';
+  constructor(
+    readonly destination: Destination,
+    readonly replyCode: number,
+    readonly replyText: string,
+  ) {
+    super(
+      `message ${destination.messageId} to exchange "${destination.exchange}" with routing key "${destination.routingKey}" ` +
+        `was returned by the broker (${replyCode} ${replyText}): no queue is bound for it`,
+    );
+  }
+}
+
+/**
+ * The broker refused the message (publisher confirm nack). With eventplane's topology this means
+ * a queue it routes to is full and has `overflow: reject-publish`: the broker-side circuit breaker.
+ */
+export class QueueFullError extends EventplaneError {
+  override readonly name = 'QueueFullError';
+  constructor(readonly destination: Destination) {
+    super(
+      `the broker refused message ${destination.messageId} to exchange "${destination.exchange}" with routing key ` +
+        `"${destination.routingKey}" (nack): a queue it routes to is full (overflow reject-publish); back off and retry later`,
+    );
+  }
+}
+
+/** No confirm arrived within the per-publish timeout; the message may or may not have been stored. */
+export class PublishTimeoutError extends EventplaneError {
+  override readonly name = 'PublishTimeoutError';
+  constructor(
+    readonly destination: Destination,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      `message ${destination.messageId} to exchange "${destination.exchange}" was not confirmed within ${timeoutMs} ms ` +
+        '(broker unreachable, blocked by a resource alarm, or overloaded); it may still be delivered',
+    );
+  }
+}
+
+/** The broker refused the publish for lack of permission (write or topic permission). */
+export class AccessRefusedError extends EventplaneError {
+  override readonly name = 'AccessRefusedError';
+  constructor(
+    readonly destination: Destination,
+    readonly brokerMessage: string,
+  ) {
+    super(`the broker refused message ${destination.messageId}: ${brokerMessage}`);
+  }
+}
+
+/** The bus was closed (or is closing) before the operation could complete. */
+export class BusClosedError extends EventplaneError {
+  override readonly name = 'BusClosedError';
+  constructor(what = 'the bus is closed') {
+    super(what);
+  }
+}
+
+export interface MissingObject {
+  readonly kind: 'exchange' | 'queue';
+  readonly name: string;
+  /** Why the runtime needs it: `publish shop.OrderCreated`, `retry for billing.orders`. */
+  readonly usedFor: string;
+}
+
+/**
+ * The runtime never declares broker objects; the topology (`generated/topology.json`, applied by
+ * Pulumi or `eventplane local-cluster`) does. This names what the broker lacks.
+ */
+export class MissingTopologyError extends EventplaneError {
+  override readonly name = 'MissingTopologyError';
+  constructor(
+    readonly vhost: string,
+    readonly missing: readonly MissingObject[],
+  ) {
+    super(
+      `the broker (vhost "${vhost}") lacks ${missing.length} object(s) this service uses: ` +
+        `${missing.map((m) => `${m.kind} "${m.name}" (${m.usedFor})`).join(', ')}. ` +
+        'The runtime never declares objects: apply the topology (generated/topology.json) first.',
+    );
+  }
+}
+
+/** No broker in the URL list accepted a connection before the start-up deadline. */
+export class BrokerUnreachableError extends EventplaneError {
+  override readonly name = 'BrokerUnreachableError';
+  constructor(
+    readonly urls: readonly string[],
+    readonly lastError: string,
+  ) {
+    super(`cannot connect to RabbitMQ at ${urls.join(', ')}: ${lastError}`);
+  }
+}

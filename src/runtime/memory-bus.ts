@@ -1,0 +1,166 @@
+/**
+ * createInMemoryBus: the Bus over an in-memory broker, for unit tests and for running a service
+ * without RabbitMQ. Publishing and consuming go through the same code as the AMQP transport
+ * (envelope, validation, the consumer pipeline with its retry ladder, dead letters and inbox), so
+ * a handler behaves the same on both; only the broker is simulated.
+ */
+import type { Tracer } from '@opentelemetry/api';
+import { Registry } from 'prom-client';
+import type { Bus, BusHealth, ConsumerHealth } from './bus.js';
+import { ConsumerPipeline, type DeliveryOutcome } from './consumer-pipeline.js';
+import type {
+  Delivery,
+  Handler,
+  PublishOptions,
+  PublishReceipt,
+  ReceiveDescriptor,
+  SendDescriptor,
+  ServiceDescriptor,
+  Subscription,
+} from './contract.js';
+import { BusClosedError } from './errors.js';
+import type { Inbox } from './inbox.js';
+import { defaultLogger, type RuntimeLogger } from './logger.js';
+import { MemoryInbox } from './memory-inbox.js';
+import { InMemoryBroker, type MemoryDelivery } from './memory/memory-broker.js';
+import type { OutgoingMessage } from './message.js';
+import { RuntimeMetrics } from './metrics.js';
+import { defaultTracer } from './tracing.js';
+import { tracedPublish } from './traced-publish.js';
+import type { TopologyDocument } from '../topology/types.js';
+
+export interface InMemoryBusOptions {
+  readonly service: ServiceDescriptor;
+  /** Share one broker between the buses of several services (the test harness does). */
+  readonly broker?: InMemoryBroker;
+  /** Declares the objects of a topology on a new broker; without it they follow the subscriptions. */
+  readonly topology?: TopologyDocument;
+  /** Multiplies retry delays on a new broker: 0 runs the ladder at once (default 1). */
+  readonly timeScale?: number;
+  readonly inbox?: Inbox;
+  readonly logger?: RuntimeLogger;
+  readonly metrics?: Registry;
+  readonly tracer?: Tracer;
+  readonly shutdownGraceMs?: number;
+  /** Observes every consumer outcome (the test harness records them). */
+  readonly onOutcome?: (outcome: DeliveryOutcome) => void;
+  /** Observes every accepted publish. */
+  readonly onPublished?: (message: OutgoingMessage) => void;
+}
+
+export function createInMemoryBus(options: InMemoryBusOptions): InMemoryBus {
+  return new InMemoryBus(options);
+}
+
+interface MemorySubscription {
+  readonly queue: string;
+  state: ConsumerHealth['state'];
+  readonly pipeline: ConsumerPipeline<MemoryDelivery>;
+  cancel(): Promise<void>;
+}
+
+export class InMemoryBus implements Bus {
+  readonly service: ServiceDescriptor;
+  readonly metrics: Registry;
+  readonly broker: InMemoryBroker;
+  private readonly ownsBroker: boolean;
+  private readonly runtimeMetrics: RuntimeMetrics;
+  private readonly logger: RuntimeLogger;
+  private readonly tracer: Tracer;
+  private readonly inbox: Inbox;
+  private readonly graceMs: number;
+  private readonly subscriptions = new Set<MemorySubscription>();
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly options: InMemoryBusOptions) {
+    this.service = options.service;
+    this.ownsBroker = options.broker === undefined;
+    this.broker = options.broker ?? new InMemoryBroker({ timeScale: options.timeScale });
+    if (options.topology && this.ownsBroker) this.broker.loadTopology(options.topology);
+    this.metrics = options.metrics ?? new Registry();
+    this.runtimeMetrics = new RuntimeMetrics(this.metrics);
+    this.logger = (options.logger ?? defaultLogger(options.service.id)).child({ service: options.service.id, transport: 'memory' });
+    this.tracer = options.tracer ?? defaultTracer();
+    this.inbox = options.inbox ?? new MemoryInbox();
+    this.graceMs = options.shutdownGraceMs ?? 10_000;
+  }
+
+  ready(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  async publish<TPayload, THeaders>(send: SendDescriptor<TPayload, THeaders>, payload: TPayload, options?: PublishOptions<THeaders>): Promise<PublishReceipt> {
+    if (this.closing) throw new BusClosedError('the bus is closing: publish refused');
+    return tracedPublish(this.tracer, { source: this.service.id, userId: this.service.brokerUser }, send, payload, options, async (message) => this.send(message));
+  }
+
+  async subscribe<TDelivery extends Delivery>(receive: ReceiveDescriptor<TDelivery>, handler: Handler<TDelivery>): Promise<Subscription> {
+    if (this.closing) throw new BusClosedError('the bus is closing: subscribe refused');
+    this.broker.ensureReceive(receive as ReceiveDescriptor);
+    const pipeline = new ConsumerPipeline<MemoryDelivery>({
+      receive: receive as ReceiveDescriptor,
+      handler: handler as Handler,
+      inbox: this.inbox,
+      metrics: this.runtimeMetrics,
+      logger: this.logger,
+      tracer: this.tracer,
+      republish: async (message) => this.send(message),
+      settle: (delivery, settlement) => delivery.settle(settlement),
+      userId: () => this.service.brokerUser,
+      onOutcome: this.options.onOutcome,
+    });
+    const handle = this.broker.consume(receive.queue, receive.prefetch, (delivery) => pipeline.accept(delivery.message, delivery));
+    const subscriptions = this.subscriptions;
+    const graceMs = this.graceMs;
+    const subscription: MemorySubscription = {
+      queue: receive.queue,
+      state: 'consuming',
+      pipeline,
+      async cancel() {
+        if (subscription.state === 'stopped') return;
+        subscription.state = 'stopped';
+        handle.stop();
+        await pipeline.stop(graceMs);
+        handle.cancel();
+        subscriptions.delete(subscription);
+      },
+    };
+    this.subscriptions.add(subscription);
+    return { queue: receive.queue, cancel: () => subscription.cancel() };
+  }
+
+  health(): BusHealth {
+    const closed = this.closing !== undefined;
+    return {
+      ok: !closed,
+      transport: 'memory',
+      connection: closed ? 'closed' : 'connected',
+      blocked: false,
+      publisher: { ready: !closed, pending: 0 },
+      consumers: [...this.subscriptions].map((s) => ({ queue: s.queue, state: s.state, inFlight: s.pipeline.inFlight })),
+    };
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.all([...this.subscriptions].map((s) => s.cancel()));
+      if (this.options.inbox === undefined) await this.inbox.close?.();
+      if (this.ownsBroker) this.broker.close();
+    })();
+    return this.closing;
+  }
+
+  private send(message: OutgoingMessage): void {
+    const metrics = this.runtimeMetrics.forPublish(message.type);
+    try {
+      this.broker.publish(message);
+    } catch (error) {
+      if ((error as Error).name === 'UnroutableError') metrics.returned.inc();
+      if ((error as Error).name === 'QueueFullError') metrics.rejected.inc();
+      throw error;
+    }
+    metrics.published.inc();
+    metrics.confirmed.inc();
+    this.options.onPublished?.(message);
+  }
+}

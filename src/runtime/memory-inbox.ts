@@ -1,0 +1,115 @@
+import type { Inbox, InboxKey, InboxOutcome } from './inbox.js';
+
+export interface MemoryInboxOptions {
+  /** How long a processed message id is remembered (default 24 h). */
+  readonly ttlMs?: number;
+  /** Upper bound on remembered ids; the oldest are forgotten first (default 100 000). */
+  readonly maxEntries?: number;
+  readonly now?: () => number;
+}
+
+/** Per consumer: message id → expiry time once processed, or the work still running. */
+type Entries = Map<string, number | Promise<void>>;
+
+/**
+ * The default inbox: processed (consumer, message id) pairs in memory with a TTL. It suppresses
+ * duplicates within one process's lifetime (publisher resends, redeliveries after a reconnect);
+ * only a durable inbox that commits with the handler's writes survives a restart.
+ *
+ * Expiry walks a FIFO of remembered keys (one TTL for all, so insertion order is expiry order)
+ * instead of iterating the Map, which in V8 re-scans deleted slots from the start each time.
+ * A duplicate that arrives while the first copy still runs waits for its outcome.
+ */
+export class MemoryInbox implements Inbox {
+  private readonly consumers = new Map<string, Entries>();
+  private orderEntries: Entries[] = [];
+  private orderIds: string[] = [];
+  private orderHead = 0;
+  private remembered = 0;
+  private readonly ttlMs: number;
+  private readonly maxEntries: number;
+  private readonly now: () => number;
+
+  constructor(options: MemoryInboxOptions = {}) {
+    this.ttlMs = options.ttlMs ?? 24 * 60 * 60 * 1000;
+    this.maxEntries = options.maxEntries ?? 100_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Message ids remembered as processed. */
+  get size(): number {
+    return this.remembered;
+  }
+
+  process(key: InboxKey, work: () => Promise<void>): Promise<InboxOutcome> {
+    let entries = this.consumers.get(key.consumer);
+    if (entries === undefined) {
+      entries = new Map();
+      this.consumers.set(key.consumer, entries);
+    }
+    const id = key.messageId;
+    const current = entries.get(id);
+    if (current !== undefined) {
+      if (typeof current !== 'number') {
+        // The first copy is still running: its success makes this a duplicate, its failure a retry.
+        return current.then(
+          () => 'duplicate',
+          () => this.process(key, work),
+        );
+      }
+      if (current > this.now()) return Promise.resolve('duplicate');
+      entries.delete(id);
+      this.remembered--;
+    }
+    let running: Promise<void>;
+    try {
+      running = work();
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    entries.set(id, running);
+    const owner = entries;
+    return running.then(
+      () => {
+        this.remember(owner, id);
+        return 'processed';
+      },
+      (error: unknown) => {
+        owner.delete(id);
+        throw error;
+      },
+    );
+  }
+
+  private remember(entries: Entries, id: string): void {
+    const now = this.now();
+    entries.set(id, now + this.ttlMs);
+    this.remembered++;
+    this.orderEntries.push(entries);
+    this.orderIds.push(id);
+    while (this.orderHead < this.orderIds.length) {
+      const oldestEntries = this.orderEntries[this.orderHead]!;
+      const oldestId = this.orderIds[this.orderHead]!;
+      const expires = oldestEntries.get(oldestId);
+      if (typeof expires === 'number') {
+        if (expires > now && this.remembered <= this.maxEntries) break;
+        oldestEntries.delete(oldestId);
+        this.remembered--;
+      }
+      this.orderHead++;
+    }
+    if (this.orderHead > 4096 && this.orderHead * 2 > this.orderIds.length) {
+      this.orderEntries = this.orderEntries.slice(this.orderHead);
+      this.orderIds = this.orderIds.slice(this.orderHead);
+      this.orderHead = 0;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.consumers.clear();
+    this.orderEntries = [];
+    this.orderIds = [];
+    this.orderHead = 0;
+    this.remembered = 0;
+  }
+}
