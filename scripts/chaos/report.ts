@@ -3,7 +3,6 @@
  * command that produced it, plus what the other reliability suites prove) and an SVG chart of
  * the same figures. Pure: the caller writes the files.
  */
-import { barChartSvg } from '../../bench/svg-chart.js';
 import { failures, PROFILES, type ChaosRun } from './run-chaos.js';
 
 const number = (value: number) => value.toLocaleString('en');
@@ -34,15 +33,15 @@ ${rows.join('\n')}
 
 ${problems.length === 0 ? 'Every scenario: 0 lost, every duplicate absorbed by an inbox, no effect applied twice.' : `Problems:\n\n${problems.join('\n')}`}
 
-![sent, delivered, lost and duplicates per scenario, and recovery time](reliability.svg)
+![events lost, duplicates absorbed and recovery time per scenario](reliability.svg)
 
 ### How it runs
 
 Each scenario gets its own vhost and broker users (the chaos contracts' topology applied under a
 namespace) and its own two databases on one PostgreSQL server. A **producer** process commits
 entries to its table and to the transactional outbox in the same transaction
-(${number(PROFILES.full.killNode.events)} entries for \`kill-node\`, ${number(PROFILES.full.others.events)} for the others in the full
-profile; ${number(PROFILES.quick.killNode.events)} and ${number(PROFILES.quick.others.events)} in the quick one that CI runs); the outbox relay publishes
+(${number(PROFILES.full.killNode.events)} entries for \`kill-node\`, ${number(PROFILES.full.clusterRestart.events)} for \`cluster-restart\`,
+${number(PROFILES.full.others.events)} for the others in the full profile; a few thousand in the quick one that CI runs); the outbox relay publishes
 them through the runtime with publisher confirms. A **consumer** process handles them on the
 runtime's AMQP bus (default in-memory inbox in front) with a transactional-inbox handler that
 writes each entry to its own table. Both get the AMQP URLs of all three nodes and fail over. The
@@ -85,59 +84,64 @@ processes being killed.
 
 | suite | what it feeds | what must hold | run |
 |---|---|---|---|
-| \`test/unit/hostile/compiler-fuzz.test.ts\` | ≥ 1,000 mutated contract sets: YAML syntax errors, type swaps, deep nesting, huge files, unicode, cyclic and dangling \`$ref\`s | no crash and no stack trace; an error diagnostic with \`file:line:col\`; a sample also through the real CLI: exit 1 | \`npx vitest run --project unit test/unit/hostile\` |
-| \`test/integration/hostile/consumer-input.test.ts\` | random bytes, wrong content types and encodings, missing and forged headers, unknown types, foreign versions, oversize messages, straight into a consumer's queue on a real broker | each one dead-lettered with its reason in \`x-ep-reason\`; the consumer keeps consuming and handles a valid message afterwards | \`npx vitest run --project integration test/integration/hostile\` |
-| \`test/e2e/hostile-rest.test.ts\` | invalid JSON bodies, wrong types, missing and unknown fields against the services' REST endpoints | 400 with the field errors, nothing written | \`npx vitest run --project e2e test/e2e/hostile-rest.test.ts\` |
+| \`test/integration/hostile/compiler-fuzz.test.ts\` | 1,000 mutated contracts from a seeded fuzzer (\`spec-fuzzer.ts\`): YAML syntax errors, type swaps, deleted and renamed keys (\`__proto__\` included), deep nesting, huge files, unicode and invalid bytes, cyclic, dangling and escaping \`$ref\`s, alias tricks | never an exception or a stack trace; every refused mutant has an error diagnostic at \`file:line:col\` in its own files; those still valid compile and emit; a sample through the real CLI: exit 1 and \`file:line:col: error:\` | \`npx vitest run --project integration test/integration/hostile/compiler-fuzz.test.ts\` |
+| \`test/integration/hostile/consumer-input.test.ts\` | random bytes, wrong content types and encodings, missing and forged envelope headers, unknown types, foreign major versions, oversize bodies, straight into a consumer's queue on a real broker | each dead-lettered with its reason in \`x-ep-reason\` and a detail in \`x-ep-error\`, body unchanged; never handed to the handler; the consumer keeps consuming; forged \`x-ep-*\` retry headers are not trusted | \`npx vitest run --project integration test/integration/hostile/consumer-input.test.ts\` |
+| \`test/e2e/hostile-rest.test.ts\` | against every REST endpoint of every service (read from each one's OpenAPI document): malformed JSON, wrong JSON types, missing required and unknown fields, each field with a wrong type, prototype pollution, text and XML bodies, oversize bodies | a problem document: 400 naming the fields, 415, 413 — never a 5xx; every service healthy afterwards | \`npx vitest run --project e2e test/e2e/hostile-rest.test.ts\` |
 
 ## Least privilege
 
 \`test/integration/privilege/least-privilege.test.ts\` applies \`generated/topology.json\` (every system,
-every service user) to a real 3-node cluster and checks that the broker refuses: a service publishing
-another service's event (exchange and topic permissions), a service reading another service's queue,
-a message whose \`user_id\` names another user, the \`guest\` user (it does not exist), and declaring
-or deleting objects (no configure permission).
+every service user) to a real 3-node cluster and, for every service user, checks that the broker
+refuses: publishing another service's event (exchange and topic permissions), reading another
+service's queue or its own dead letters, a message whose \`user_id\` names another user, declaring
+or deleting queues and exchanges, and the management API — each next to a positive control (its own
+events and its own queue work). The \`guest\` user does not exist and cannot connect.
 
-\`npm run scan-secrets\` (\`scripts/scan-secrets.ts\`) scans every git-tracked file and the generated
-output for private keys, cloud and service tokens, credentials in URLs, password assignments and
-high-entropy strings; \`test/unit/security/scan-secrets.test.ts\` runs it on the repository and on
-planted secrets.
+\`npm run scan-secrets\` (\`scripts/scan-secrets.ts\`) scans every file git tracks or would track and
+the generated output with secretlint's recommended rules (private keys, cloud, VCS, chat, payment
+and AI tokens, database connection strings) plus an eventplane rule for passwords in connection
+URLs (AMQP, PostgreSQL, …) and literal password, secret, key and token assignments. Known fake
+values in tests are allowed by fingerprint and path in \`scripts/secret-scan-allow.txt\`.
+\`test/unit/security/scan-secrets.test.ts\` runs it on the repository and on planted secrets.
 `;
 }
 
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * One row per scenario: its ledger in words (lost in red when not 0) and its recovery time as a
+ * horizontal bar, on a shared scale so the rows compare at a glance.
+ */
 export function reliabilitySvg(run: ChaosRun): string {
-  const names = run.outcomes.map((outcome) => outcome.row.name);
-  return barChartSvg(
-    'eventplane chaos ledger',
-    [
-      {
-        title: 'events',
-        unit: 'count',
-        groups: run.outcomes.map(({ row }) => ({
-          label: row.name,
-          bars: [
-            { series: 'sent', value: row.sent },
-            { series: 'delivered', value: row.delivered },
-            { series: 'lost', value: row.lost },
-          ],
-        })),
-      },
-      {
-        title: 'duplicates',
-        unit: 'count',
-        groups: run.outcomes.map(({ row }) => ({
-          label: row.name,
-          bars: [
-            { series: 'duplicates', value: row.duplicates },
-            { series: 'absorbed', value: row.absorbed },
-          ],
-        })),
-      },
-      {
-        title: 'recovery',
-        unit: 's',
-        groups: run.outcomes.map(({ row }) => ({ label: row.name, bars: [{ series: 'recovery', value: row.recovery_ms / 1000 }] })),
-      },
-    ],
-    `${names.length} scenarios on a local 3-node cluster, profile ${run.profile}, ${run.startedAt.slice(0, 10)}`,
-  );
+  const width = 960;
+  const rowHeight = 58;
+  const top = 64;
+  const barLeft = 560;
+  const barWidth = width - barLeft - 90;
+  const height = top + rowHeight * run.outcomes.length + 28;
+  const maxRecovery = Math.max(1, ...run.outcomes.map(({ row }) => row.recovery_ms));
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="13" role="img" aria-labelledby="title">`,
+    `<title id="title">eventplane chaos ledger: events lost, duplicates absorbed and recovery time per scenario</title>`,
+    '<rect width="100%" height="100%" fill="#fff"/>',
+    `<text x="16" y="26" font-size="17" font-weight="600">eventplane chaos ledger</text>`,
+    `<text x="16" y="46" fill="#555">${escapeXml(`${run.outcomes.length} scenarios on a local ${run.cluster.nodes}-node RabbitMQ ${run.cluster.rabbitmq} cluster · profile ${run.profile} · ${run.startedAt.slice(0, 10)}`)}</text>`,
+    `<text x="${barLeft}" y="46" fill="#555">recovery time</text>`,
+  ];
+  run.outcomes.forEach(({ row, detail }, index) => {
+    const y = top + index * rowHeight;
+    const ok = failures({ row, detail }).length === 0;
+    parts.push(`<line x1="16" x2="${width - 16}" y1="${y - 8}" y2="${y - 8}" stroke="#e6e6e6"/>`);
+    parts.push(`<text x="16" y="${y + 12}" font-weight="600">${escapeXml(row.name)}</text>`);
+    parts.push(`<text x="180" y="${y + 12}" fill="${row.lost === 0 ? '#1f7a4d' : '#c0392b'}" font-weight="600">${number(row.lost)} lost</text>`);
+    parts.push(`<text x="260" y="${y + 12}" fill="#333">of ${number(row.sent)} sent · ${number(row.delivered)} delivered</text>`);
+    parts.push(
+      `<text x="16" y="${y + 34}" fill="#555">${number(row.duplicates)} duplicates, ${number(row.absorbed)} absorbed (${number(detail.absorbedBy.runtime)} in the runtime's inbox, ${number(detail.absorbedBy.durable)} in the durable one)${ok ? '' : ' · FAIL'}</text>`,
+    );
+    const w = Math.max(2, (barWidth * row.recovery_ms) / maxRecovery);
+    parts.push(`<rect x="${barLeft}" y="${y}" width="${w.toFixed(1)}" height="18" rx="2" fill="#2f6fdb"><title>${escapeXml(`${row.name}: recovered in ${row.recovery_ms} ms`)}</title></rect>`);
+    parts.push(`<text x="${(barLeft + w + 8).toFixed(1)}" y="${y + 14}" fill="#333">${(row.recovery_ms / 1000).toFixed(1)} s</text>`);
+  });
+  parts.push('</svg>');
+  return `${parts.join('\n')}\n`;
 }

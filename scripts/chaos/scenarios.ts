@@ -12,6 +12,8 @@ export interface ProfileSizes {
   /** Long enough that the stream is still running when the last node has stopped (a graceful stop takes seconds). */
   readonly clusterRestart: StreamSize;
   readonly others: StreamSize;
+  /** Long enough for every close, each after the clients reconnected. */
+  readonly closes: StreamSize;
   /** How long a killed node stays down before it is restarted (as an orchestrator would). */
   readonly nodeDownMs: number;
   readonly connectionCloses: number;
@@ -23,14 +25,16 @@ export const PROFILES: Record<Profile, ProfileSizes> = {
     killNode: { events: 100_000, ratePerSecond: 2_000 },
     clusterRestart: { events: 30_000, ratePerSecond: 1_000 },
     others: { events: 20_000, ratePerSecond: 1_000 },
+    closes: { events: 20_000, ratePerSecond: 1_000 },
     nodeDownMs: 15_000,
     connectionCloses: 6,
     connectionCloseEveryMs: 2_000,
   },
   quick: {
     killNode: { events: 3_000, ratePerSecond: 500 },
-    clusterRestart: { events: 3_000, ratePerSecond: 200 },
+    clusterRestart: { events: 4_000, ratePerSecond: 200 },
     others: { events: 1_500, ratePerSecond: 500 },
+    closes: { events: 3_000, ratePerSecond: 300 },
     nodeDownMs: 3_000,
     connectionCloses: 3,
     connectionCloseEveryMs: 1_000,
@@ -114,7 +118,7 @@ export function scenarios(profile: Profile): Scenario[] {
     {
       name: 'connection-closes',
       title: `${sizes.connectionCloses} forced closes of every client connection through the management API, each once the clients are back`,
-      size: sizes.connectionCloses > 3 ? sizes.others : { events: 3_000, ratePerSecond: 300 },
+      size: sizes.closes,
       faultAt: 0.15,
       async inject({ env, fault, users, producer }) {
         for (let i = 0; i < sizes.connectionCloses; i++) {

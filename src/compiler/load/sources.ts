@@ -146,6 +146,11 @@ export class SourceSet {
       this.sink.error(at, `$ref "${ref}": "${fragment}" is not a JSON pointer (it must start with #/)`, 'ep-ref');
       return undefined;
     }
+    // The root of an AsyncAPI document is no schema, message or channel (a schema file's root may be).
+    if (path.length === 0 && isRecord(target.value) && Object.hasOwn(target.value, 'asyncapi')) {
+      this.sink.error(at, `$ref "${ref}" points at a whole AsyncAPI document: point at a component, e.g. #/components/schemas/Name`, 'ep-ref');
+      return undefined;
+    }
     // A pointer that runs through its own `$ref` (`#/a/b/$ref` written at /a/b) would resolve forever.
     const key = `${from.absPath}\u0000${ref}`;
     if (this.resolving.has(key)) {

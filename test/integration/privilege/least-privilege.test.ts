@@ -1,0 +1,179 @@
+/**
+ * Least privilege, enforced by the broker itself: generated/topology.json (every system, every
+ * service user) applied to a real 3-node cluster, then every service user tries what it must not
+ * do — publish another service's event, read another service's queue or its own dead letters,
+ * publish under another user's id, declare or delete objects, use the management API — and each
+ * attempt is refused,
+ * next to a positive control showing the same user can do its own job (so a refusal is not just
+ * a broken setup). The guest user does not exist.
+ *
+ * Service users connect to the three nodes in turn: the permissions hold cluster-wide.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManagementApiError, ManagementClient } from '../../../src/broker/management-client.js';
+import { applyTopology, type AppliedTopology } from '../../../src/local-cluster/apply-topology.js';
+import { startLocalCluster, type LocalCluster } from '../../../src/local-cluster/local-cluster.js';
+import type { TopologyDocument, TopologyUser } from '../../../src/topology/types.js';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const topology = JSON.parse(readFileSync(join(ROOT, 'generated/topology.json'), 'utf8')) as TopologyDocument;
+
+let cluster: LocalCluster;
+let applied: AppliedTopology;
+const connections: ChannelModel[] = [];
+
+beforeAll(async () => {
+  cluster = await startLocalCluster({ nodes: 3 });
+  applied = await applyTopology(cluster.management(), topology);
+}, 240_000);
+
+afterAll(async () => {
+  await Promise.all(connections.map((connection) => connection.close().catch(() => undefined)));
+  await cluster?.destroy();
+}, 120_000);
+
+async function connect(user: TopologyUser, node: number): Promise<ChannelModel> {
+  const credentials = applied.users[user.service]!;
+  const connection = await amqp.connect(cluster.amqpUrl({ username: credentials.username, password: credentials.password, vhost: credentials.vhost, node }));
+  connection.on('error', () => undefined);
+  connections.push(connection);
+  return connection;
+}
+
+type Outcome = { ok: true } | { ok: false; code: number | undefined; message: string };
+
+/** Runs `work` on a fresh channel; a broker refusal closes the channel with a code. */
+async function attempt(connection: ChannelModel, work: (channel: ConfirmChannel) => Promise<unknown>): Promise<Outcome> {
+  const channel = await connection.createConfirmChannel();
+  let closedWith: (Error & { code?: number }) | undefined;
+  channel.on('error', (error: Error & { code?: number }) => (closedWith = error));
+  try {
+    await work(channel);
+    await channel.close();
+    return { ok: true };
+  } catch (error) {
+    const failure = closedWith ?? (error as Error & { code?: number });
+    return { ok: false, code: failure.code, message: failure.message };
+  }
+}
+
+const publish = (channel: ConfirmChannel, exchange: string, routingKey: string, properties: Record<string, unknown> = {}) =>
+  new Promise<void>((resolve, reject) => channel.publish(exchange, routingKey, Buffer.from('{}'), properties, (error) => (error ? reject(error) : resolve())));
+
+/** The concrete routing keys a `^(?:a\.b|c\.d)$` write pattern allows. */
+function keysOf(pattern: string): string[] {
+  const body = pattern.replace(/^\^(\(\?:)?/, '').replace(/\)?\$$/, '');
+  return body.split('|').map((key) => key.replace(/\\(.)/g, '$1'));
+}
+
+const users = topology.users;
+const nodeFor = (index: number) => index % 3;
+
+describe('least privilege on a real 3-node cluster (generated/topology.json)', () => {
+  it('has no guest user, and guest cannot connect', async () => {
+    const client = cluster.management();
+    expect(await client.find('/users/guest')).toBeUndefined();
+    const names = (await client.get<Array<{ name: string }>>('/users')).map((user) => user.name);
+    expect(names).not.toContain('guest');
+    await expect(amqp.connect(cluster.amqpUrl({ username: 'guest', password: 'guest', vhost: 'shop' }))).rejects.toThrow(/ACCESS.REFUSED|403/);
+  });
+
+  it('refuses every service publishing another service’s event (exchange and topic permissions)', async () => {
+    const refused: string[] = [];
+    const problems: string[] = [];
+    for (const [index, user] of users.entries()) {
+      const connection = await connect(user, nodeFor(index));
+      const own = topology.topicPermissions.filter((p) => p.user === user.name);
+      // Someone else's event on a topic exchange of the same system.
+      const foreign = topology.topicPermissions.find((p) => p.vhost === user.vhost && p.user !== user.name);
+      if (!foreign) continue;
+      const ownOnExchange = own.find((p) => p.exchange === foreign.exchange);
+      const key = keysOf(foreign.write).find((k) => !ownOnExchange || !new RegExp(ownOnExchange.write).test(k));
+      if (!key) continue;
+      const outcome = await attempt(connection, (channel) => publish(channel, foreign.exchange, key));
+      if (outcome.ok || outcome.code !== 403) problems.push(`${user.name} published ${foreign.exchange} ${key}: ${outcome.ok ? 'accepted' : outcome.message}`);
+      else refused.push(user.name);
+      // Positive control: its own events go through.
+      if (own[0]) {
+        const mine = await attempt(connection, (channel) => publish(channel, own[0]!.exchange, keysOf(own[0]!.write)[0]!));
+        if (!mine.ok) problems.push(`${user.name} could not publish its own ${keysOf(own[0]!.write)[0]}: ${mine.message}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(refused.length).toBeGreaterThanOrEqual(users.length - 1);
+  }, 240_000);
+
+  it('refuses every service reading another service’s queue, and lets it read its own', async () => {
+    const problems: string[] = [];
+    let refusals = 0;
+    for (const [index, user] of users.entries()) {
+      const connection = await connect(user, nodeFor(index + 1));
+      const foreign = topology.queues.find((q) => q.vhost === user.vhost && q.service !== user.service && q.role === 'consumer');
+      const dlq = topology.queues.find((q) => q.vhost === user.vhost && q.service === user.service && q.role === 'dead-letter');
+      for (const queue of [foreign, dlq]) {
+        if (!queue) continue;
+        const outcome = await attempt(connection, async (channel) => {
+          await channel.consume(queue.name, () => undefined);
+        });
+        if (outcome.ok || outcome.code !== 403) problems.push(`${user.name} consumed ${queue.name}: ${outcome.ok ? 'accepted' : outcome.message}`);
+        else refusals++;
+      }
+      const own = topology.queues.find((q) => q.service === user.service && q.role === 'consumer');
+      if (own) {
+        const mine = await attempt(connection, async (channel) => {
+          const { consumerTag } = await channel.consume(own.name, () => undefined);
+          await channel.cancel(consumerTag);
+        });
+        if (!mine.ok) problems.push(`${user.name} could not consume its own ${own.name}: ${mine.message}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(refusals).toBeGreaterThan(users.length);
+  }, 240_000);
+
+  it('refuses a message whose user_id names another user, for every service', async () => {
+    const problems: string[] = [];
+    for (const [index, user] of users.entries()) {
+      const connection = await connect(user, nodeFor(index + 2));
+      const deadLetterExchange = topology.exchanges.find((e) => e.service === user.service && e.role === 'dead-letter');
+      if (!deadLetterExchange) continue;
+      // A routing key nothing is bound to: the message goes nowhere, only the check matters.
+      const forger = users.find((other) => other.vhost === user.vhost && other.name !== user.name)!;
+      const forged = await attempt(connection, (channel) => publish(channel, deadLetterExchange.name, 'nowhere', { userId: forger.name }));
+      if (forged.ok || forged.code !== 406 || !/user_id/.test(forged.message)) problems.push(`${user.name} as ${forger.name}: ${forged.ok ? 'accepted' : forged.message}`);
+      const honest = await attempt(connection, (channel) => publish(channel, deadLetterExchange.name, 'nowhere', { userId: user.name }));
+      if (!honest.ok) problems.push(`${user.name} with its own user_id: ${honest.message}`);
+    }
+    expect(problems).toEqual([]);
+  }, 240_000);
+
+  it('refuses services declaring or deleting objects, and the management API', async () => {
+    const problems: string[] = [];
+    for (const [index, user] of users.entries()) {
+      const connection = await connect(user, nodeFor(index));
+      const own = topology.queues.find((q) => q.service === user.service && q.role === 'consumer');
+      const tries: Array<[string, (channel: ConfirmChannel) => Promise<unknown>]> = [
+        ['declare a queue', (channel) => channel.assertQueue(`rogue.${user.name}`, { durable: true })],
+        ['declare an exchange', (channel) => channel.assertExchange(`rogue.${user.name}`, 'topic', { durable: true })],
+        // (Purging needs only read permission in RabbitMQ, so a consumer can purge its own queue.)
+        ...(own ? ([['delete its queue', (channel) => channel.deleteQueue(own.name)]] as Array<[string, (channel: ConfirmChannel) => Promise<unknown>]>) : []),
+      ];
+      for (const [what, work] of tries) {
+        const outcome = await attempt(connection, work);
+        if (outcome.ok || outcome.code !== 403) problems.push(`${user.name} could ${what}: ${outcome.ok ? 'accepted' : outcome.message}`);
+      }
+      const credentials = applied.users[user.service]!;
+      const management = new ManagementClient({ url: cluster.managementUrl(nodeFor(index)), username: credentials.username, password: credentials.password });
+      const status = await management.overview().then(
+        () => 200,
+        (error: unknown) => (error instanceof ManagementApiError ? error.status : 0),
+      );
+      if (status !== 401) problems.push(`${user.name} on the management API: ${status}`);
+    }
+    expect(problems).toEqual([]);
+  }, 240_000);
+});
