@@ -28,15 +28,10 @@ components:
     Envelope:
       headers:
         type: object
-        required: [ce-id, ce-type, ce-source, ce-time, ce-specversion, ce-dataversion]
+        required: [ce-time, ce-dataversion]
         properties:
-          ce-id: { type: string, format: uuid }
-          ce-type: { type: string }
-          ce-source: { type: string }
           ce-time: { type: string, format: date-time }
-          ce-specversion: { type: string, const: '1.0' }
           ce-dataversion: { type: string }
-          ce-correlationid: { type: string }
           ce-causationid: { type: string }
           ce-tenantid: { type: string }
           ce-subject: { type: string }

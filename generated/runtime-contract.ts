@@ -53,13 +53,13 @@ export interface SendDescriptor<TPayload = unknown, THeaders = Record<string, He
   readonly message: MessageDescriptor<TPayload, THeaders>;
 }
 
-/** The envelope as the runtime reads it off AMQP properties and `ce-*` headers. */
+/** The envelope as the runtime reads it off AMQP properties and `ce-*` headers (docs/CONTRACTS.md). */
 export interface Envelope {
-  /** message_id / ce-id: the idempotency key. */
+  /** message_id (CloudEvents id): the idempotency key. */
   readonly messageId: string;
-  /** type / ce-type. */
+  /** type (CloudEvents type). */
   readonly type: string;
-  /** app_id / ce-source: the producing service id. */
+  /** app_id (CloudEvents source): the producing service id. */
   readonly source: string;
   /** ce-time (timestamp property carries seconds only). */
   readonly time: string;

@@ -56,13 +56,8 @@ export class RawClient {
           correlationId: id,
           userId: user,
           headers: {
-            'ce-specversion': '1.0',
-            'ce-id': id,
-            'ce-type': 'bench.BenchOrder',
-            'ce-source': 'bench/orders',
             'ce-time': new Date(now).toISOString(),
             'ce-dataversion': '1.0.0',
-            'ce-correlationid': id,
           },
         },
         (error) => (error ? reject(error) : resolve()),

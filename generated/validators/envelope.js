@@ -2,22 +2,20 @@
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 export const EnvelopeHeaders = validate10;
-const schema11 = {"type":"object","title":"EnvelopeHeaders","description":"CloudEvents 1.0 attributes (binary content mode) and W3C trace context, as AMQP headers.","required":["ce-specversion","ce-id","ce-type","ce-source","ce-time","ce-dataversion"],"properties":{"ce-specversion":{"type":"string","const":"1.0","description":"CloudEvents specification version."},"ce-id":{"type":"string","format":"uuid","description":"Event id, equal to the AMQP message_id; consumers deduplicate on it."},"ce-type":{"type":"string","pattern":"^[a-z][a-z0-9-]*\\.[A-Z][A-Za-z0-9]*$","maxLength":200,"description":"`{system}.{MessageName}`, equal to the AMQP type property, e.g. `shop.OrderCreated`."},"ce-source":{"type":"string","pattern":"^[a-z][a-z0-9-]*/[a-z][a-z0-9-]*$","maxLength":200,"description":"The sending service, `{system}/{service}`, equal to the AMQP app_id property."},"ce-time":{"type":"string","format":"date-time","description":"When the event happened (RFC 3339, UTC, millisecond precision)."},"ce-dataversion":{"type":"string","pattern":"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$","description":"Semver of the payload schema, the message's `x-version`."},"ce-correlationid":{"type":"string","format":"uuid","description":"The conversation this message belongs to (an HTTP request, a checkout, …); equal to the AMQP correlation_id."},"ce-causationid":{"type":"string","format":"uuid","description":"ce-id of the message whose handling produced this one."},"ce-tenantid":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"The tenant the event belongs to (saas tenants are uuids)."},"ce-subject":{"type":"string","minLength":1,"maxLength":200,"description":"The aggregate the event is about (order id, sku, …); consumers handle events of one subject in order."},"traceparent":{"type":"string","pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","description":"W3C trace context parent (version-traceid-parentid-flags)."},"tracestate":{"type":"string","maxLength":512,"description":"W3C trace context vendor state."}}};
-const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
-const formats2 = require("ajv-formats/dist/formats").fullFormats["date-time"];
+const schema11 = {"type":"object","title":"EnvelopeHeaders","description":"The CloudEvents 1.0 attributes AMQP has no property for, and W3C trace context, as AMQP headers (id, type, source and correlation travel in AMQP properties).","required":["ce-time","ce-dataversion"],"properties":{"ce-time":{"type":"string","format":"date-time","description":"When the event happened (RFC 3339, UTC, millisecond precision)."},"ce-dataversion":{"type":"string","pattern":"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$","description":"Semver of the payload schema, the message's `x-version`."},"ce-causationid":{"type":"string","format":"uuid","description":"message_id of the message whose handling produced this one."},"ce-tenantid":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$","description":"The tenant the event belongs to (saas tenants are uuids)."},"ce-subject":{"type":"string","minLength":1,"maxLength":200,"description":"The aggregate the event is about (order id, sku, …); consumers handle events of one subject in order."},"traceparent":{"type":"string","pattern":"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$","description":"W3C trace context parent (version-traceid-parentid-flags)."},"tracestate":{"type":"string","maxLength":512,"description":"W3C trace context vendor state."}}};
+const formats0 = require("ajv-formats/dist/formats").fullFormats["date-time"];
+const formats2 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
+const pattern0 = new RegExp("^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$", "u");
+const pattern1 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
+const pattern2 = new RegExp("^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$", "u");
 const func2 = require("ajv/dist/runtime/ucs2length").default;
-const pattern0 = new RegExp("^[a-z][a-z0-9-]*\\.[A-Z][A-Za-z0-9]*$", "u");
-const pattern1 = new RegExp("^[a-z][a-z0-9-]*/[a-z][a-z0-9-]*$", "u");
-const pattern2 = new RegExp("^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$", "u");
-const pattern3 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
-const pattern4 = new RegExp("^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data["ce-specversion"] === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ce-specversion"},message:"must have required property '"+"ce-specversion"+"'"};
+if(data["ce-time"] === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ce-time"},message:"must have required property '"+"ce-time"+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -26,8 +24,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data["ce-id"] === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ce-id"},message:"must have required property '"+"ce-id"+"'"};
+if(data["ce-dataversion"] === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ce-dataversion"},message:"must have required property '"+"ce-dataversion"+"'"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -36,8 +34,11 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data["ce-type"] === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ce-type"},message:"must have required property '"+"ce-type"+"'"};
+if(data["ce-time"] !== undefined){
+let data0 = data["ce-time"];
+if(typeof data0 === "string"){
+if(!(formats0.validate(data0))){
+const err2 = {instancePath:instancePath+"/ce-time",schemaPath:"#/properties/ce-time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -46,8 +47,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data["ce-source"] === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ce-source"},message:"must have required property '"+"ce-source"+"'"};
+}
+else {
+const err3 = {instancePath:instancePath+"/ce-time",schemaPath:"#/properties/ce-time/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -56,8 +58,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data["ce-time"] === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ce-time"},message:"must have required property '"+"ce-time"+"'"};
+}
+if(data["ce-dataversion"] !== undefined){
+let data1 = data["ce-dataversion"];
+if(typeof data1 === "string"){
+if(!pattern0.test(data1)){
+const err4 = {instancePath:instancePath+"/ce-dataversion",schemaPath:"#/properties/ce-dataversion/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"},message:"must match pattern \""+"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -66,8 +72,9 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data["ce-dataversion"] === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ce-dataversion"},message:"must have required property '"+"ce-dataversion"+"'"};
+}
+else {
+const err5 = {instancePath:instancePath+"/ce-dataversion",schemaPath:"#/properties/ce-dataversion/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -76,10 +83,12 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data["ce-specversion"] !== undefined){
-let data0 = data["ce-specversion"];
-if(typeof data0 !== "string"){
-const err6 = {instancePath:instancePath+"/ce-specversion",schemaPath:"#/properties/ce-specversion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data["ce-causationid"] !== undefined){
+let data2 = data["ce-causationid"];
+if(typeof data2 === "string"){
+if(!(formats2.test(data2))){
+const err6 = {instancePath:instancePath+"/ce-causationid",schemaPath:"#/properties/ce-causationid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -88,8 +97,9 @@ vErrors.push(err6);
 }
 errors++;
 }
-if("1.0" !== data0){
-const err7 = {instancePath:instancePath+"/ce-specversion",schemaPath:"#/properties/ce-specversion/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"};
+}
+else {
+const err7 = {instancePath:instancePath+"/ce-causationid",schemaPath:"#/properties/ce-causationid/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -99,11 +109,11 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data["ce-id"] !== undefined){
-let data1 = data["ce-id"];
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err8 = {instancePath:instancePath+"/ce-id",schemaPath:"#/properties/ce-id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data["ce-tenantid"] !== undefined){
+let data3 = data["ce-tenantid"];
+if(typeof data3 === "string"){
+if(!pattern1.test(data3)){
+const err8 = {instancePath:instancePath+"/ce-tenantid",schemaPath:"#/properties/ce-tenantid/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"+"\""};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -114,7 +124,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/ce-id",schemaPath:"#/properties/ce-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err9 = {instancePath:instancePath+"/ce-tenantid",schemaPath:"#/properties/ce-tenantid/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -124,11 +134,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data["ce-type"] !== undefined){
-let data2 = data["ce-type"];
-if(typeof data2 === "string"){
-if(func2(data2) > 200){
-const err10 = {instancePath:instancePath+"/ce-type",schemaPath:"#/properties/ce-type/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(data["ce-subject"] !== undefined){
+let data4 = data["ce-subject"];
+if(typeof data4 === "string"){
+if(func2(data4) > 200){
+const err10 = {instancePath:instancePath+"/ce-subject",schemaPath:"#/properties/ce-subject/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -137,8 +147,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(!pattern0.test(data2)){
-const err11 = {instancePath:instancePath+"/ce-type",schemaPath:"#/properties/ce-type/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]*\\.[A-Z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[a-z][a-z0-9-]*\\.[A-Z][A-Za-z0-9]*$"+"\""};
+if(func2(data4) < 1){
+const err11 = {instancePath:instancePath+"/ce-subject",schemaPath:"#/properties/ce-subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -149,7 +159,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/ce-type",schemaPath:"#/properties/ce-type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err12 = {instancePath:instancePath+"/ce-subject",schemaPath:"#/properties/ce-subject/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -159,11 +169,11 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data["ce-source"] !== undefined){
-let data3 = data["ce-source"];
-if(typeof data3 === "string"){
-if(func2(data3) > 200){
-const err13 = {instancePath:instancePath+"/ce-source",schemaPath:"#/properties/ce-source/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(data.traceparent !== undefined){
+let data5 = data.traceparent;
+if(typeof data5 === "string"){
+if(!pattern2.test(data5)){
+const err13 = {instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -172,8 +182,9 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(!pattern1.test(data3)){
-const err14 = {instancePath:instancePath+"/ce-source",schemaPath:"#/properties/ce-source/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]*/[a-z][a-z0-9-]*$"},message:"must match pattern \""+"^[a-z][a-z0-9-]*/[a-z][a-z0-9-]*$"+"\""};
+}
+else {
+const err14 = {instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -183,8 +194,11 @@ vErrors.push(err14);
 errors++;
 }
 }
-else {
-const err15 = {instancePath:instancePath+"/ce-source",schemaPath:"#/properties/ce-source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.tracestate !== undefined){
+let data6 = data.tracestate;
+if(typeof data6 === "string"){
+if(func2(data6) > 512){
+const err15 = {instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -194,11 +208,8 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data["ce-time"] !== undefined){
-let data4 = data["ce-time"];
-if(typeof data4 === "string"){
-if(!(formats2.validate(data4))){
-const err16 = {instancePath:instancePath+"/ce-time",schemaPath:"#/properties/ce-time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+else {
+const err16 = {instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -208,210 +219,14 @@ vErrors.push(err16);
 errors++;
 }
 }
+}
 else {
-const err17 = {instancePath:instancePath+"/ce-time",schemaPath:"#/properties/ce-time/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err17];
 }
 else {
 vErrors.push(err17);
-}
-errors++;
-}
-}
-if(data["ce-dataversion"] !== undefined){
-let data5 = data["ce-dataversion"];
-if(typeof data5 === "string"){
-if(!pattern2.test(data5)){
-const err18 = {instancePath:instancePath+"/ce-dataversion",schemaPath:"#/properties/ce-dataversion/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"},message:"must match pattern \""+"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"+"\""};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-else {
-const err19 = {instancePath:instancePath+"/ce-dataversion",schemaPath:"#/properties/ce-dataversion/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-if(data["ce-correlationid"] !== undefined){
-let data6 = data["ce-correlationid"];
-if(typeof data6 === "string"){
-if(!(formats0.test(data6))){
-const err20 = {instancePath:instancePath+"/ce-correlationid",schemaPath:"#/properties/ce-correlationid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/ce-correlationid",schemaPath:"#/properties/ce-correlationid/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-if(data["ce-causationid"] !== undefined){
-let data7 = data["ce-causationid"];
-if(typeof data7 === "string"){
-if(!(formats0.test(data7))){
-const err22 = {instancePath:instancePath+"/ce-causationid",schemaPath:"#/properties/ce-causationid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-else {
-const err23 = {instancePath:instancePath+"/ce-causationid",schemaPath:"#/properties/ce-causationid/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-if(data["ce-tenantid"] !== undefined){
-let data8 = data["ce-tenantid"];
-if(typeof data8 === "string"){
-if(!pattern3.test(data8)){
-const err24 = {instancePath:instancePath+"/ce-tenantid",schemaPath:"#/properties/ce-tenantid/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"+"\""};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-else {
-const err25 = {instancePath:instancePath+"/ce-tenantid",schemaPath:"#/properties/ce-tenantid/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-if(data["ce-subject"] !== undefined){
-let data9 = data["ce-subject"];
-if(typeof data9 === "string"){
-if(func2(data9) > 200){
-const err26 = {instancePath:instancePath+"/ce-subject",schemaPath:"#/properties/ce-subject/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-if(func2(data9) < 1){
-const err27 = {instancePath:instancePath+"/ce-subject",schemaPath:"#/properties/ce-subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-}
-else {
-const err28 = {instancePath:instancePath+"/ce-subject",schemaPath:"#/properties/ce-subject/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-}
-if(data.traceparent !== undefined){
-let data10 = data.traceparent;
-if(typeof data10 === "string"){
-if(!pattern4.test(data10)){
-const err29 = {instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-}
-else {
-const err30 = {instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-}
-if(data.tracestate !== undefined){
-let data11 = data.tracestate;
-if(typeof data11 === "string"){
-if(func2(data11) > 512){
-const err31 = {instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-}
-else {
-const err32 = {instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-}
-}
-}
-else {
-const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
 }
 errors++;
 }

@@ -1,7 +1,9 @@
 /**
- * The envelope on the wire (docs/CONTRACTS.md, "The envelope"): AMQP properties AND CloudEvents
- * `ce-*` headers, written on publish and read back on delivery. Pure functions; the clock, the id
- * source and the trace context come in as arguments.
+ * The envelope on the wire (docs/CONTRACTS.md, "The envelope"): each attribute in one place — an
+ * AMQP property where AMQP has one (id, type, source, correlation), a CloudEvents `ce-*` header
+ * otherwise. Every header costs the broker CPU on every message, so none repeats a property.
+ * Readers still accept the `ce-*` header of a property-borne attribute from foreign producers.
+ * Pure functions; the clock, the id source and the trace context come in as arguments.
  */
 import type { Envelope, HeaderValue, PublishOptions, SendDescriptor } from './contract.js';
 import { InvalidPayloadError } from './errors.js';
@@ -9,7 +11,7 @@ import type { OutgoingMessage, WireHeaders } from './message.js';
 import { describeSchemaErrors } from './schema-errors.js';
 
 export const CE = {
-  specVersion: 'ce-specversion',
+  /** Accepted from foreign producers; eventplane writes the AMQP property instead. */
   id: 'ce-id',
   type: 'ce-type',
   source: 'ce-source',
@@ -40,7 +42,7 @@ export const EP = {
 } as const;
 
 export interface PublishContext {
-  /** `system/service`: app_id and ce-source. */
+  /** `system/service`: the app_id property (CloudEvents source). */
   readonly source: string;
   /** The broker user of the connection (user_id, which the broker verifies). */
   readonly userId: string | undefined;
@@ -81,13 +83,8 @@ export function buildOutgoing<TPayload, THeaders>(
   const tracestate = context.trace?.traceparent ? context.trace.tracestate : cause?.tracestate;
 
   const headers: WireHeaders = appHeaders === undefined ? {} : definedOnly(appHeaders);
-  headers[CE.specVersion] = '1.0';
-  headers[CE.id] = messageId;
-  headers[CE.type] = message.type;
-  headers[CE.source] = context.source;
   headers[CE.time] = isoTime(context.now);
   headers[CE.dataVersion] = message.version;
-  headers[CE.correlationId] = correlationId;
   if (cause !== undefined) headers[CE.causationId] = cause.messageId;
   if (tenantId !== undefined) headers[CE.tenantId] = tenantId;
   if (options?.subject !== undefined) headers[CE.subject] = options.subject;

@@ -11,7 +11,7 @@ import type { OutgoingMessage } from './message.js';
 import { endSpan, startPublishSpan } from './tracing.js';
 
 export interface PublisherIdentity {
-  /** `system/service`: app_id and ce-source. */
+  /** `system/service`: the app_id property (CloudEvents source). */
   readonly source: string;
   /** The broker user publishes go out under (user_id). */
   readonly userId: string | undefined;

@@ -58,8 +58,8 @@ ${sectionHeading('payload', 'Payload')}
 ${schemaTable(m.payload, 'field', `Payload fields of ${m.name}`)}
 ${sectionHeading('headers', 'Envelope and headers')}
 ${m.headers ? html`<h3>Headers of ${m.name}</h3>${schemaTable(m.headers, 'header', `Headers of ${m.name}`)}` : ''}
-<details${m.headers ? '' : raw(' open')}><summary>Envelope headers every event carries</summary>
-<p class="muted">Set by the runtime from the envelope: <code>ce-type</code> is <code>${m.type}</code>, <code>ce-source</code> is <code>${system}/${e.producer?.name ?? '…'}</code>, <code>ce-dataversion</code> is <code>${m.version}</code>.</p>
+<details${m.headers ? '' : raw(' open')}><summary>Envelope every event carries</summary>
+<p class="muted">Set by the runtime: AMQP <code>type</code> is <code>${m.type}</code>, <code>app_id</code> is <code>${system}/${e.producer?.name ?? '…'}</code>, <code>message_id</code> is the event id, <code>correlation_id</code> the conversation and <code>user_id</code> the publishing broker user (verified by the broker); the headers below carry the rest, <code>ce-dataversion</code> being <code>${m.version}</code>.</p>
 ${schemaTable(view.model.envelope.headers, 'envelope', 'Envelope headers')}</details>
 ${sectionHeading('examples', 'Examples')}
 ${m.examples.length === 0 ? empty('No examples declared.') : m.examples.map((x, i) => html`<div class="example"><h3 id="example-${i + 1}">${x.name ?? `Example ${i + 1}`}${x.summary ? html` <span class="muted">${x.summary}</span>` : ''}</h3>

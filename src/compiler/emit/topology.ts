@@ -211,10 +211,20 @@ function addQueue(system: SystemModel, queue: ConsumerQueue, channels: Map<strin
     alerts: { deadLetterWarn: deadLetter.warnAt, deadLetterPage: deadLetter.pageAt },
   });
   doc.bindings.push({ vhost, source: deadLetterExchange(service), destination: deadLetter.queue, destinationType: 'queue', routingKey: queue.name, arguments: {} });
-  const deadLetterPolicy: Record<string, ArgumentValue> = { 'max-length': deadLetter.maxLength ?? 1_000_000, overflow: 'reject-publish' };
+  // Every `dlq show` counts as a delivery on a quorum queue, and RabbitMQ 4 drops a message after
+  // 20 deliveries when no limit is set and there is nowhere to dead-letter it: a dead letter must
+  // never vanish for having been looked at, so the limit is set high explicitly.
+  const deadLetterPolicy: Record<string, ArgumentValue> = {
+    'delivery-limit': DEAD_LETTER_DELIVERY_LIMIT,
+    'max-length': deadLetter.maxLength ?? 1_000_000,
+    overflow: 'reject-publish',
+  };
   if (deadLetter.messageTtlMs !== undefined) deadLetterPolicy['message-ttl'] = deadLetter.messageTtlMs;
   doc.policies.push(policyFor(vhost, deadLetter.queue, deadLetterPolicy));
 }
+
+/** High enough to be unlimited in practice; a value RabbitMQ 3.10 and 4.x both accept. */
+const DEAD_LETTER_DELIVERY_LIMIT = 1_000_000;
 
 function policyFor(vhost: string, queue: string, definition: Record<string, ArgumentValue>): TopologyPolicy {
   const sorted = Object.fromEntries(Object.entries(definition).sort(([a], [b]) => compare(a, b)));

@@ -89,14 +89,13 @@ describe('publishing and receiving on a real broker', () => {
     });
     expect(Math.abs(properties.timestamp - Date.now() / 1000)).toBeLessThan(60);
     expect(properties.headers).toMatchObject({
-      'ce-specversion': '1.0',
-      'ce-id': messageId,
-      'ce-type': 'shop.OrderCreated',
-      'ce-source': 'shop/order',
       'ce-dataversion': '1.2.0',
-      'ce-correlationid': messageId,
       'ce-subject': payload.orderId,
     });
+    // Attributes AMQP carries as properties are not repeated as headers.
+    for (const duplicate of ['ce-id', 'ce-type', 'ce-source', 'ce-correlationid', 'ce-specversion']) {
+      expect(properties.headers).not.toHaveProperty(duplicate);
+    }
     expect(properties.headers!['ce-time']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(JSON.parse(message!.content.toString())).toEqual(payload);
   });
@@ -163,7 +162,8 @@ describe('publishing and receiving on a real broker', () => {
     const explicit = await orders.publish(publishOrderCreated, orderCreated(), { causedBy: second });
     const [message] = await broker.drain('billing.orders');
     expect(message!.properties.messageId).toBe(explicit.messageId);
-    expect(message!.properties.headers).toMatchObject({ 'ce-causationid': second.messageId, 'ce-correlationid': 'corr-9', 'ce-tenantid': 't-9' });
+    expect(message!.properties.correlationId).toBe('corr-9');
+    expect(message!.properties.headers).toMatchObject({ 'ce-causationid': second.messageId, 'ce-tenantid': 't-9' });
   });
 
   it('survives a channel error: a publish the broker refuses fails alone, the bus keeps working', async () => {

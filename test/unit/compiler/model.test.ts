@@ -64,7 +64,7 @@ describe('contract model', () => {
 
   it('takes the envelope from the shared trait', () => {
     expect(model.envelope.location?.file).toBe('_shared/envelope.yaml');
-    expect(model.envelope.headers).toMatchObject({ required: ['ce-id', 'ce-type', 'ce-source', 'ce-time', 'ce-specversion', 'ce-dataversion'] });
+    expect(model.envelope.headers).toMatchObject({ required: ['ce-time', 'ce-dataversion'] });
   });
 
   it('lists exchanges with the channels routed through them', () => {

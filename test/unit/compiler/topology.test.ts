@@ -93,7 +93,7 @@ describe('topology', () => {
     });
     expect(queue('order.payments.retry.2')).toMatchObject({ role: 'retry', delayMs: 10954, returnsTo: 'order.payments', parentQueue: 'order.payments' });
     expect(policy('ep.email.send')).toMatchObject({ 'message-ttl': 3_600_000 });
-    expect(policy('ep.payment.orders.dead')).toEqual({ 'max-length': 1_000_000, overflow: 'reject-publish' });
+    expect(policy('ep.payment.orders.dead')).toEqual({ 'delivery-limit': 1_000_000, 'max-length': 1_000_000, overflow: 'reject-publish' });
     expect(queue('payment.orders.dead')).toMatchObject({ role: 'dead-letter', parentQueue: 'payment.shop.order.created', alerts: { deadLetterWarn: 5, deadLetterPage: 50 } });
     expect(topology.policies).toHaveLength(topology.queues.length);
   });
