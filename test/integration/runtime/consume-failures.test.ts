@@ -126,7 +126,7 @@ describe('consumer failure handling on a real broker', () => {
       'x-ep-original-exchange': 'shop.events',
       'x-ep-original-routing-key': 'shop.order.created',
       'x-ep-original-user-id': broker.applied.users['shop/order']!.username,
-      'ce-id': messageId,
+      'ce-dataversion': '1.2.0',
     });
     expect(String(headers['x-ep-stack'])).toMatch(/^TypeError: cannot read tax rate[\s\S]*consume-failures\.test\.ts/);
     expect(String(headers['x-ep-stack']).split('\n').length).toBeLessThanOrEqual(12);
