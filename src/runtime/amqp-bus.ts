@@ -46,6 +46,8 @@ export interface AmqpBusOptions {
   /** How long the first connection may take before createAmqpBus fails (default 30 s). */
   readonly connectTimeoutMs?: number;
   readonly heartbeatSeconds?: number;
+  /** Deliveries with a larger body are dead-lettered unread, reason `too-large` (default 4 MiB). */
+  readonly maxMessageBytes?: number;
   /** The sends this service makes: their exchanges are checked at start-up. */
   readonly sends?: readonly SendDescriptor<any, any>[];
 }
@@ -69,6 +71,7 @@ export class AmqpBus implements Bus {
   private readonly consumers = new Set<AmqpQueueConsumer>();
   private readonly checkedExchanges = new Set<string>();
   private readonly graceMs: number;
+  private readonly maxMessageBytes: number | undefined;
   private closing: Promise<void> | undefined;
   private readonly deliver = (message: OutgoingMessage, timeoutMs: number | undefined) => this.publisher.send(message, timeoutMs);
 
@@ -81,6 +84,7 @@ export class AmqpBus implements Bus {
     this.ownsInbox = options.inbox === undefined;
     this.inbox = options.inbox ?? new MemoryInbox();
     this.graceMs = options.shutdownGraceMs ?? 10_000;
+    this.maxMessageBytes = options.maxMessageBytes;
     this.connection = new AmqpConnection({
       urls: options.urls,
       connectionName: options.service.id,
@@ -142,6 +146,7 @@ export class AmqpBus implements Bus {
         tracer: this.tracer,
         republish: (message) => this.publisher.send(message),
         userId: () => this.connection.user,
+        maxMessageBytes: this.maxMessageBytes,
       },
       this.graceMs,
       this.logger,
