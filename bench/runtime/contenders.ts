@@ -35,9 +35,10 @@ export class RawClient {
 
   /**
    * The same message eventplane sends (envelope on properties and ce-* headers), built by hand the
-   * way a raw amqplib service honouring the contract would: no validation, no runtime.
+   * way a raw amqplib service honouring the contract would: no validation, no runtime. Without
+   * `headers` only the AMQP properties the issue's envelope names are set.
    */
-  publishEnveloped(objects: BenchObjects, user: string): Promise<void> {
+  publishEnveloped(objects: BenchObjects, user: string, headers = true): Promise<void> {
     const order = benchOrder();
     const id = randomUUID();
     const now = Date.now();
@@ -55,10 +56,7 @@ export class RawClient {
           appId: 'bench/orders',
           correlationId: id,
           userId: user,
-          headers: {
-            'ce-time': new Date(now).toISOString(),
-            'ce-dataversion': '1.0.0',
-          },
+          headers: headers ? { 'ce-time': new Date(now).toISOString(), 'ce-dataversion': '1.0.0' } : undefined,
         },
         (error) => (error ? reject(error) : resolve()),
       );
