@@ -193,7 +193,7 @@ async function main(): Promise<void> {
       ['tool', 'build time', 'output', 'files'],
       ['eventplane catalog (CLI, cold)', seconds(cliMs), mib(ours.bytes), ours.files.toLocaleString('en-US')],
       [`eventplane catalog (in process, median of ${runs})`, seconds(mid.timings.totalMs), '', ''],
-      ['  load + validate contracts', seconds(mid.timings.loadMs), '', ''],
+      ['  read contracts, build the model', seconds(mid.timings.loadMs), '', ''],
       ['  read git history', seconds(mid.timings.historyMs), '', ''],
       ['  render pages, graphs, index', seconds(mid.timings.renderMs), '', ''],
       ['  write files', seconds(mid.timings.writeMs), '', ''],

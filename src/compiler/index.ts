@@ -39,9 +39,10 @@ export interface LoadOptions {
    */
   readonly cacheDir?: string | false;
   /**
-   * Validate each document with @asyncapi/parser (default true). False keeps the compiler's own
-   * checks (YAML, $ref, every platform rule) and skips the AsyncAPI schema pass: for readers
-   * such as the catalog that render contracts `generate` and CI have already validated.
+   * Validate each document with @asyncapi/parser and every example against its schema (default
+   * true). False keeps the compiler's own reading checks (YAML, $ref, the platform rules) and
+   * skips both passes, which dominate load time: for readers such as the catalog that render
+   * contracts `generate` and CI have already validated.
    */
   readonly validate?: boolean;
 }
@@ -71,7 +72,7 @@ export async function loadContracts(specDir: string, options: LoadOptions = {}):
   let started!: (onWorkers: boolean) => void;
   const parsingStarted = new Promise<boolean>((resolve) => (started = resolve));
   if (options.validate === false) {
-    const model = buildModel({ specDir, services, sources, sink });
+    const model = buildModel({ specDir, services, sources, sink, checkExamples: false });
     progress('model', 1, 1);
     const diagnostics = sink.sorted();
     return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { model, diagnostics };

@@ -18,8 +18,8 @@ Options:
   --port N        port for --serve (default 0: any free port; the URL is printed)
   --no-history    skip reading the specs' git history
   --validate      also validate every document against the AsyncAPI schema with
-                  @asyncapi/parser (\`eventplane generate\` and CI already do; YAML, $ref and
-                  platform-rule problems are always reported)`;
+                  @asyncapi/parser and every example against its schema (\`eventplane generate\`
+                  and CI already do; YAML, $ref and platform-rule problems are always reported)`;
 
 const progress = (line: string): void => {
   process.stderr.write(`  ${line}\n`);
