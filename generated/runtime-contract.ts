@@ -158,8 +158,24 @@ export interface ReceiveDescriptor<TDelivery extends Delivery = Delivery> {
   readonly deadLetter: DeadLetterDescriptor;
   readonly prefetch: number;
   readonly concurrency: number;
+  /** Who may send what, for messages the broker cannot restrict (see SenderCheck). */
+  readonly senders?: SenderCheck;
   /** Never set; carries the delivery union for typed subscribe. */
   readonly __delivery?: TDelivery;
+}
+
+/**
+ * A writer of a direct exchange may use any routing key (RabbitMQ's topic permissions apply to
+ * topic exchanges only), so for commands on a direct exchange the consumer checks the sender
+ * instead: the broker-verified user_id must be the contract's sender of that message type, or the
+ * message is dead-lettered (reason `forbidden-sender`). A dead letter replayed by an operator (a
+ * user that is none of the vhost's services) is accepted when its original sender was allowed.
+ */
+export interface SenderCheck {
+  /** Message type → the broker users allowed to send it. */
+  readonly byType: Readonly<Record<string, readonly string[]>>;
+  /** Every service user of the vhost. */
+  readonly serviceUsers: readonly string[];
 }
 
 export interface Subscription {

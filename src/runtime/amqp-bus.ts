@@ -26,6 +26,7 @@ import { defaultLogger, type RuntimeLogger } from './logger.js';
 import { MemoryInbox } from './memory-inbox.js';
 import { RuntimeMetrics } from './metrics.js';
 import { defaultTracer } from './tracing.js';
+import { deployedUserPrefix } from './decode.js';
 import { tracedPublish } from './traced-publish.js';
 
 export interface AmqpBusOptions {
@@ -147,6 +148,7 @@ export class AmqpBus implements Bus {
         republish: (message) => this.publisher.send(message),
         userId: () => this.connection.user,
         maxMessageBytes: this.maxMessageBytes,
+        userPrefix: deployedUserPrefix(this.connection.user, this.service.brokerUser),
       },
       this.graceMs,
       this.logger,

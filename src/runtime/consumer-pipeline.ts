@@ -57,6 +57,8 @@ export interface PipelineDependencies<Token> {
   readonly now?: () => number;
   /** Bodies above this many bytes are dead-lettered unread (default DEFAULT_MAX_MESSAGE_BYTES, 4 MiB). */
   readonly maxMessageBytes?: number;
+  /** Before every contract broker user name in a namespaced deployment (see queueDecoder). */
+  readonly userPrefix?: string;
   /** Observes each outcome (the test harness listens here). */
   readonly onOutcome?: (outcome: DeliveryOutcome) => void;
 }
@@ -96,7 +98,7 @@ export class ConsumerPipeline<Token> {
   private settledWaiters: Array<() => void> = [];
 
   constructor(private readonly deps: PipelineDependencies<Token>) {
-    this.decoder = queueDecoder(deps.receive, deps.maxMessageBytes);
+    this.decoder = queueDecoder(deps.receive, deps.maxMessageBytes, deps.userPrefix);
     this.limiter = new OrderedLimiter(Math.max(1, deps.receive.concurrency));
     this.now = deps.now ?? Date.now;
     this.queue = deps.receive.queue;

@@ -3,7 +3,7 @@
  * message, not of the handler, so the consumer dead-letters it at once (never retries it).
  * Pure: no I/O, no clock.
  */
-import type { Envelope, MessageDescriptor, ReceiveDescriptor } from './contract.js';
+import type { Envelope, MessageDescriptor, ReceiveDescriptor, SenderCheck } from './contract.js';
 import { CE, EP, headerNumber, headerString } from './envelope.js';
 import type { IncomingMessage, WireHeaders } from './message.js';
 import { describeSchemaErrors, formatFieldErrors } from './schema-errors.js';
@@ -18,6 +18,7 @@ export type DeadLetterReason =
   | 'invalid-payload'
   | 'invalid-headers'
   | 'too-large'
+  | 'forbidden-sender'
   | 'handler-failed';
 
 /**
@@ -44,11 +45,27 @@ export interface QueueDecoder {
   readonly byType: ReadonlyMap<string, MessageDescriptor>;
   readonly types: string;
   readonly maxBytes: number;
+  readonly senders: SenderCheck | undefined;
 }
 
-export function queueDecoder(receive: ReceiveDescriptor, maxBytes = DEFAULT_MAX_MESSAGE_BYTES): QueueDecoder {
+/**
+ * `userPrefix`: what a namespaced deployment (tests, chaos) puts before every broker user name
+ * of the contract; the sender check compares against the deployed names.
+ */
+export function queueDecoder(receive: ReceiveDescriptor, maxBytes = DEFAULT_MAX_MESSAGE_BYTES, userPrefix = ''): QueueDecoder {
   const byType = new Map(receive.messages.map((m) => [m.type, m]));
-  return { queue: receive.queue, retryExchange: receive.retry.exchange, byType, types: [...byType.keys()].join(', '), maxBytes };
+  const senders = receive.senders && userPrefix !== '' ? prefixUsers(receive.senders, userPrefix) : receive.senders;
+  return { queue: receive.queue, retryExchange: receive.retry.exchange, byType, types: [...byType.keys()].join(', '), maxBytes, senders };
+}
+
+function prefixUsers(check: SenderCheck, prefix: string): SenderCheck {
+  const byType = Object.fromEntries(Object.entries(check.byType).map(([type, users]) => [type, users.map((user) => prefix + user)]));
+  return { byType, serviceUsers: check.serviceUsers.map((user) => prefix + user) };
+}
+
+/** The prefix before `contractUser` in the user a service actually connects as ('' if none). */
+export function deployedUserPrefix(connectedAs: string | undefined, contractUser: string): string {
+  return connectedAs !== undefined && connectedAs.endsWith(contractUser) ? connectedAs.slice(0, connectedAs.length - contractUser.length) : '';
 }
 
 const EMPTY: WireHeaders = {};
@@ -74,6 +91,12 @@ export function decodeIncoming(message: IncomingMessage, decoder: QueueDecoder):
   if (properties.contentEncoding !== undefined && properties.contentEncoding !== 'utf-8' && properties.contentEncoding !== 'identity') {
     return { ok: false, reason: 'unsupported-content-type', detail: `content encoding "${properties.contentEncoding}" is not supported`, type };
   }
+  const viaRetry = message.exchange === decoder.retryExchange;
+  const allowed = decoder.senders?.byType[type];
+  if (allowed !== undefined && !viaRetry) {
+    const refused = refusedSender(properties.userId, headers, allowed, decoder.senders!.serviceUsers);
+    if (refused !== undefined) return { ok: false, reason: 'forbidden-sender', detail: `${type} may only be sent by ${allowed.join(', ')}; ${refused}`, type };
+  }
   const dataVersion = headerString(headers, CE.dataVersion) ?? descriptor.version;
   if (major(dataVersion) !== major(descriptor.version)) {
     return {
@@ -95,7 +118,6 @@ export function decodeIncoming(message: IncomingMessage, decoder: QueueDecoder):
   if (descriptor.validateHeaders && !descriptor.validateHeaders(headers as never)) {
     return { ok: false, reason: 'invalid-headers', detail: formatFieldErrors(describeSchemaErrors(descriptor.validateHeaders.errors)), type };
   }
-  const viaRetry = message.exchange === decoder.retryExchange;
   const timestamp = properties.timestamp;
   const envelope: Envelope = {
     messageId,
@@ -117,6 +139,22 @@ export function decodeIncoming(message: IncomingMessage, decoder: QueueDecoder):
     headers,
   };
   return { ok: true, descriptor, payload, envelope, attempt: viaRetry ? (headerNumber(headers, EP.attempts) ?? 0) + 1 : 1 };
+}
+
+/**
+ * Why the sender may not send this message, if it may not. Only user_id is evidence: the broker
+ * refuses a publish whose user_id is not the connection's user. A retry needs no check (only this
+ * service writes to its retry exchange, and the first delivery was checked).
+ */
+function refusedSender(userId: string | undefined, headers: WireHeaders, allowed: readonly string[], serviceUsers: readonly string[]): string | undefined {
+  if (userId === undefined) return 'this one has no user_id';
+  if (allowed.includes(userId)) return undefined;
+  if (headers[EP.replayed] !== undefined && !serviceUsers.includes(userId)) {
+    const original = headerString(headers, EP.originalUserId);
+    if (original !== undefined && allowed.includes(original)) return undefined;
+    return `this one is a replay by ${userId} of a message sent by ${original ?? 'an unknown user'}`;
+  }
+  return `this one was sent by ${userId}`;
 }
 
 function major(version: string): string {

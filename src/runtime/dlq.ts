@@ -14,6 +14,7 @@
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type GetMessage, type Message } from 'amqplib';
 import { CE, EP, headerNumber, headerString } from './envelope.js';
 import type { WireHeaders } from './message.js';
+import { usernameOf } from './amqp/connection.js';
 
 export interface DeadLetter {
   /** Position in the queue when it was read (1 = oldest). */
@@ -144,6 +145,7 @@ export interface ReplayResult {
 }
 
 export function replayDeadLetters(url: string, queue: string, options: ReplayOptions = {}): Promise<ReplayResult> {
+  const replayer = usernameOf(url);
   return withConnection(url, async (connection) => {
     const reader = await quietChannel(connection);
     const publisher = await connection.createConfirmChannel();
@@ -162,7 +164,7 @@ export function replayDeadLetters(url: string, queue: string, options: ReplayOpt
         if (message === false) break;
         const letter = describeDeadLetter(message, position);
         if (options.messageId !== undefined && letter.messageId !== options.messageId) continue; // left unacked: returned on close
-        const problem = await replayOne(publisher, letter, returned, () => publisherError);
+        const problem = await replayOne(publisher, letter, replayer, returned, () => publisherError);
         if (problem === undefined) {
           reader.ack(message);
           replayed.push(letter);
@@ -182,7 +184,13 @@ export function replayDeadLetters(url: string, queue: string, options: ReplayOpt
 }
 
 /** Publishes the copy and waits for the confirm; returns the problem, if any. */
-async function replayOne(publisher: ConfirmChannel, letter: DeadLetter, returned: Set<string>, channelError: () => Error | undefined): Promise<string | undefined> {
+async function replayOne(
+  publisher: ConfirmChannel,
+  letter: DeadLetter,
+  replayer: string | undefined,
+  returned: Set<string>,
+  channelError: () => Error | undefined,
+): Promise<string | undefined> {
   if (!letter.origin) return 'no original exchange and routing key (neither x-ep-original-* nor x-death headers)';
   const headers: WireHeaders = { ...letter.headers };
   for (const name of ['x-death', 'x-delivery-count', EP.reason, EP.error, EP.stack, EP.attempts, EP.queue, EP.firstFailureAt, EP.lastFailureAt]) delete headers[name];
@@ -202,7 +210,8 @@ async function replayOne(publisher: ConfirmChannel, letter: DeadLetter, returned
           ...letter.properties,
           messageId: letter.properties.messageId ?? marker,
           // The broker only accepts the connection's own user here; the original is in the header.
-          userId: undefined,
+          // A consumer that checks senders accepts a replay by a user that is no service's.
+          userId: replayer,
           expiration: undefined,
           deliveryMode: 2,
           mandatory: true,

@@ -43,6 +43,12 @@ export const emailSendEmailReceive: ReceiveDescriptor<Delivery<'SendEmail', T.Se
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'saas.SendEmail': ['saas-notifications'],
+    },
+    serviceUsers: ['saas-analytics', 'saas-billing', 'saas-email', 'saas-notifications', 'saas-reports', 'saas-users', 'saas-webhooks'],
+  },
 };
 
 /** Consumes every queue of email; resolves once all consumers are running. */

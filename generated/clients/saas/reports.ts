@@ -80,6 +80,12 @@ export const reportsGenerateReportReceive: ReceiveDescriptor<Delivery<'GenerateR
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'saas.GenerateReport': ['saas-reports'],
+    },
+    serviceUsers: ['saas-analytics', 'saas-billing', 'saas-email', 'saas-notifications', 'saas-reports', 'saas-users', 'saas-webhooks'],
+  },
 };
 
 /** Consumes every queue of reports; resolves once all consumers are running. */

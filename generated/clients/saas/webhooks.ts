@@ -78,6 +78,12 @@ export const webhooksProcessWebhookReceive: ReceiveDescriptor<Delivery<'ProcessW
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'saas.ProcessWebhook': ['saas-webhooks'],
+    },
+    serviceUsers: ['saas-analytics', 'saas-billing', 'saas-email', 'saas-notifications', 'saas-reports', 'saas-users', 'saas-webhooks'],
+  },
 };
 
 /** Queue webhooks.saas.payment.failed: onPaymentFailed. */

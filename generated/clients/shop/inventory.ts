@@ -119,6 +119,12 @@ export const inventoryServiceQueueReceive: ReceiveDescriptor<Delivery<'OrderCrea
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'shop.ReleaseStock': ['shop-checkout'],
+    },
+    serviceUsers: ['shop-analytics', 'shop-cart', 'shop-checkout', 'shop-email', 'shop-inventory', 'shop-order', 'shop-payment', 'shop-product'],
+  },
 };
 
 /** Consumes every queue of inventory; resolves once all consumers are running. */

@@ -115,6 +115,12 @@ export const orderServiceQueueReceive: ReceiveDescriptor<Delivery<'CreateOrder',
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'shop.CreateOrder': ['shop-checkout'],
+    },
+    serviceUsers: ['shop-analytics', 'shop-cart', 'shop-checkout', 'shop-email', 'shop-inventory', 'shop-order', 'shop-payment', 'shop-product'],
+  },
 };
 
 /** Consumes every queue of order; resolves once all consumers are running. */

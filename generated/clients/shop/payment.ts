@@ -102,6 +102,13 @@ export const paymentServiceQueueReceive: ReceiveDescriptor<Delivery<'ProcessPaym
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'shop.ProcessPayment': ['shop-checkout'],
+      'shop.RefundPayment': ['shop-checkout'],
+    },
+    serviceUsers: ['shop-analytics', 'shop-cart', 'shop-checkout', 'shop-email', 'shop-inventory', 'shop-order', 'shop-payment', 'shop-product'],
+  },
 };
 
 /** Consumes every queue of payment; resolves once all consumers are running. */

@@ -96,7 +96,7 @@ export function emitClient(system: SystemModel, service: ServiceModel, names: Sy
     }
     out.push('}');
     const descriptors = queues.map((queue) => ({ queue, name: scope.claim(`${camelCase(queue.name)}Receive`) }));
-    for (const { queue, name } of descriptors) out.push('', ...receiveDescriptor(queue, name, delivery, names));
+    for (const { queue, name } of descriptors) out.push('', ...receiveDescriptor(queue, name, delivery, names, system));
     out.push(
       '',
       `/** Consumes every queue of ${service.name}; resolves once all consumers are running. */`,
@@ -129,9 +129,10 @@ export function emitClient(system: SystemModel, service: ServiceModel, names: Sy
   return `${[...header, ...out].join('\n')}\n`;
 }
 
-function receiveDescriptor(queue: ConsumerQueue, name: string, delivery: (id: string) => string, names: SystemTypeNames): string[] {
+function receiveDescriptor(queue: ConsumerQueue, name: string, delivery: (id: string) => string, names: SystemTypeNames, system: SystemModel): string[] {
   const { retry, deadLetter, queue: policy } = queue.policy;
   const ids = [...new Set(queue.operations.flatMap((o) => o.messages))].sort();
+  const senders = sendersUnguardedByBroker(system, ids);
   const service = queue.service;
   return [
     `/** Queue ${docText(queue.name)}: ${queue.operations.map((o) => o.key).join(', ')}. */`,
@@ -154,8 +155,34 @@ function receiveDescriptor(queue: ConsumerQueue, name: string, delivery: (id: st
     '  },',
     `  prefetch: ${policy.prefetch},`,
     `  concurrency: ${policy.concurrency},`,
+    ...(senders.length === 0
+      ? []
+      : [
+          '  senders: {',
+          '    byType: {',
+          ...senders.map(([type, users]) => `      ${tsString(type)}: [${users.map(tsString).join(', ')}],`),
+          '    },',
+          `    serviceUsers: [${system.services.map((s) => tsString(s.brokerUser)).sort().join(', ')}],`,
+          '  },',
+        ]),
     '};',
   ];
+}
+
+/**
+ * The senders of the queue's messages that travel on a non-topic exchange: the broker cannot
+ * limit a writer of such an exchange to its routing keys, so the consumer checks them.
+ */
+function sendersUnguardedByBroker(system: SystemModel, messageIds: readonly string[]): Array<[string, string[]]> {
+  const out: Array<[string, string[]]> = [];
+  for (const id of messageIds) {
+    const message = system.messages.find((m) => m.id === id);
+    const channel = message && system.channels.find((c) => c.id === message.channel);
+    if (!message || !channel || channel.exchangeType === 'topic') continue;
+    const sender = system.services.find((s) => s.id === message.owner);
+    if (sender) out.push([message.type, [sender.brokerUser]]);
+  }
+  return out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 function accessor(key: string): string {

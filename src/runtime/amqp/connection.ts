@@ -167,7 +167,8 @@ function withHeartbeat(url: string, seconds: number): string {
   return parsed.toString();
 }
 
-function usernameOf(url: string): string | undefined {
+/** The user an amqp:// URL logs in as (what the broker checks user_id against). */
+export function usernameOf(url: string): string | undefined {
   const name = new URL(url).username;
   return name ? decodeURIComponent(name) : undefined;
 }

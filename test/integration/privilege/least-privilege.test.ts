@@ -18,6 +18,14 @@ import { ManagementApiError, ManagementClient } from '../../../src/broker/manage
 import { applyTopology, type AppliedTopology } from '../../../src/local-cluster/apply-topology.js';
 import { startLocalCluster, type LocalCluster } from '../../../src/local-cluster/local-cluster.js';
 import type { TopologyDocument, TopologyUser } from '../../../src/topology/types.js';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { emailSendEmailReceive, emailService } from '../../../generated/clients/saas/email.js';
+import { createNotificationsPublisher, notificationsService } from '../../../generated/clients/saas/notifications.js';
+import type { SendEmail } from '../../../generated/types/saas.js';
+import { createAmqpBus, type AmqpBus } from '../../../src/runtime/amqp-bus.js';
+import type { ServiceDescriptor } from '../../../src/runtime/contract.js';
+import { until } from '../runtime/support.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const topology = JSON.parse(readFileSync(join(ROOT, 'generated/topology.json'), 'utf8')) as TopologyDocument;
@@ -31,7 +39,10 @@ beforeAll(async () => {
   applied = await applyTopology(cluster.management(), topology);
 }, 240_000);
 
+const buses: AmqpBus[] = [];
+
 afterAll(async () => {
+  await Promise.all(buses.map((bus) => bus.close()));
   await Promise.all(connections.map((connection) => connection.close().catch(() => undefined)));
   await cluster?.destroy();
 }, 120_000);
@@ -176,4 +187,60 @@ describe('least privilege on a real 3-node cluster (generated/topology.json)', (
     }
     expect(problems).toEqual([]);
   }, 240_000);
+  it('dead-letters a command on a direct exchange sent by a service that is not its sender (the broker cannot refuse it)', async () => {
+    const bus = async (service: ServiceDescriptor) => {
+      const credentials = applied.users[service.id]!;
+      const created = await createAmqpBus({
+        urls: cluster.amqpUrls({ username: credentials.username, password: credentials.password, vhost: 'saas' }),
+        service,
+        logger: pino({ level: 'silent' }),
+        metrics: new Registry(),
+      });
+      buses.push(created);
+      return created;
+    };
+    const handled: string[] = [];
+    const email = await bus(emailService);
+    await email.subscribe(emailSendEmailReceive, async (delivery) => void handled.push(delivery.envelope.messageId));
+    const command: SendEmail = { to: [{ email: 'ada@example.com' }], template: 'welcome', locale: 'en', variables: { name: 'Ada' } };
+    const { messageId: honest } = await createNotificationsPublisher(await bus(notificationsService)).sendEmail(command);
+
+    // saas-webhooks may write to tasks.exchange (it sends process.webhook there), so the broker
+    // takes its send.email; only the consumer's check stands between it and the email service.
+    const webhooks = await connect(users.find((user) => user.service === 'saas/webhooks')!, 1);
+    const admin = await amqp.connect(cluster.amqpUrl({ vhost: 'saas' }));
+    connections.push(admin);
+    const envelope = (messageId: string, userId: string | undefined, headers: Record<string, unknown> = {}) => ({
+      messageId,
+      type: 'saas.SendEmail',
+      contentType: 'application/json',
+      persistent: true,
+      userId,
+      headers: { 'ce-time': new Date().toISOString(), 'ce-dataversion': '1.0.0', ...headers },
+    });
+    const send = (connection: ChannelModel, properties: Record<string, unknown>) =>
+      attempt(connection, (channel) =>
+        new Promise<void>((resolve, reject) => channel.publish('tasks.exchange', 'send.email', Buffer.from(JSON.stringify(command)), properties, (error) => (error ? reject(error) : resolve()))),
+      );
+    expect(await send(webhooks, envelope('forged-by-webhooks', 'saas-webhooks'))).toEqual({ ok: true });
+    expect(await send(webhooks, envelope('no-user-id', undefined))).toEqual({ ok: true });
+    // What `eventplane dlq replay` sends: the operator's own user_id, the original sender in a header.
+    const operator = decodeURIComponent(new URL(cluster.amqpUrl()).username);
+    expect(await send(admin, envelope('replayed-by-operator', operator, { 'x-ep-replayed': new Date().toISOString(), 'x-ep-original-user-id': 'saas-notifications' }))).toEqual({ ok: true });
+
+    const reader = await admin.createChannel();
+    await until(async () => (await reader.checkQueue('email.send.email.dlq')).messageCount === 2 && handled.length === 2, 'two dead letters and two handled commands', 30_000);
+    expect(handled.sort()).toEqual([honest, 'replayed-by-operator'].sort());
+    const letters = new Map<string, string>();
+    for (let letter = await reader.get('email.send.email.dlq'); letter; letter = await reader.get('email.send.email.dlq')) {
+      const headers = letter.properties.headers ?? {};
+      letters.set(String(letter.properties.messageId), `${String(headers['x-ep-reason'])}: ${String(headers['x-ep-error'])}`);
+      reader.ack(letter);
+    }
+    expect(Object.fromEntries(letters)).toEqual({
+      'forged-by-webhooks': 'forbidden-sender: saas.SendEmail may only be sent by saas-notifications; this one was sent by saas-webhooks',
+      'no-user-id': 'forbidden-sender: saas.SendEmail may only be sent by saas-notifications; this one has no user_id',
+    });
+    expect(email.health().consumers).toEqual([expect.objectContaining({ queue: 'email.send.email', state: 'consuming' })]);
+  }, 120_000);
 });

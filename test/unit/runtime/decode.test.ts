@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeIncoming, queueDecoder } from '../../../src/runtime/decode.js';
+import { decodeIncoming, deployedUserPrefix, queueDecoder } from '../../../src/runtime/decode.js';
 import { buildOutgoing } from '../../../src/runtime/envelope.js';
 import type { IncomingMessage } from '../../../src/runtime/message.js';
 import { billingOrders, publishOrderCreated } from '../../fixtures/runtime/shop-contract.js';
@@ -54,5 +54,46 @@ describe('decodeIncoming', () => {
   it('explains an invalid payload field by field', () => {
     const decoded = decodeIncoming({ ...valid, content: Buffer.from('{"orderId":"nope","customerId":"c","total":1,"currency":"EUR","lines":[]}') }, decoder);
     expect(decoded).toEqual({ ok: false, reason: 'invalid-payload', type: 'shop.OrderCreated', detail: 'orderId must match format "uuid"; lines must NOT have fewer than 1 items' });
+  });
+});
+
+describe('decodeIncoming with a sender check (commands on a direct exchange)', () => {
+  const checked = queueDecoder({
+    ...billingOrders,
+    senders: { byType: { 'shop.OrderCreated': ['shop-order'] }, serviceUsers: ['shop-billing', 'shop-order', 'shop-cart'] },
+  });
+  const sentBy = (userId: string | undefined, headers: Record<string, unknown> = {}): IncomingMessage => ({
+    ...valid,
+    properties: { ...valid.properties, userId, headers: { ...valid.properties.headers, ...headers } },
+  });
+
+  it('accepts the contract sender', () => {
+    expect(decodeIncoming(sentBy('shop-order'), checked)).toMatchObject({ ok: true, envelope: { userId: 'shop-order' } });
+  });
+
+  it.each([
+    ['another service', sentBy('shop-cart'), 'was sent by shop-cart'],
+    ['no user_id', sentBy(undefined), 'has no user_id'],
+    ['a service posing as a replay', sentBy('shop-cart', { 'x-ep-replayed': '2026-03-01T10:00:00Z', 'x-ep-original-user-id': 'shop-order' }), 'was sent by shop-cart'],
+    ['an operator replaying a forbidden message', sentBy('ops', { 'x-ep-replayed': '2026-03-01T10:00:00Z', 'x-ep-original-user-id': 'shop-cart' }), 'is a replay by ops of a message sent by shop-cart'],
+  ])('dead-letters a message from %s', (_, message, detail) => {
+    const decoded = decodeIncoming(message, checked);
+    expect(decoded).toMatchObject({ ok: false, reason: 'forbidden-sender', type: 'shop.OrderCreated' });
+    expect(!decoded.ok && decoded.detail).toBe(`shop.OrderCreated may only be sent by shop-order; this one ${detail}`);
+  });
+
+  it("accepts an operator's replay of an allowed sender's message, and its own retries", () => {
+    expect(decodeIncoming(sentBy('ops', { 'x-ep-replayed': '2026-03-01T10:00:00Z', 'x-ep-original-user-id': 'shop-order' }), checked)).toMatchObject({ ok: true });
+    const retried = { ...sentBy('shop-billing', { 'x-ep-attempts': 1, 'x-ep-original-user-id': 'shop-order' }), exchange: 'billing.retry' };
+    expect(decodeIncoming(retried, checked)).toMatchObject({ ok: true, attempt: 2, envelope: { userId: 'shop-order' } });
+  });
+
+  it('compares against the deployed names when the deployment prefixes every user (tests, chaos)', () => {
+    expect(deployedUserPrefix('t42-shop-billing', 'shop-billing')).toBe('t42-');
+    expect(deployedUserPrefix('shop-billing', 'shop-billing')).toBe('');
+    expect(deployedUserPrefix('someone-else', 'shop-billing')).toBe('');
+    const namespaced = queueDecoder({ ...billingOrders, senders: { byType: { 'shop.OrderCreated': ['shop-order'] }, serviceUsers: ['shop-billing', 'shop-order'] } }, undefined, 't42-');
+    expect(decodeIncoming(sentBy('t42-shop-order'), namespaced)).toMatchObject({ ok: true });
+    expect(decodeIncoming(sentBy('shop-order'), namespaced)).toMatchObject({ ok: false, reason: 'forbidden-sender' });
   });
 });
