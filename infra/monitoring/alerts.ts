@@ -18,7 +18,33 @@ export type Rule = NonNullable<RuleGroup['rules']>[number];
  * file descriptors).
  */
 export function prometheusRuleGroups(config: StackConfig, topology: TopologyDocument): RuleGroup[] {
-  return [coreRules(config), ...topology.vhosts.map((vhost) => topologyRules(config, topology, vhost.name, vhost.system))];
+  return [coreRules(config), outboxRules(config), ...topology.vhosts.map((vhost) => topologyRules(config, topology, vhost.name, vhost.system))];
+}
+
+/**
+ * A relay publishes within milliseconds of a commit, so an event waiting minutes means the relay
+ * is down or keeps failing on a row (the broker refuses it: a permission or missing exchange).
+ * The relay keeps retrying in order, which holds back that aggregate's later events; only
+ * someone fixing the cause unblocks it.
+ */
+const OUTBOX_STALL_SECONDS = 300;
+
+function outboxRules(config: StackConfig): RuleGroup {
+  return {
+    name: 'eventplane-outbox',
+    rules: [
+      {
+        alert: 'OutboxStalled',
+        expr: `max by (namespace, service, outbox) (eventplane_outbox_oldest_pending_age_seconds{namespace="${config.namespace}"}) > ${OUTBOX_STALL_SECONDS}`,
+        for: '5m',
+        labels: { severity: 'critical', rulesgroup: 'eventplane' },
+        annotations: {
+          summary: 'The outbox of {{ $labels.service }} has held an event for more than 5 minutes: its relay is down or the broker refuses the event.',
+          description: 'The oldest unpublished event of outbox {{ $labels.outbox }} is {{ $value }} s old. Later events of its aggregate wait behind it; see the relay log and eventplane_outbox_publish_failures_total.',
+        },
+      },
+    ],
+  };
 }
 
 function coreRules(config: StackConfig): RuleGroup {

@@ -101,6 +101,29 @@ for (const topology of topologiesUnderTest()) {
       }
     });
 
+    it('fires OutboxStalled when a service holds an unpublished event for minutes', () => {
+      const rule = ruleFor(rules, 'OutboxStalled');
+      const target = { namespace: ns, service: 'shop-order', outbox: 'shop/order' };
+      const scrape = { ...target, pod: 'shop-order-0', instance: '10.0.0.7:8080', job: 'shop-order' };
+      const labels = { ...rule.labels, ...target };
+      runUnitTests(groups, [
+        {
+          interval: '1m',
+          input_series: [
+            // Stuck from the start: the age grows a minute per minute.
+            { series: series('eventplane_outbox_oldest_pending_age_seconds', scrape), values: '0+60x20' },
+            // A healthy outbox (and one in another namespace) never fires.
+            { series: series('eventplane_outbox_oldest_pending_age_seconds', { ...scrape, service: 'shop-cart', outbox: 'shop/cart', pod: 'shop-cart-0' }), values: '0x20' },
+            { series: series('eventplane_outbox_oldest_pending_age_seconds', { ...scrape, namespace: 'elsewhere' }), values: '0+60x20' },
+          ],
+          alert_rule_test: [
+            { eval_time: '9m', alertname: 'OutboxStalled', exp_alerts: [] },
+            { eval_time: '12m', alertname: 'OutboxStalled', exp_alerts: [{ exp_labels: labels, exp_annotations: renderAnnotations(rule.annotations!, 720, labels) }] },
+          ],
+        },
+      ]);
+    });
+
     it('fires the RabbitMQ team core alerts for this cluster only', () => {
       const identity = (node: string, instance: string, clusterName = cluster) =>
         series('rabbitmq_identity_info', { namespace: ns, instance, rabbitmq_cluster: clusterName, rabbitmq_node: node });
