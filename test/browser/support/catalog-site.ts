@@ -44,7 +44,12 @@ export async function watchedPage(context: BrowserContext, problems: string[]): 
     if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()} on ${page.url()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`page error on ${page.url()}: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText ?? 'unknown'})`));
+  page.on('requestfailed', (r) => {
+    const reason = r.failure()?.errorText ?? 'unknown';
+    // Chromium cancels what a page still loads (its favicon) when the crawl moves on; a missing
+    // file fails as ERR_FILE_NOT_FOUND and a missing URL answers 404, both still reported.
+    if (reason !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()} (${reason})`);
+  });
   page.on('response', (r) => {
     if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
   });
