@@ -8,12 +8,13 @@ import pc from 'picocolors';
 
 export type Urls = Readonly<Record<string, string>>;
 
-interface Reply {
-  status: number;
-  body: any;
+export interface JsonReply<T = any> {
+  readonly status: number;
+  readonly body: T;
 }
 
-async function call(method: string, url: string, body?: unknown): Promise<Reply> {
+/** One JSON request as a user of the APIs would send it (the end-to-end tests use it too). */
+export async function httpJson<T = any>(method: string, url: string, body?: unknown): Promise<JsonReply<T>> {
   const response = await fetch(url, {
     method,
     headers: body !== undefined ? { 'content-type': 'application/json' } : {},
@@ -21,10 +22,10 @@ async function call(method: string, url: string, body?: unknown): Promise<Reply>
     signal: AbortSignal.timeout(15_000),
   });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
-async function expectOk(what: string, reply: Promise<Reply>, ok: readonly number[] = [200, 201, 202]): Promise<any> {
+async function expectOk(what: string, reply: Promise<JsonReply>, ok: readonly number[] = [200, 201, 202]): Promise<any> {
   const { status, body } = await reply;
   if (!ok.includes(status)) throw new Error(`${what}: HTTP ${status} ${JSON.stringify(body)}`);
   return body;
@@ -62,7 +63,7 @@ export async function runDemo(urls: Urls, say: (line: string) => void): Promise<
       const end = new Date(start.getTime() + 30 * 60_000);
       const booked = await expectOk(
         'book an appointment',
-        call('POST', `${urls['clinic/appointments']}/appointments`, {
+        httpJson('POST', `${urls['clinic/appointments']}/appointments`, {
           type: 'consultation',
           slot: { start: start.toISOString(), end: end.toISOString(), timezone: 'Europe/Madrid' },
           patient: { patientId: randomUUID(), fullName: 'Lucía Fernández', email: 'lucia.fernandez@example.com', preferredChannel: 'email', locale: 'es-ES' },
@@ -74,11 +75,11 @@ export async function runDemo(urls: Urls, say: (line: string) => void): Promise<
       const worker = urls['clinic/notifications'];
       const sent = await until(
         'notifications',
-        () => expectOk('notifications', call('GET', `${worker}/notifications?appointmentId=${booked.id}`)),
+        () => expectOk('notifications', httpJson('GET', `${worker}/notifications?appointmentId=${booked.id}`)),
         (list: Array<{ status: string }>) => list.length > 0 && list.every((n) => n.status === 'sent'),
       );
-      const availability = await expectOk('availability', call('GET', `${worker}/doctors/${booked.doctor.doctorId}/availability`));
-      const audit = await expectOk('audit', call('GET', `${worker}/audit?appointmentId=${booked.id}`));
+      const availability = await expectOk('availability', httpJson('GET', `${worker}/doctors/${booked.doctor.doctorId}/availability`));
+      const audit = await expectOk('audit', httpJson('GET', `${worker}/audit?appointmentId=${booked.id}`));
       return `appointment ${short(booked.id)} booked over REST → doctor's slot taken (${availability.booked.length} booked), ${sent.length} notifications sent, ${audit.length} audit entry`;
     });
   }
@@ -95,20 +96,20 @@ export async function runDemo(urls: Urls, say: (line: string) => void): Promise<
     { sku: 'MUG-ECO-01', name: 'Enamel camp mug', category: 'kitchen/camping', price: { amount: '12.50', currency: 'GBP' } },
   ];
   for (const item of catalogue) {
-    await expectOk(`add ${item.sku}`, call('POST', `${product}/api/products`, item), [201, 409]);
+    await expectOk(`add ${item.sku}`, httpJson('POST', `${product}/api/products`, item), [201, 409]);
     // Earlier runs may have left another price: start from the catalogue's.
-    await expectOk(`price ${item.sku}`, call('PUT', `${product}/api/products/sku/${item.sku}/price`, { price: item.price, reason: 'correction' }));
-    await expectOk(`stock ${item.sku}`, call('PUT', `${inventory}/api/inventory/${item.sku}`, { onHand: 50, lowStockThreshold: 5 }));
+    await expectOk(`price ${item.sku}`, httpJson('PUT', `${product}/api/products/sku/${item.sku}/price`, { price: item.price, reason: 'correction' }));
+    await expectOk(`stock ${item.sku}`, httpJson('PUT', `${inventory}/api/inventory/${item.sku}`, { onHand: 50, lowStockThreshold: 5 }));
   }
   const newCart = async (lines: Record<string, number>) => {
-    const cart = await expectOk('open a cart', call('POST', `${carts}/api/carts`, { customerId: randomUUID(), contactEmail: 'sam.taylor@example.com' }));
-    for (const [sku, quantity] of Object.entries(lines)) await expectOk(`add ${sku}`, call('PUT', `${carts}/api/carts/${cart.id}/lines/${sku}`, { quantity }));
+    const cart = await expectOk('open a cart', httpJson('POST', `${carts}/api/carts`, { customerId: randomUUID(), contactEmail: 'sam.taylor@example.com' }));
+    for (const [sku, quantity] of Object.entries(lines)) await expectOk(`add ${sku}`, httpJson('PUT', `${carts}/api/carts/${cart.id}/lines/${sku}`, { quantity }));
     return cart.id as string;
   };
   const pay = async (cartId: string, token: string) => {
     const started = await expectOk(
       'check out',
-      call('POST', `${checkout}/api/checkout`, {
+      httpJson('POST', `${checkout}/api/checkout`, {
         cartId,
         paymentMethodToken: token,
         contactEmail: 'sam.taylor@example.com',
@@ -118,7 +119,7 @@ export async function runDemo(urls: Urls, say: (line: string) => void): Promise<
     );
     return until<any>(
       'the checkout to finish',
-      () => expectOk('checkout status', call('GET', `${checkout}/api/checkout/${started.checkoutId}`)),
+      () => expectOk('checkout status', httpJson('GET', `${checkout}/api/checkout/${started.checkoutId}`)),
       (c: { status: string }) => c.status === 'completed' || c.status === 'failed',
     );
   };
@@ -127,7 +128,7 @@ export async function runDemo(urls: Urls, say: (line: string) => void): Promise<
     const cartId = await newCart({ 'PROD-123': 1, 'MUG-ECO-01': 2 });
     const done = await pay(cartId, 'pm_card_visa');
     if (done.status !== 'completed') throw new Error(`checkout ${short(done.checkoutId)} ${done.status}: ${JSON.stringify(done.failure)}`);
-    await until('the cart to be cleared', () => expectOk('cart', call('GET', `${carts}/api/carts/${cartId}`)), (c: { status: string }) => c.status === 'ordered');
+    await until('the cart to be cleared', () => expectOk('cart', httpJson('GET', `${carts}/api/carts/${cartId}`)), (c: { status: string }) => c.status === 'ordered');
     return `checkout ${short(done.checkoutId)} completed: stock reserved, ${money(done.total)} paid, order ${done.orderId} created, stock confirmed, cart cleared`;
   });
 
@@ -137,7 +138,7 @@ export async function runDemo(urls: Urls, say: (line: string) => void): Promise<
     if (done.status !== 'failed') throw new Error(`expected the declined card to fail the checkout, it is ${done.status}`);
     const reservation = await until<any>(
       'the stock to be released',
-      () => expectOk('reservation', call('GET', `${inventory}/api/inventory/reservations?checkoutId=${done.checkoutId}`)),
+      () => expectOk('reservation', httpJson('GET', `${inventory}/api/inventory/reservations?checkoutId=${done.checkoutId}`)),
       (r: Array<{ status: string }>) => r[0]?.status === 'released',
     );
     return `checkout ${short(done.checkoutId)} with card pm_card_chargeDeclined failed at ${done.failure.step} (${done.failure.reason}): reservation ${short(reservation[0].reservationId)} released`;
@@ -145,8 +146,8 @@ export async function runDemo(urls: Urls, say: (line: string) => void): Promise<
 
   await step('shop', async () => {
     const cartId = await newCart({ 'PROD-123': 2 });
-    await expectOk('change the price', call('PUT', `${product}/api/products/sku/PROD-123/price`, { price: { amount: '79.99', currency: 'GBP' }, reason: 'promotion' }));
-    const cart = await until<any>('the cart to be repriced', () => expectOk('cart', call('GET', `${carts}/api/carts/${cartId}`)), (c: { subtotal: { amount: string } }) => c.subtotal.amount === '159.98');
+    await expectOk('change the price', httpJson('PUT', `${product}/api/products/sku/PROD-123/price`, { price: { amount: '79.99', currency: 'GBP' }, reason: 'promotion' }));
+    const cart = await until<any>('the cart to be repriced', () => expectOk('cart', httpJson('GET', `${carts}/api/carts/${cartId}`)), (c: { subtotal: { amount: string } }) => c.subtotal.amount === '159.98');
     return `price of PROD-123 99.99 → 79.99 (ProductPriceChanged): open cart ${short(cartId)} repriced to ${money(cart.subtotal)}`;
   });
 }

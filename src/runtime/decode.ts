@@ -92,9 +92,10 @@ export function decodeIncoming(message: IncomingMessage, decoder: QueueDecoder):
     return { ok: false, reason: 'unsupported-content-type', detail: `content encoding "${properties.contentEncoding}" is not supported`, type };
   }
   const viaRetry = message.exchange === decoder.retryExchange;
-  const allowed = decoder.senders?.byType[type];
-  if (allowed !== undefined && !viaRetry) {
-    const refused = refusedSender(properties.userId, headers, allowed, decoder.senders!.serviceUsers);
+  const check = decoder.senders;
+  const allowed = check?.byType[type];
+  if (check !== undefined && allowed !== undefined && !viaRetry) {
+    const refused = refusedSender(properties.userId, headers, allowed, check.serviceUsers);
     if (refused !== undefined) return { ok: false, reason: 'forbidden-sender', detail: `${type} may only be sent by ${allowed.join(', ')}; ${refused}`, type };
   }
   const dataVersion = headerString(headers, CE.dataVersion) ?? descriptor.version;

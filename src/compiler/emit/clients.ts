@@ -4,7 +4,7 @@
  * delivery to the right handler. A missing handler or a mistyped payload is a compile error.
  * Generated code imports only runtime-contract.ts and its sibling generated modules.
  */
-import type { MessageModel, OperationModel, ServiceModel, SystemModel } from '../model.js';
+import type { ChannelModel, MessageModel, OperationModel, ServiceModel, SystemModel } from '../model.js';
 import { consumerQueues, deadLetterExchange, retryExchange, retryQueue, type ConsumerQueue } from './broker-names.js';
 import { banner } from './header.js';
 import { messageDescriptorName } from './messages.js';
@@ -25,6 +25,8 @@ export function emitClient(system: SystemModel, service: ServiceModel, names: Sy
   const serviceConst = `${camelCase(service.name)}Service`;
   const scope = new NameScope([serviceConst, `${Service}Publisher`, `create${Service}Publisher`, `${Service}Handlers`, `subscribe${Service}`]);
   const delivery = (id: string) => `Delivery<${tsString(messages.get(id)!.name)}, T.${names.payload(id)}>`;
+  const brokerUsers = new Map(system.services.map((s) => [s.id, s.brokerUser]));
+  const senders = (ids: readonly string[]) => sendersUnguardedByBroker(ids, messages, channels, brokerUsers);
   const headersOf = (id: string) => names.headers(id);
 
   const sends: Send[] = [];
@@ -96,7 +98,7 @@ export function emitClient(system: SystemModel, service: ServiceModel, names: Sy
     }
     out.push('}');
     const descriptors = queues.map((queue) => ({ queue, name: scope.claim(`${camelCase(queue.name)}Receive`) }));
-    for (const { queue, name } of descriptors) out.push('', ...receiveDescriptor(queue, name, delivery, names, system));
+    for (const { queue, name } of descriptors) out.push('', ...receiveDescriptor(queue, name, delivery, names, senders, [...brokerUsers.values()].sort()));
     out.push(
       '',
       `/** Consumes every queue of ${service.name}; resolves once all consumers are running. */`,
@@ -129,10 +131,17 @@ export function emitClient(system: SystemModel, service: ServiceModel, names: Sy
   return `${[...header, ...out].join('\n')}\n`;
 }
 
-function receiveDescriptor(queue: ConsumerQueue, name: string, delivery: (id: string) => string, names: SystemTypeNames, system: SystemModel): string[] {
+function receiveDescriptor(
+  queue: ConsumerQueue,
+  name: string,
+  delivery: (id: string) => string,
+  names: SystemTypeNames,
+  sendersOf: (ids: readonly string[]) => Array<[string, string[]]>,
+  serviceUsers: readonly string[],
+): string[] {
   const { retry, deadLetter, queue: policy } = queue.policy;
   const ids = [...new Set(queue.operations.flatMap((o) => o.messages))].sort();
-  const senders = sendersUnguardedByBroker(system, ids);
+  const senders = sendersOf(ids);
   const service = queue.service;
   return [
     `/** Queue ${docText(queue.name)}: ${queue.operations.map((o) => o.key).join(', ')}. */`,
@@ -162,7 +171,7 @@ function receiveDescriptor(queue: ConsumerQueue, name: string, delivery: (id: st
           '    byType: {',
           ...senders.map(([type, users]) => `      ${tsString(type)}: [${users.map(tsString).join(', ')}],`),
           '    },',
-          `    serviceUsers: [${system.services.map((s) => tsString(s.brokerUser)).sort().join(', ')}],`,
+          `    serviceUsers: [${serviceUsers.map(tsString).join(', ')}],`,
           '  },',
         ]),
     '};',
@@ -173,14 +182,17 @@ function receiveDescriptor(queue: ConsumerQueue, name: string, delivery: (id: st
  * The senders of the queue's messages that travel on a non-topic exchange: the broker cannot
  * limit a writer of such an exchange to its routing keys, so the consumer checks them.
  */
-function sendersUnguardedByBroker(system: SystemModel, messageIds: readonly string[]): Array<[string, string[]]> {
+function sendersUnguardedByBroker(
+  messageIds: readonly string[],
+  messages: ReadonlyMap<string, MessageModel>,
+  channels: ReadonlyMap<string, ChannelModel>,
+  brokerUsers: ReadonlyMap<string, string>,
+): Array<[string, string[]]> {
   const out: Array<[string, string[]]> = [];
   for (const id of messageIds) {
-    const message = system.messages.find((m) => m.id === id);
-    const channel = message && system.channels.find((c) => c.id === message.channel);
-    if (!message || !channel || channel.exchangeType === 'topic') continue;
-    const sender = system.services.find((s) => s.id === message.owner);
-    if (sender) out.push([message.type, [sender.brokerUser]]);
+    const message = messages.get(id)!;
+    const sender = brokerUsers.get(message.owner);
+    if (channels.get(message.channel)?.exchangeType !== 'topic' && sender !== undefined) out.push([message.type, [sender]]);
   }
   return out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }

@@ -105,21 +105,7 @@ export async function startE2eStack(options: {
   };
 }
 
-export interface JsonReply<T = any> {
-  readonly status: number;
-  readonly body: T;
-}
-
-export async function http<T = any>(method: string, url: string, body?: unknown): Promise<JsonReply<T>> {
-  const response = await fetch(url, {
-    method,
-    headers: body !== undefined ? { 'content-type': 'application/json' } : {},
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    signal: AbortSignal.timeout(15_000),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
+export { httpJson as http, type JsonReply } from '../../../scripts/demo.js';
 
 /**
  * Polls `probe` until `done` accepts its value, at most `timeoutMs`; returns the last value.
