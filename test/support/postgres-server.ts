@@ -69,7 +69,7 @@ async function run(as: RunAs, command: string, args: string[]): Promise<string> 
     return stdout;
   } catch (error) {
     const detail = error as { stderr?: string; message: string };
-    throw new Error(`${command} failed: ${detail.stderr?.trim() || detail.message}`);
+    throw new Error(`${command} failed: ${detail.stderr?.trim() || detail.message}`, { cause: error });
   }
 }
 
@@ -132,7 +132,7 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
     const log = join(dir, 'server.log');
     const tail = existsSync(log) ? `\n${readFileSync(log, 'utf8').split('\n').slice(-20).join('\n')}` : '';
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`${(error as Error).message}${tail}`);
+    throw new Error(`${(error as Error).message}${tail}`, { cause: error });
   }
 }
 

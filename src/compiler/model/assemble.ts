@@ -9,7 +9,7 @@ import type {
   ServiceModel,
   SystemModel,
 } from '../model.js';
-import type { Drafts } from './build.js';
+import type { Drafts } from './drafts.js';
 import type { OperationDraft } from './drafts.js';
 
 export function byId<T extends { readonly id: string }>(a: T, b: T): number {

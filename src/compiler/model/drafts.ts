@@ -98,3 +98,10 @@ export interface OperationDraft {
   /** Where `x-queue` (or the operation, without one) is: queue conflicts point here. */
   readonly queueAt: Position;
 }
+
+/** Everything read from the documents, before assembly into the model. */
+export interface Drafts {
+  readonly services: readonly ServiceDraft[];
+  readonly channels: readonly ChannelDraft[];
+  readonly messages: readonly MessageDraft[];
+}

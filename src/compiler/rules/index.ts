@@ -1,6 +1,6 @@
 /** The platform rules of docs/CONTRACTS.md that look across documents. */
 import type { DiagnosticSink } from '../diagnostics.js';
-import type { Drafts } from '../model/build.js';
+import type { Drafts } from '../model/drafts.js';
 import { checkMessages } from './messages.js';
 import { checkQueues } from './queues.js';
 import { checkReceives } from './receives.js';

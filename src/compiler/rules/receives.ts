@@ -1,6 +1,6 @@
 /** Receives: each reaches a channel someone sends to (ep-orphan-receive), inside its system (ep-cross-system). */
 import type { DiagnosticSink } from '../diagnostics.js';
-import type { Drafts } from '../model/build.js';
+import type { Drafts } from '../model/drafts.js';
 
 export function checkReceives(drafts: Drafts, sink: DiagnosticSink): void {
   const operations = drafts.services.flatMap((s) => s.operations);

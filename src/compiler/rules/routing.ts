@@ -3,7 +3,7 @@
  * (ep-duplicate-routing-key) and one definition per exchange (ep-exchange-conflict).
  */
 import type { DiagnosticSink, Position } from '../diagnostics.js';
-import type { Drafts } from '../model/build.js';
+import type { Drafts } from '../model/drafts.js';
 import type { ChannelDraft } from '../model/drafts.js';
 
 const EVENT_KEY = /^[a-z0-9_]+(\.[a-z0-9_]+){2,}$/;

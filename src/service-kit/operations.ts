@@ -1,0 +1,59 @@
+/**
+ * The routes a platform operates a service by, as one Fastify plugin: liveness (`/healthz`),
+ * readiness (`/readyz`: every check answers within 2 s, else 503 so traffic goes elsewhere)
+ * and Prometheus metrics (`/metrics`). Registered by createHttpApp for every service.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+
+export interface ReadinessCheck {
+  readonly name: string;
+  /** Resolves with details when healthy; throws (or rejects) with the reason otherwise. */
+  check(): Promise<Record<string, unknown>>;
+}
+
+export interface OperationsOptions {
+  readonly service: string;
+  readonly metrics: Registry;
+  /** The checks /readyz runs, asked for at each request (the parts behind them may start later). */
+  readonly readiness: () => readonly ReadinessCheck[];
+}
+
+const READINESS_TIMEOUT_MS = 2_000;
+
+export function operations(options: OperationsOptions) {
+  return async function operationsRoutes(app: FastifyInstance): Promise<void> {
+    const tags = ['operations'];
+    app.get('/healthz', { schema: { tags, summary: 'Liveness: the process is up and its event loop answers' } }, async () => ({
+      status: 'ok',
+      service: options.service,
+    }));
+
+    app.get('/readyz', { schema: { tags, summary: 'Readiness: the broker and the database answer' } }, async (_request, reply) => {
+      const results = await Promise.all(options.readiness().map(runCheck));
+      const ready = results.every((r) => r.ok);
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results.map((r) => [r.name, r.detail])) });
+    });
+
+    app.get('/metrics', { schema: { tags, summary: 'Prometheus metrics' } }, async (_request, reply) => {
+      return reply.header('Content-Type', options.metrics.contentType).send(await options.metrics.metrics());
+    });
+  };
+}
+
+async function runCheck(check: ReadinessCheck): Promise<{ name: string; ok: boolean; detail: Record<string, unknown> }> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const detail = await Promise.race([
+      check.check(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${READINESS_TIMEOUT_MS} ms`)), READINESS_TIMEOUT_MS);
+      }),
+    ]);
+    return { name: check.name, ok: true, detail: { ok: true, ...detail } };
+  } catch (error) {
+    return { name: check.name, ok: false, detail: { ok: false, error: (error as Error).message } };
+  } finally {
+    clearTimeout(timer);
+  }
+}
