@@ -62,5 +62,5 @@ describe('startService lifecycle', () => {
     expect(stopped.at(-1)).toBe('own work stopped');
     expect(running.bus.health()).toMatchObject({ ok: false, connection: 'closed' });
     await store.close();
-  }, 60_000);
+  }, 300_000);
 });
