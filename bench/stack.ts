@@ -173,6 +173,8 @@ async function measure(config: ConfigName, ids: readonly string[], broker: { amq
     database,
     ports: 'free',
     compiled: spec.compiled,
+    // Eight PGlite processes initialising at once take minutes on a busy 2-core machine.
+    startTimeoutMs: 600_000,
     env: { LOG_LEVEL: 'warn', NOTIFICATIONS_FILE: join(tmpdir(), `eventplane-bench-notifications-${process.pid}.jsonl`) },
     onLine: (id, line, stream) => {
       if (stream === 'stderr') log(`${config} ${id}: ${line}`);

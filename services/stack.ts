@@ -41,6 +41,8 @@ export interface StackOptions {
    * gives, TypeScript under tsx or compiled JavaScript, the way this module itself runs.
    */
   readonly compiled?: boolean;
+  /** How long each service may take to become ready (the supervisor's default otherwise). */
+  readonly startTimeoutMs?: number;
 }
 
 export class Stack {
@@ -123,6 +125,7 @@ export class Stack {
       id: entry.id,
       main: this.options.compiled ? compiledEntry(entry.main) : entry.main,
       env: this.environment(entry, extra),
+      ...(this.options.startTimeoutMs !== undefined ? { startTimeoutMs: this.options.startTimeoutMs } : {}),
       ...(this.options.onLine ? { onLine: (line: string, stream: 'stdout' | 'stderr') => this.options.onLine!(entry.id, line, stream) } : {}),
     });
   }
