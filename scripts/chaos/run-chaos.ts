@@ -6,7 +6,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLocalCluster } from '../../src/local-cluster/local-cluster.js';
-import { startPostgres } from '../../test/support/postgres-server.js';
+import { startPostgres } from '../../src/local-cluster/postgres-server.js';
 import { REPO_ROOT, generateChaosContract } from './contract.js';
 import type { LedgerDetail, LedgerRow } from './ledger.js';
 import { runScenario, type ChaosEnvironment, type RunLimits, type ScenarioOutcome } from './scenario-runner.js';
