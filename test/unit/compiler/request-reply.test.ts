@@ -111,7 +111,7 @@ describe('request/reply in the compiler', () => {
     const errors = result.stdout.split('\n').filter((l) => l.startsWith('handlers.ts('));
     const at = (line: number) => errors.some((e) => e.startsWith(`handlers.ts(${line},`));
     expect(at(8), result.stdout).toBe(true); // Promise<void> is not Promise<PriceQuoted | PriceUnavailable>
-    expect(at(14), result.stdout).toBe(true); // unitPrice: string
+    expect(at(13), result.stdout).toBe(true); // unitPrice: string
     expect(at(20), result.stdout).toBe(true); // EventPublisher lacks request; the reply is not a string
     expect(errors).toHaveLength(4);
   });
