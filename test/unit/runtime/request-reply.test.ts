@@ -153,3 +153,20 @@ describe('request/reply on the in-memory bus', () => {
     await until(() => calls.length === 1, 'the request to be handled');
   });
 });
+
+describe('the default exchange at a consumer', () => {
+  it('refuses a delivery that arrived through it (a replier could write any queue that way)', async () => {
+    const { decodeIncoming, queueDecoder } = await import('../../../src/runtime/decode.js');
+    const decoded = decodeIncoming(
+      {
+        content: Buffer.from(JSON.stringify({ userId: GRACE })),
+        exchange: '',
+        routingKey: usersGetUserProfileReceive.queue,
+        redelivered: false,
+        properties: { messageId: 'm-1', type: 'saas.GetUserProfile', userId: 'saas-reports', contentType: 'application/json' },
+      },
+      queueDecoder(usersGetUserProfileReceive),
+    );
+    expect(decoded).toMatchObject({ ok: false, reason: 'forbidden-sender' });
+  });
+});
