@@ -5,7 +5,7 @@
  * (createInMemoryBus).
  */
 import type { Registry } from 'prom-client';
-import type { EventPublisher, EventSubscriber, ServiceDescriptor } from './contract.js';
+import type { EventPublisher, EventRequester, EventSubscriber, ServiceDescriptor } from './contract.js';
 
 export interface ConsumerHealth {
   readonly queue: string;
@@ -21,10 +21,12 @@ export interface BusHealth {
   /** The broker blocks publishing (memory or disk alarm); publishes wait. */
   readonly blocked: boolean;
   readonly publisher: { readonly ready: boolean; readonly pending: number };
+  /** Requests waiting for their reply. */
+  readonly requests: number;
   readonly consumers: readonly ConsumerHealth[];
 }
 
-export interface Bus extends EventPublisher, EventSubscriber {
+export interface Bus extends EventPublisher, EventSubscriber, EventRequester {
   readonly service: ServiceDescriptor;
   /** Where the runtime's metrics are registered (serve it on /metrics). */
   readonly metrics: Registry;

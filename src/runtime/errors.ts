@@ -123,3 +123,60 @@ export class BrokerUnreachableError extends EventplaneError {
     super(`cannot connect to RabbitMQ at ${urls.join(', ')}: ${lastError}`);
   }
 }
+
+/** No reply arrived within the request's timeout; the replier may still process the request. */
+export class RequestTimeoutError extends EventplaneError {
+  override readonly name = 'RequestTimeoutError';
+  constructor(
+    readonly requestType: string,
+    readonly messageId: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`no reply to ${requestType} ${messageId} within ${timeoutMs} ms (replier down, slow or overloaded); a reply arriving later is dropped`);
+  }
+}
+
+/** Why a replier answered with an error instead of a reply. */
+export type RemoteErrorCode = 'handler-failed' | 'invalid-reply' | 'unreadable-request';
+
+/** The replier answered with an error reply: its handler threw, or its reply broke the contract. */
+export class RemoteError extends EventplaneError {
+  override readonly name = 'RemoteError';
+  constructor(
+    readonly requestType: string,
+    readonly code: RemoteErrorCode,
+    /** The error's name on the replier (`UserNotFound`, `Error`, …). */
+    readonly remoteName: string,
+    readonly remoteMessage: string,
+    /** The replying service (app_id). */
+    readonly replier: string,
+  ) {
+    super(`${replier} answered ${requestType} with an error (${code}): ${remoteName}: ${remoteMessage}`);
+  }
+}
+
+/** The reply does not match the contract's reply messages; the requester refuses it. */
+export class InvalidReplyError extends EventplaneError {
+  override readonly name = 'InvalidReplyError';
+  constructor(
+    readonly requestType: string,
+    readonly detail: string,
+  ) {
+    super(`the reply to ${requestType} is invalid: ${detail}`);
+  }
+}
+
+/**
+ * The connection (or the channel replies arrive on) was lost while the request waited: a reply
+ * can no longer reach this process. The replier may still have processed the request.
+ */
+export class RequestInterruptedError extends EventplaneError {
+  override readonly name = 'RequestInterruptedError';
+  constructor(
+    readonly requestType: string,
+    readonly messageId: string,
+    readonly reason: string,
+  ) {
+    super(`request ${requestType} ${messageId} was interrupted before its reply arrived: ${reason}`);
+  }
+}

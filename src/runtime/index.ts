@@ -29,6 +29,11 @@ export {
   BusClosedError,
   MissingTopologyError,
   BrokerUnreachableError,
+  RequestTimeoutError,
+  RemoteError,
+  InvalidReplyError,
+  RequestInterruptedError,
+  type RemoteErrorCode,
   type MissingObject,
 } from './errors.js';
 export type { FieldError } from './schema-errors.js';

@@ -18,6 +18,8 @@ export function checkRouting(drafts: Drafts, sink: DiagnosticSink): void {
   const exchanges = new Map<string, ChannelDraft>();
   const keys = new Map<string, ChannelDraft>();
   for (const channel of channels) {
+    // Direct reply-to channels have no routing key of their own (rules/replies.ts checks them).
+    if (channel.directReplyTo) continue;
     checkFormat(channel, sink);
     const exchange = channel.exchange;
     if (!exchange || channel.address === undefined) continue;
