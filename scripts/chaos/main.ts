@@ -1,5 +1,6 @@
 /**
  * `npm run chaos [-- --quick] [--only a,b] [--json FILE] [--write-docs]`
+ * `npm run chaos -- --soak 30m [--rate 500] [--json FILE] [--write-docs]` (not in CI)
  *
  * Runs the chaos scenarios on a local 3-node cluster (bounded in time; stops everything it
  * started), prints progress on stderr and the results table on stdout. Exit 0 when every
@@ -11,6 +12,8 @@ import { parseArgs } from 'node:util';
 import { REPO_ROOT } from './contract.js';
 import { reliabilityMarkdown, reliabilitySvg } from './report.js';
 import { chaosJson, failures, runChaos } from './run-chaos.js';
+import { parseDuration, soakMarkdown, soakProblems, writeSoakDocs } from './soak/report.js';
+import { runSoak } from './soak/run-soak.js';
 
 const usage = `Usage: npm run chaos -- [--quick] [--only NAME,…] [--json FILE] [--write-docs]
 
@@ -19,7 +22,13 @@ const usage = `Usage: npm run chaos -- [--quick] [--only NAME,…] [--json FILE]
                  kill-producer, connection-closes
   --json FILE    write {"scenarios":[{name, sent, confirmed, delivered, lost, duplicates,
                  absorbed, recovery_ms}]}
-  --write-docs   regenerate docs/RELIABILITY.md and docs/reliability.svg from this run`;
+  --write-docs   regenerate docs/RELIABILITY.md and docs/reliability.svg from this run
+
+  --soak TIME    the soak profile instead (e.g. 30m, 90s): every service as a process under a
+                 steady mixed load with random consumer restarts; RSS per service at the start
+                 and the end, lost, duplicates absorbed. With --write-docs it writes
+                 docs/bench/soak.json, docs/bench/soak.svg and the soak section of RELIABILITY.md
+  --rate N       the soak's load in messages per second (default 500)`;
 
 async function main(): Promise<number> {
   let values;
@@ -30,6 +39,8 @@ async function main(): Promise<number> {
         only: { type: 'string' },
         json: { type: 'string' },
         'write-docs': { type: 'boolean' },
+        soak: { type: 'string' },
+        rate: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -48,6 +59,32 @@ async function main(): Promise<number> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+
+  if (values.soak !== undefined) {
+    const durationMs = parseDuration(values.soak);
+    const rate = Number(values.rate ?? 500);
+    if (durationMs === undefined || !(rate > 0)) {
+      process.stderr.write(`--soak takes a duration such as 30m or 90s, --rate a positive number\n\n${usage}\n`);
+      return 2;
+    }
+    const soak = await runSoak({ durationMs, ratePerSecond: rate, signal: controller.signal });
+    const command = ['npm run chaos --', ...process.argv.slice(2)].join(' ');
+    process.stdout.write(`${soakMarkdown(soak, command)}\n`);
+    const json = `${JSON.stringify(soak, null, 2)}\n`;
+    if (values.json) {
+      const file = resolve(values.json);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, json);
+      process.stderr.write(`wrote ${file}\n`);
+    }
+    if (values['write-docs']) {
+      writeSoakDocs(soak, command);
+      process.stderr.write('wrote docs/bench/soak.json, docs/bench/soak.svg and the soak section of docs/RELIABILITY.md\n');
+    }
+    const problems = soakProblems(soak);
+    for (const problem of problems) process.stderr.write(`FAIL soak: ${problem}\n`);
+    return problems.length === 0 ? 0 : 1;
+  }
 
   const run = await runChaos({
     profile: values.quick ? 'quick' : 'full',
