@@ -19,9 +19,9 @@ const usage = `Usage: npm run chaos -- [--quick] [--only NAME,…] [--json FILE]
 
   --quick        the CI-sized streams (a few thousand entries) instead of the full 100,000
   --only NAMES   run only these scenarios: kill-node, cluster-restart, kill-consumer,
-                 kill-producer, connection-closes
+                 kill-producer, connection-closes, memory-alarm, disk-alarm
   --json FILE    write {"scenarios":[{name, sent, confirmed, delivered, lost, duplicates,
-                 absorbed, recovery_ms}]}
+                 absorbed, orderViolations, recovery_ms}]}
   --write-docs   regenerate docs/RELIABILITY.md and docs/reliability.svg from this run
 
   --soak TIME    the soak profile instead (e.g. 30m, 90s): every service as a process under a
@@ -93,9 +93,9 @@ async function main(): Promise<number> {
   });
 
   const table = run.outcomes.map(({ row }) =>
-    [row.name.padEnd(18), row.sent, row.confirmed, row.delivered, row.lost, row.duplicates, row.absorbed, row.recovery_ms].map(String).map((c) => c.padStart(10)).join(''),
+    [row.name.padEnd(18), row.sent, row.confirmed, row.delivered, row.lost, row.duplicates, row.absorbed, row.orderViolations, row.recovery_ms].map(String).map((c) => c.padStart(10)).join(''),
   );
-  process.stdout.write(`${['scenario'.padEnd(18), 'sent', 'confirmed', 'delivered', 'lost', 'duplicates', 'absorbed', 'recov. ms'].map((c) => c.padStart(10)).join('')}\n${table.join('\n')}\n`);
+  process.stdout.write(`${['scenario'.padEnd(18), 'sent', 'confirmed', 'delivered', 'lost', 'duplicates', 'absorbed', 'order viol', 'recov. ms'].map((c) => c.padStart(10)).join('')}\n${table.join('\n')}\n`);
 
   if (controller.signal.aborted) {
     process.stderr.write('interrupted: no JSON or docs written\n');

@@ -28,7 +28,7 @@ export function parseDuration(text: string): number | undefined {
 export function soakProblems(run: SoakRun): string[] {
   const problems: string[] = [];
   if (run.error) problems.push(run.error);
-  if (run.lost > 0) problems.push(`${run.lost} confirmed messages never handled`);
+  if (run.lost > 0) problems.push(`${run.lost} confirmed messages not handled${run.leftInQueues ? ` (${run.leftInQueues} still queued when the drain gave up)` : ''}`);
   const dead = run.ledger.reduce((n, row) => n + row.deadLettered, 0);
   if (dead > 0) problems.push(`${dead} messages dead-lettered`);
   if (run.ledger.every((row) => row.confirmed === 0)) problems.push('nothing was published');

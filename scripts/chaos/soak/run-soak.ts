@@ -60,6 +60,8 @@ export interface SoakRun {
   readonly drainS: number;
   /** Most messages waiting in the four target queues at one sample (the consumers' lag). */
   readonly peakBacklog: number;
+  /** Messages still in the target queues when the ledger was read (0 unless the drain timed out). */
+  readonly leftInQueues?: number;
   readonly rabbitmq: string;
   readonly error?: string;
 }
@@ -199,8 +201,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakRun> {
     const drainStarted = Date.now();
     const inbox = new InboxReader(databaseUrl);
     let handled = await inbox.handled();
-    const confirmedTotal = (queue: string) => load.counters.confirmed.get(queue)!.length;
-    while (TARGETS.some((t) => (handled.get(t.queue)?.size ?? 0) < confirmedTotal(t.queue)) && Date.now() - drainStarted < drainTimeoutMs(options.durationMs)) {
+    // Drained when every confirmed id is in its inbox (counting rows would also count publishes
+    // that timed out unconfirmed yet were delivered) or nothing waits in the queues any more.
+    const missing = () => TARGETS.reduce((n, t) => n + load.counters.confirmed.get(t.queue)!.filter((id) => !handled.get(t.queue)?.has(id)).length, 0);
+    while (missing() > 0 && (await backlog()) > 0 && Date.now() - drainStarted < drainTimeoutMs(options.durationMs)) {
       await duplicates.scrape();
       await purge();
       await new Promise((resolve) => setTimeout(resolve, 2_000));
@@ -208,6 +212,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakRun> {
     }
     await duplicates.scrape();
     await inbox.close();
+    const leftInQueues = await backlog();
     const drainS = Math.round((Date.now() - drainStarted) / 1000);
 
     const ledger: SoakLedgerRow[] = [];
@@ -242,6 +247,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakRun> {
       series: rss.series(),
       drainS,
       peakBacklog,
+      leftInQueues,
       rabbitmq,
     };
   } catch (failure) {
