@@ -106,6 +106,8 @@ export class AmqpBus implements Bus {
     const reconnects = this.runtimeMetrics.reconnects.labels(options.service.id);
     this.connection.on('connected', () => {
       connected.set(1);
+      // A fresh connection starts unblocked; the broker repeats `blocked` if its alarm holds.
+      blocked.set(0);
       if (this.connection.reconnects > 0) reconnects.inc();
     });
     this.connection.on('disconnected', () => connected.set(0));
@@ -195,6 +197,9 @@ export class AmqpBus implements Bus {
       transport: 'amqp',
       connection,
       blocked: this.connection.blocked,
+      ...(this.connection.blocked
+        ? { blockedReason: this.connection.blockedReason ?? 'resource alarm', blockedSince: new Date(this.connection.blockedSince ?? Date.now()).toISOString() }
+        : {}),
       publisher: { ready: this.publisher.ready, pending: this.publisher.pending },
       requests: this.pendingRequests.size,
       consumers,

@@ -18,8 +18,11 @@ export interface BusHealth {
   readonly ok: boolean;
   readonly transport: 'amqp' | 'memory';
   readonly connection: 'connecting' | 'connected' | 'reconnecting' | 'closed';
-  /** The broker blocks publishing (memory or disk alarm); publishes wait. */
+  /** The broker blocks publishing (memory or disk alarm); publishes wait, up to their timeout (then BrokerBlockedError). */
   readonly blocked: boolean;
+  /** While blocked: the broker's reason (`low on memory`, `low on disk`) and since when (ISO time). */
+  readonly blockedReason?: string;
+  readonly blockedSince?: string;
   readonly publisher: { readonly ready: boolean; readonly pending: number };
   /** Requests waiting for their reply. */
   readonly requests: number;

@@ -57,7 +57,7 @@ export class QueueFullError extends EventplaneError {
 
 /** No confirm arrived within the per-publish timeout; the message may or may not have been stored. */
 export class PublishTimeoutError extends EventplaneError {
-  override readonly name = 'PublishTimeoutError';
+  override readonly name: string = 'PublishTimeoutError';
   constructor(
     readonly destination: Destination,
     readonly timeoutMs: number,
@@ -66,6 +66,32 @@ export class PublishTimeoutError extends EventplaneError {
       `message ${destination.messageId} to exchange "${destination.exchange}" was not confirmed within ${timeoutMs} ms ` +
         '(broker unreachable, blocked by a resource alarm, or overloaded); it may still be delivered',
     );
+  }
+}
+
+/**
+ * The broker blocks publishers (a memory or disk alarm: `connection.blocked`) and the publish's
+ * timeout passed while it was blocked. A PublishTimeoutError, so whoever retries timeouts (the
+ * outbox relay) retries this too. `sent` false: the message never left this process and the
+ * broker does not have it; true: it was on the wire when the alarm struck and may still be
+ * delivered (consumers' inboxes absorb the resend).
+ */
+export class BrokerBlockedError extends PublishTimeoutError {
+  override readonly name = 'BrokerBlockedError';
+  constructor(
+    destination: Destination,
+    timeoutMs: number,
+    /** The broker's reason, e.g. `low on memory` or `low on disk`. */
+    readonly reason: string,
+    /** How long the broker had been blocking publishers when the publish gave up. */
+    readonly blockedForMs: number,
+    readonly sent: boolean,
+  ) {
+    super(destination, timeoutMs);
+    this.message =
+      `message ${destination.messageId} to exchange "${destination.exchange}" was not ${sent ? 'confirmed' : 'sent'} within ${timeoutMs} ms: ` +
+      `the broker blocks publishers (${reason}, for ${Math.round(blockedForMs / 1000)} s); ` +
+      (sent ? 'it may still be delivered once the alarm clears' : 'the broker does not have it; publish it again once the alarm clears');
   }
 }
 

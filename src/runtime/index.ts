@@ -25,6 +25,7 @@ export {
   UnroutableError,
   QueueFullError,
   PublishTimeoutError,
+  BrokerBlockedError,
   AccessRefusedError,
   BusClosedError,
   MissingTopologyError,

@@ -2,7 +2,7 @@
 export { baseEnvSchema, ConfigError, loadConfig, redactConfig, type BaseConfig, type ConfigOf, type ConfigProblem, type EnvSchema } from './config.js';
 export { defaultSchemaOf, eventplaneSchemaOf, openServiceDatabase, schemaView, type ServiceDatabase } from './database.js';
 export { createHttpApp, type ServiceApp } from './http-app.js';
-export { operations, type OperationsOptions, type ReadinessCheck } from './operations.js';
+export { DependencyBlockedError, operations, type OperationsOptions, type ReadinessCheck } from './operations.js';
 export { nameBasedUuid } from './ids.js';
 export { durationMs } from '../shared/duration.js';
 export { JsonClient, UpstreamError, type JsonResponse } from './http-client.js';

@@ -6,6 +6,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 
+/**
+ * Thrown by a readiness check whose dependency is up but refuses work for now — the broker
+ * blocking publishers during a memory or disk alarm: /readyz answers 503 with status `blocked`
+ * and this reason rather than a generic `not ready`.
+ */
+export class DependencyBlockedError extends Error {
+  override readonly name = 'DependencyBlockedError';
+}
+
 export interface ReadinessCheck {
   readonly name: string;
   /** Resolves with details when healthy; throws (or rejects) with the reason otherwise. */
@@ -32,7 +41,10 @@ export function operations(options: OperationsOptions) {
     app.get('/readyz', { schema: { tags, summary: 'Readiness: the broker and the database answer' } }, async (_request, reply) => {
       const results = await Promise.all(options.readiness().map(runCheck));
       const ready = results.every((r) => r.ok);
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results.map((r) => [r.name, r.detail])) });
+      const blocked = results.find((r) => r.blocked !== undefined)?.blocked;
+      const checks = Object.fromEntries(results.map((r) => [r.name, r.detail]));
+      if (ready) return reply.code(200).send({ status: 'ready', checks });
+      return reply.code(503).send(blocked !== undefined ? { status: 'blocked', reason: blocked, checks } : { status: 'not ready', checks });
     });
 
     app.get('/metrics', { schema: { tags, summary: 'Prometheus metrics' } }, async (_request, reply) => {
@@ -41,7 +53,7 @@ export function operations(options: OperationsOptions) {
   };
 }
 
-async function runCheck(check: ReadinessCheck): Promise<{ name: string; ok: boolean; detail: Record<string, unknown> }> {
+async function runCheck(check: ReadinessCheck): Promise<{ name: string; ok: boolean; detail: Record<string, unknown>; blocked?: string }> {
   let timer: NodeJS.Timeout | undefined;
   try {
     const detail = await Promise.race([
@@ -52,7 +64,8 @@ async function runCheck(check: ReadinessCheck): Promise<{ name: string; ok: bool
     ]);
     return { name: check.name, ok: true, detail: { ok: true, ...detail } };
   } catch (error) {
-    return { name: check.name, ok: false, detail: { ok: false, error: (error as Error).message } };
+    const message = (error as Error).message;
+    return { name: check.name, ok: false, detail: { ok: false, error: message }, ...(error instanceof DependencyBlockedError ? { blocked: message } : {}) };
   } finally {
     clearTimeout(timer);
   }

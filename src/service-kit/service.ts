@@ -22,6 +22,7 @@ import type { Bus, Delivery, EventPublisher, EventSubscriber, Handler, SendDescr
 import { ConfigError, loadConfig, redactConfig, type BaseConfig, type EnvSchema } from './config.js';
 import { defaultSchemaOf, openServiceDatabase, type ServiceDatabase } from './database.js';
 import { createHttpApp, type ServiceApp } from './http-app.js';
+import { DependencyBlockedError } from './operations.js';
 import { createLogger } from './logger.js';
 import { outboxPublisher } from './outbox-publisher.js';
 import { amqpTransport, type Transport } from './transport.js';
@@ -174,7 +175,8 @@ export async function startService<C extends BaseConfig>(definition: ServiceDefi
           check: async () => {
             const health = connected.health();
             // A broker alarm blocks publishing: not ready, so traffic goes to instances that can publish.
-            if (!health.ok || health.blocked) throw new Error(`transport ${health.transport} is ${health.connection}${health.blocked ? ' (blocked by a broker alarm)' : ''}; consumers: ${health.consumers.map((c) => `${c.queue} ${c.state}`).join(', ') || 'none'}`);
+            if (health.blocked) throw new DependencyBlockedError(`the broker blocks publishers (${health.blockedReason ?? 'resource alarm'}) since ${health.blockedSince ?? 'now'}: publishes wait`);
+            if (!health.ok) throw new Error(`transport ${health.transport} is ${health.connection}; consumers: ${health.consumers.map((c) => `${c.queue} ${c.state}`).join(', ') || 'none'}`);
             return { transport: health.transport, consumers: health.consumers.length, pendingConfirms: health.publisher.pending };
           },
         },
