@@ -182,6 +182,8 @@ function report(doc: SourceFile, outcome: Outcome, sources: SourceSet, cwd: stri
   const diagnostics = outcome.diagnostics;
   for (const d of diagnostics) {
     if (isVagueCombinatorError(d, diagnostics)) continue;
+    // The parser read an unfetchable remote file as empty; the compiler names the URL instead.
+    if (COMBINATOR.test(d.message) && sources.reachesUnfetched(doc.absPath)) continue;
     const severity = SEVERITY[d.severity];
     if (!severity) continue;
     const rule = String(d.code ?? 'asyncapi-parser');

@@ -36,6 +36,11 @@ export class SourceSet {
     return [...this.files.values()];
   }
 
+  /** True when `absPath` reaches a remote file that could not be fetched. */
+  reachesUnfetched(absPath: string): boolean {
+    return this.closure(absPath).some((file) => isRemote(file) && this.unreadable.has(file));
+  }
+
   /** Puts `source` in place of the file read from its path (a 2.x document converted to 3.0). */
   replace(source: SourceFile): void {
     this.files.set(source.absPath, source);

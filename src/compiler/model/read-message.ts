@@ -110,6 +110,8 @@ function readPayload(node: Located, ctx: MessageContext): JsonSchema | undefined
         `schemaFormat "${format}" is not JSON Schema: the payload is typed unknown and not validated`,
         'ep-schema-format',
       );
+      // Not read, but a reference in it that cannot be resolved (an unfetchable URL) is still reported.
+      ctx.sources.deref({ source: target.source, path: [...target.path, 'schema'], value: value.schema });
       return {};
     }
     return bundleSchema(ctx.sources, { source: target.source, path: [...target.path, 'schema'], value: value.schema }, ctx.sink);

@@ -57,10 +57,10 @@ function checkFormat(channel: ChannelDraft, sink: DiagnosticSink): void {
   else if (/[*#]/.test(sample) && channel.exchange?.type === 'topic') {
     sink.error(at, `address ${address} has a wildcard: wildcards belong to bindings, not to the key a message is sent with`, 'ep-address');
   } else if (Buffer.byteLength(sample) > 255) sink.error(at, 'the address is longer than 255 bytes, the AMQP limit for routing keys', 'ep-address');
-  else if (channel.parameters.length > 0 && channel.exchange && channel.exchange.type !== 'topic' && channel.exchange.name !== '') {
+  else if (channel.parameters.length > 0 && channel.exchange?.type === 'direct' && channel.exchange.name !== '') {
     sink.error(
       at,
-      `address ${address} has parameters but exchange ${channel.exchange.name} is ${channel.exchange.type}: only a topic exchange lets a consumer bind to every value (*)`,
+      `address ${address} has parameters but exchange ${channel.exchange.name} is direct: only a topic exchange lets a consumer bind to every value (*)`,
       'ep-address',
     );
   } else if (channel.exchange?.type === 'topic' && !EVENT_KEY.test(sample)) {
