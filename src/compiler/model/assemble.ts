@@ -9,7 +9,7 @@ import type {
   ServiceModel,
   SystemModel,
 } from '../model.js';
-import type { Drafts } from './build.js';
+import type { Drafts } from './drafts.js';
 import type { OperationDraft } from './drafts.js';
 
 export function byId<T extends { readonly id: string }>(a: T, b: T): number {
@@ -46,12 +46,13 @@ function assembleSystem(system: string, drafts: Drafts): SystemModel {
       messages: [...c.messages],
       location: c.location,
       ...(c.parameters.length > 0 ? { parameters: c.parameters } : {}),
+      ...(c.directReplyTo ? { directReplyTo: true as const } : {}),
     }))
     .sort(byId);
   const exchanges = new Map<string, ExchangeModel & { channels: string[] }>();
   for (const c of drafts.channels) {
-    // '' is RabbitMQ's default exchange: always there, never declared.
-    if (c.system !== system || !c.exchange || c.address === undefined || c.exchange.name === '') continue;
+    // '' is RabbitMQ's default exchange (direct reply-to, is: queue): always there, never declared.
+    if (c.system !== system || !c.exchange || c.address === undefined || c.directReplyTo || c.exchange.name === '') continue;
     const known = exchanges.get(c.exchange.name);
     if (known) known.channels.push(c.id);
     else exchanges.set(c.exchange.name, { vhost: system, ...c.exchange, channels: [c.id] });
@@ -124,5 +125,8 @@ function assembleOperation(o: OperationDraft): OperationModel {
     ...(o.queue ? { queue: o.queue } : {}),
     ...(o.retry ? { retry: o.retry } : {}),
     ...(o.deadLetter ? { deadLetter: o.deadLetter } : {}),
+    ...(o.reply?.channel
+      ? { reply: { channel: o.reply.channel.id, messages: [...o.reply.messages], directReplyTo: o.reply.channel.directReplyTo === true, location: o.reply.location } }
+      : {}),
   };
 }
