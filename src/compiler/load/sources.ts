@@ -233,7 +233,7 @@ async function fetchText(url: string): Promise<string> {
     response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'follow' });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new Error(cause?.code ?? cause?.message ?? errorMessage(error));
+    throw new Error(cause?.code ?? cause?.message ?? errorMessage(error), { cause: error });
   }
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   return response.text();
