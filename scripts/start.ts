@@ -16,7 +16,9 @@
  *   6. where to look management UI, the services' URLs and API docs, the event catalog
  *
  * Ctrl-C stops what it started: the services (gracefully), the catalog server, the PostgreSQL
- * server and the RabbitMQ node — a node `local-cluster up` started is left running.
+ * server, the RabbitMQ node and the epmd that node needed if none was running before (one that
+ * was, or that another node came to use meanwhile, is left alone) — a node `local-cluster up`
+ * started is left running.
  */
 import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync, chmodSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureEpmd, epmdPortFromEnv, stopOwnEpmd } from './epmd.js';
 import { freePorts } from './free-port.js';
 import { randomPassword, rabbitPasswordHash } from './password-hash.js';
 import { RabbitNode, type NodePorts } from './rabbitmq-node.js';
@@ -21,6 +22,8 @@ export interface LocalClusterOptions {
   readonly onProgress?: (message: string) => void;
   /** Extra rabbitmq.conf lines for every node (e.g. the configuration infra/ renders for production). */
   readonly extraConfig?: readonly string[];
+  /** The epmd port (ERL_EPMD_PORT, else 4369): a private one keeps a cluster off the machine's shared epmd. */
+  readonly epmdPort?: number;
 }
 
 /** What is needed to find a running local cluster again (the CLI keeps this in a 0600 file). */
@@ -29,13 +32,19 @@ export interface LocalClusterState {
   readonly admin: AdminCredentials;
   readonly nodes: ReadonlyArray<{ readonly name: string; readonly ports: NodePorts }>;
   readonly extraConfig?: readonly string[];
+  /** Absent in records written before it was kept: ERL_EPMD_PORT, else 4369. */
+  readonly epmdPort?: number;
 }
 
 export class LocalCluster {
   readonly nodes: RabbitNode[];
+  readonly epmdPort: number;
+  /** Whether start() found no epmd and started it: then stop() stops it too, and only then. */
+  private startedEpmd = false;
 
   constructor(readonly state: LocalClusterState) {
     const peers = state.nodes.map((node) => `${node.name}@localhost`);
+    this.epmdPort = state.epmdPort ?? epmdPortFromEnv();
     this.nodes = state.nodes.map(
       (node) =>
         new RabbitNode({
@@ -44,6 +53,7 @@ export class LocalCluster {
           ports: node.ports,
           bootDefinitionsFile: join(state.dir, 'boot-definitions.json'),
           peers,
+          epmdPort: this.epmdPort,
           ...(state.extraConfig ? { extraConfig: state.extraConfig } : {}),
         }),
     );
@@ -84,6 +94,12 @@ export class LocalCluster {
 
   /** Starts every node in parallel and waits until the cluster has formed. */
   async start(onProgress: (message: string) => void = () => {}): Promise<void> {
+    // Started here rather than by the first node, so this cluster knows whether the epmd is its
+    // own: the node would start one silently and leave it running after everything stopped.
+    if (await ensureEpmd(this.epmdPort)) {
+      this.startedEpmd = true;
+      onProgress(`started epmd on 127.0.0.1:${this.epmdPort} (stopped with the cluster)`);
+    }
     for (const node of this.nodes) node.start();
     onProgress(`starting ${this.nodes.length} RabbitMQ node(s)…`);
     await Promise.all(
@@ -111,8 +127,13 @@ export class LocalCluster {
     throw new Error(`cluster did not form: ${seen} of ${count} nodes running`);
   }
 
+  /** Stops the nodes, then the epmd if start() started it and no other node has come to use it. */
   async stop(): Promise<void> {
     await Promise.all(this.nodes.map((node) => node.stop()));
+    if (this.startedEpmd) {
+      await stopOwnEpmd(this.epmdPort, this.state.nodes.map((node) => node.name));
+      this.startedEpmd = false;
+    }
   }
 
   /** Stops the nodes and deletes their data. */
@@ -145,6 +166,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     dir,
     admin,
     nodes,
+    epmdPort: options.epmdPort ?? epmdPortFromEnv(),
     ...(options.extraConfig ? { extraConfig: options.extraConfig } : {}),
   });
   try {
