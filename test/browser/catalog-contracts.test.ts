@@ -66,6 +66,50 @@ describe('catalog of asyncapi/', () => {
     expect(problems).toEqual([]);
   });
 
+  it('keeps the payload table readable at 1,400 and 800 px: a wide description column, no sideways scroll, markdown rendered', async () => {
+    const problems: string[] = [];
+    const page = await watchedPage(browser.context, problems);
+    for (const width of [1400, 800]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(`${server.url}systems/shop/events/ProcessPayment.html`);
+      const tables = await page.evaluate(() => {
+        const canvas = document.createElement('canvas').getContext('2d')!;
+        return [...document.querySelectorAll('table.fields')].map((table) => {
+          const wrap = table.closest('.table-wrap')!;
+          const box = wrap.getBoundingClientRect();
+          const heads = [...table.querySelectorAll('thead th')];
+          const description = heads[heads.length - 1]!.getBoundingClientRect();
+          const cell = table.querySelector('tbody td:last-child')!;
+          const style = getComputedStyle(cell);
+          canvas.font = style.font;
+          const alphabet = 'abcdefghijklmnopqrstuvwxyz ';
+          const charWidth = canvas.measureText(alphabet).width / alphabet.length;
+          const text = description.width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+          const overflowing = [...table.querySelectorAll('td')].filter((td) => td.scrollWidth > td.clientWidth + 1).map((td) => td.textContent);
+          return {
+            heading: heads[heads.length - 1]!.textContent,
+            sidewaysScroll: wrap.scrollWidth - wrap.clientWidth,
+            descriptionRightOfView: Math.max(0, Math.round(description.right - box.right)),
+            descriptionChars: Math.floor(text / charWidth),
+            overflowing,
+            backticks: [...table.querySelectorAll('td')].filter((td) => td.textContent!.includes('`')).length,
+            codeInDescriptions: table.querySelectorAll('tbody td:last-child code').length,
+          };
+        });
+      });
+      // The payload table and the envelope's header table.
+      expect(tables.length, `tables at ${width} px`).toBeGreaterThanOrEqual(2);
+      for (const t of tables) {
+        expect({ width, ...t }).toMatchObject({ width, heading: 'Description', sidewaysScroll: 0, descriptionRightOfView: 0, overflowing: [], backticks: 0 });
+        expect(t.descriptionChars, `description column at ${width} px, in characters`).toBeGreaterThanOrEqual(30);
+      }
+      // The payload's checkoutId description has `ce-correlationid` in backticks: rendered as code.
+      expect(tables[0]!.codeInDescriptions).toBeGreaterThan(0);
+    }
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
   it('finds a real event by its routing key', async () => {
     const problems: string[] = [];
     const page = await watchedPage(browser.context, problems);
