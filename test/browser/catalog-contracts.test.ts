@@ -13,6 +13,17 @@ import { formatDiagnostic, loadContracts, type ContractModel } from '../../src/c
 import { launchChromium, type Browser } from './support/chromium.js';
 import { crawlSite, watchedPage, type CrawlResult } from './support/catalog-site.js';
 
+/** What page-checks.js measures of one field table. */
+interface FieldTable {
+  readonly heading: string;
+  readonly sidewaysScroll: number;
+  readonly descriptionRightOfView: number;
+  readonly descriptionChars: number;
+  readonly overflowing: readonly string[];
+  readonly backticks: number;
+  readonly codeInDescriptions: number;
+}
+
 let dir: string;
 let server: CatalogServer;
 let browser: Browser;
@@ -72,36 +83,13 @@ describe('catalog of asyncapi/', () => {
     for (const width of [1400, 800]) {
       await page.setViewportSize({ width, height: 900 });
       await page.goto(`${server.url}systems/shop/events/ProcessPayment.html`);
-      const tables = await page.evaluate(() => {
-        const canvas = document.createElement('canvas').getContext('2d')!;
-        return [...document.querySelectorAll('table.fields')].map((table) => {
-          const wrap = table.closest('.table-wrap')!;
-          const box = wrap.getBoundingClientRect();
-          const heads = [...table.querySelectorAll('thead th')];
-          const description = heads[heads.length - 1]!.getBoundingClientRect();
-          const cell = table.querySelector('tbody td:last-child')!;
-          const style = getComputedStyle(cell);
-          canvas.font = style.font;
-          const alphabet = 'abcdefghijklmnopqrstuvwxyz ';
-          const charWidth = canvas.measureText(alphabet).width / alphabet.length;
-          const text = description.width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-          const overflowing = [...table.querySelectorAll('td')].filter((td) => td.scrollWidth > td.clientWidth + 1).map((td) => td.textContent);
-          return {
-            heading: heads[heads.length - 1]!.textContent,
-            sidewaysScroll: wrap.scrollWidth - wrap.clientWidth,
-            descriptionRightOfView: Math.max(0, Math.round(description.right - box.right)),
-            descriptionChars: Math.floor(text / charWidth),
-            overflowing,
-            backticks: [...table.querySelectorAll('td')].filter((td) => td.textContent!.includes('`')).length,
-            codeInDescriptions: table.querySelectorAll('tbody td:last-child code').length,
-          };
-        });
-      });
+      const tables = (await page.evaluate('window.__catalogChecks.fieldTables()')) as FieldTable[];
       // The payload table and the envelope's header table.
       expect(tables.length, `tables at ${width} px`).toBeGreaterThanOrEqual(2);
       for (const t of tables) {
         expect({ width, ...t }).toMatchObject({ width, heading: 'Description', sidewaysScroll: 0, descriptionRightOfView: 0, overflowing: [], backticks: 0 });
         expect(t.descriptionChars, `description column at ${width} px, in characters`).toBeGreaterThanOrEqual(30);
+        console.log(`field table at ${width} px: description column ${t.descriptionChars} characters wide`);
       }
       // The payload's checkoutId description has `ce-correlationid` in backticks: rendered as code.
       expect(tables[0]!.codeInDescriptions).toBeGreaterThan(0);
