@@ -171,6 +171,11 @@ export interface OperationModel {
   readonly retry?: RetryPolicy;
   readonly deadLetter?: DeadLetterPolicy;
   /**
+   * Receive operations only: `x-bind`, the values this consumer asks for, by channel parameter.
+   * A parameter it does not name binds with `*` (every value).
+   */
+  readonly bind?: Readonly<Record<string, readonly string[]>>;
+  /**
    * AsyncAPI `operation.reply`: on a receive, this service is the replier and answers every
    * request with one of the reply messages; on a send, this service is a requester and waits
    * for the reply. Both ends of one request channel name the same reply channel.

@@ -44,12 +44,20 @@ function hasParameters(address: string): boolean {
 }
 
 /**
- * The key a consumer binds with: a topic key's parameters become `*` (one word, any value);
- * fanout and headers exchanges ignore the key.
+ * The keys a consumer binds with: a parameter it asked for values of (`x-bind`) becomes each of
+ * those values (several values: one binding each); any other parameter of a topic key becomes
+ * `*` (one word, any value). Fanout and headers exchanges ignore the key.
  */
-export function bindingKey(channel: Pick<SystemModel['channels'][number], 'address' | 'exchangeType'>): string {
-  if (channel.exchangeType === 'fanout' || channel.exchangeType === 'headers') return '';
-  return channel.exchangeType === 'topic' ? channel.address.replace(PARAMETER, '*') : channel.address;
+export function bindingKeys(
+  channel: Pick<SystemModel['channels'][number], 'address' | 'exchangeType'>,
+  bind: Readonly<Record<string, readonly string[]>> = {},
+): string[] {
+  if (channel.exchangeType === 'fanout' || channel.exchangeType === 'headers') return [''];
+  let keys = [channel.address];
+  for (const [name, values] of Object.entries(bind)) {
+    keys = keys.flatMap((key) => values.map((value) => key.split(`{${name}}`).join(value)));
+  }
+  return channel.exchangeType === 'topic' ? keys.map((key) => key.replace(PARAMETER, '*')) : keys;
 }
 
 /** A regex matching the routing keys of `addresses`, each parameter one word. */
@@ -196,7 +204,10 @@ function addQueue(system: SystemModel, queue: ConsumerQueue, channels: Map<strin
     const channel = channels.get(channelId)!;
     // The default exchange delivers by queue name: no binding to make.
     if (channel.exchange === '') continue;
-    doc.bindings.push({ vhost, source: channel.exchange, destination: queue.name, destinationType: 'queue', routingKey: bindingKey(channel), arguments: {} });
+    const keys = queue.operations.filter((o) => o.channel === channelId).flatMap((o) => bindingKeys(channel, o.bind));
+    for (const routingKey of [...new Set(keys)].sort()) {
+      doc.bindings.push({ vhost, source: channel.exchange, destination: queue.name, destinationType: 'queue', routingKey, arguments: {} });
+    }
   }
   doc.bindings.push({ vhost, source: retryExchange(service), destination: queue.name, destinationType: 'queue', routingKey: queue.name, arguments: {} });
 

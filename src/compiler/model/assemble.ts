@@ -125,6 +125,7 @@ function assembleOperation(o: OperationDraft): OperationModel {
     ...(o.queue ? { queue: o.queue } : {}),
     ...(o.retry ? { retry: o.retry } : {}),
     ...(o.deadLetter ? { deadLetter: o.deadLetter } : {}),
+    ...(o.bind ? { bind: o.bind } : {}),
     ...(o.reply?.channel
       ? { reply: { channel: o.reply.channel.id, messages: [...o.reply.messages], directReplyTo: o.reply.channel.directReplyTo === true, location: o.reply.location } }
       : {}),
