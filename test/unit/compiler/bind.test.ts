@@ -1,34 +1,22 @@
 /**
  * `x-bind` (docs/CONTRACTS.md, "Channel parameters"): a consumer asks for the parameter values it
  * wants, and its queue is bound with exactly those keys; a parameter it does not name stays `*`.
- * Names that are no parameter and values outside a parameter's `enum` are errors at their line.
+ * Fixture: test/fixtures/specs/bind (also applied to a real broker by
+ * test/integration/runtime/bind.test.ts). Names that are no parameter and values outside a parameter's `enum` are errors at their line.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadContracts } from '../../../src/compiler/index.js';
 import { buildTopology } from '../../../src/compiler/emit/topology.js';
-import { tempDir, writeFiles } from './support.js';
+import { fixtures, tempDir, writeFiles } from './support.js';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const remove of cleanup) await remove();
 });
 
-const streetlights = `asyncapi: 3.0.0
-info: { title: Streetlights, version: 1.0.0 }
-channels:
-  lightMeasured:
-    address: lights.{district}.{streetlightId}.measured
-    parameters:
-      district: { enum: [north, south, east] }
-      streetlightId: {}
-    messages: { lightMeasured: { $ref: '#/components/messages/LightMeasured' } }
-    bindings: { amqp: { is: routingKey, exchange: { name: lighting, type: topic } } }
-operations:
-  publishMeasurement: { action: send, channel: { $ref: '#/channels/lightMeasured' } }
-components:
-  messages:
-    LightMeasured: { payload: { type: object, properties: { lumens: { type: integer } } } }
-`;
+const streetlights = () => readFile(join(fixtures, 'bind/streetlights.yaml'), 'utf8');
 
 const consumer = (title: string, bind: string) => `asyncapi: 3.0.0
 info: { title: ${title}, version: 1.0.0 }
@@ -49,12 +37,7 @@ async function load(files: Record<string, string>) {
 
 describe('x-bind: the parameter values a consumer asks for', () => {
   it('binds each asked value, leaves the other parameters at *, and a consumer without x-bind gets every value', { timeout: 60_000 }, async () => {
-    const { model, diagnostics } = await load({
-      'streetlights.yaml': streetlights,
-      'north.yaml': consumer('North', '    x-bind: { district: [north, east] }\n'),
-      'lamp.yaml': consumer('Lamp', "    x-bind: { district: south, streetlightId: '42' }\n"),
-      'all.yaml': consumer('All', ''),
-    });
+    const { model, diagnostics } = await loadContracts('.', { cwd: join(fixtures, 'bind') });
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const bindings = buildTopology(model!).bindings.filter((b) => b.source === 'lighting').map((b) => `${b.destination} ${b.routingKey}`);
     expect(bindings.sort()).toEqual([
@@ -68,7 +51,7 @@ describe('x-bind: the parameter values a consumer asks for', () => {
 
   it('refuses a name that is no parameter, a value outside the enum, a wildcard and x-bind on a send', { timeout: 60_000 }, async () => {
     const { diagnostics } = await load({
-      'streetlights.yaml': streetlights.replace("publishMeasurement: { action: send, channel: { $ref: '#/channels/lightMeasured' } }", "publishMeasurement: { action: send, channel: { $ref: '#/channels/lightMeasured' }, x-bind: { district: north } }"),
+      'streetlights.yaml': (await streetlights()).replace("publishMeasurement: { action: send, channel: { $ref: '#/channels/lightMeasured' } }", "publishMeasurement: { action: send, channel: { $ref: '#/channels/lightMeasured' }, x-bind: { district: north } }"),
       'typo.yaml': consumer('Typo', '    x-bind: { distrct: north }\n'),
       'west.yaml': consumer('West', '    x-bind: { district: west }\n'),
       'star.yaml': consumer('Star', "    x-bind: { streetlightId: '*' }\n"),
