@@ -191,6 +191,11 @@ export interface ReplyModel {
   readonly messages: readonly string[];
   /** True when the reply channel has `address: null`: replies go over direct reply-to. */
   readonly directReplyTo: boolean;
+  /**
+   * A fixed reply channel (`is: queue`): the queue replies wait in. The requester consumes it and
+   * puts its name in reply_to; the replier publishes there through the default exchange.
+   */
+  readonly queue?: string;
   readonly location: SourceLocation;
 }
 

@@ -125,7 +125,7 @@ describe('request/reply on the in-memory bus', () => {
     await until(async () => (await counterValue(reports.metrics, 'eventplane_replies_dropped_total', { reason: 'late' })) === 1, 'the late reply to be dropped');
     expect(handled).toBe(1);
     // A reply to something this requester never asked.
-    const address = (reports as unknown as { replies: { address: string } }).replies.address;
+    const address = (reports as unknown as { replies: Map<string, { address: string }> }).replies.get('')!.address;
     broker.publish({ exchange: '', routingKey: address, content: Buffer.from('{}'), messageId: 'x', type: 'saas.UserProfile', properties: { headers: { 'ce-causationid': 'never-asked' } } });
     await until(async () => (await counterValue(reports.metrics, 'eventplane_replies_dropped_total', { reason: 'foreign' })) === 1, 'the foreign reply to be dropped');
   });
