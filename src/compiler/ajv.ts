@@ -6,7 +6,7 @@ import { Ajv, type Options } from 'ajv';
 // ajv-formats is CommonJS: under NodeNext its default import is the module, whose `default` is the plugin.
 import ajvFormats from 'ajv-formats';
 
-export function createAjv(options: Pick<Options, 'code'> = {}): Ajv {
+export function createAjv(options: Pick<Options, 'code' | 'validateSchema'> = {}): Ajv {
   const ajv = new Ajv({
     ...options,
     // Contracts carry annotations (x-*, discriminator, examples) ajv does not know.

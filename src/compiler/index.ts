@@ -7,7 +7,8 @@ import { DiagnosticSink, type Diagnostic } from './diagnostics.js';
 import { validateDocuments } from './load/asyncapi-parser.js';
 import { defaultCacheDir, openParserCache } from './load/parser-cache.js';
 import { discoverServices } from './load/discover.js';
-import { SourceSet } from './load/sources.js';
+import { SourceSet, type ParsedFiles } from './load/sources.js';
+import type { Memo } from './cache/memo.js';
 import type { SourceFile } from './load/source.js';
 import { buildModel } from './model/build.js';
 import type { ContractModel } from './model.js';
@@ -45,6 +46,10 @@ export interface LoadOptions {
    * contracts `generate` and CI have already validated.
    */
   readonly validate?: boolean;
+  /** Remembers expensive steps by content across runs (see cache/memo.ts): a watch session's, or one loaded from the cache directory. */
+  readonly memo?: Memo;
+  /** Files parsed by an earlier run of this process; unchanged ones are not parsed again. */
+  readonly parsed?: ParsedFiles;
 }
 
 /**
@@ -58,7 +63,7 @@ export async function loadContracts(specDir: string, options: LoadOptions = {}):
   const services = await discoverServices(resolve(cwd, specDir), cwd, sink);
   if (!services || services.length === 0) return { diagnostics: sink.sorted() };
 
-  const sources = new SourceSet(sink, cwd);
+  const sources = new SourceSet(sink, cwd, options.parsed);
   for (const [i, service] of services.entries()) {
     if (!(await sources.load(service.absPath))) {
       sink.error({ file: relative(cwd, service.absPath), line: 1, column: 1 }, 'cannot read the document', 'ep-layout');
@@ -90,7 +95,7 @@ export async function loadContracts(specDir: string, options: LoadOptions = {}):
   const onWorkers = await Promise.race([parsingStarted, parsing.then(() => false)]);
   if (!onWorkers) await parsing;
   if (options.preloadEmitters) void preloadEmitters();
-  const model = buildModel({ specDir, services, sources, sink });
+  const model = buildModel({ specDir, services, sources, sink, ...(options.memo ? { memo: options.memo } : {}) });
   await parsing;
   progress('model', 1, 1);
   const diagnostics = withoutDuplicateRefErrors(sink.sorted());
@@ -118,7 +123,7 @@ export function preloadEmitters(): Promise<unknown> {
 }
 
 /** Every generated file (path relative to the output directory → content), pure. */
-export async function emitAll(model: ContractModel): Promise<Map<string, string>> {
+export async function emitAll(model: ContractModel, options: { readonly memo?: Memo } = {}): Promise<Map<string, string>> {
   preloadEmitters();
-  return (await emitters!).emitFiles(model);
+  return (await emitters!).emitFiles(model, options);
 }
