@@ -5,9 +5,9 @@ import { checkOutput, OutputConflictError } from '../../compiler/output.js';
 import { watchContracts } from '../../compiler/watch.js';
 import { errorMessage } from '../../compiler/load/source.js';
 import { parseCommandArgs } from '../args.js';
-import type { Command } from '../main.js';
+import type { Command } from '../command.js';
 import { createProgress } from '../progress.js';
-import { UserError } from '../user-error.js';
+import { UserError } from '../../shared/user-error.js';
 
 const usage = `Usage: eventplane generate [--spec DIR] [--out DIR] [--check | --watch] [--verbose] [--no-cache]
 
