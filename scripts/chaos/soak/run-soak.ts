@@ -17,7 +17,7 @@ import { applyTopology } from '../../../src/local-cluster/apply-topology.js';
 import { startLocalCluster } from '../../../src/local-cluster/local-cluster.js';
 import { eventplaneSchemaOf } from '../../../src/service-kit/database.js';
 import type { TopologyDocument } from '../../../src/topology/types.js';
-import { startPostgres } from '../../../test/support/postgres-server.js';
+import { startPostgres } from '../../../src/local-cluster/postgres-server.js';
 import { REPO_ROOT } from '../contract.js';
 import { startLoad, TARGETS } from './load.js';
 import { RssSampler, type RssSummary } from './rss.js';

@@ -4,7 +4,7 @@
  * channel with `address: null` exists only as a reply channel (direct reply-to).
  */
 import type { DiagnosticSink } from '../diagnostics.js';
-import type { Drafts } from '../model/build.js';
+import type { Drafts } from '../model/drafts.js';
 import type { OperationDraft } from '../model/drafts.js';
 
 export function checkReplies(drafts: Drafts, sink: DiagnosticSink): void {
