@@ -10,7 +10,7 @@
  * The cache is keyed by the model's message object: a new model compiles afresh.
  */
 import type { Ajv, ValidateFunction } from 'ajv';
-import { createAjv } from './ajv.js';
+import { createAjv, needsOwnProperties } from './ajv.js';
 import { errorMessage } from './load/source.js';
 import type { JsonSchema, MessageModel } from './model.js';
 
@@ -37,9 +37,12 @@ export function headersKey(messageId: string): string {
   return `${messageId}#headers`;
 }
 
-/** An ajv instance for standalone code whose schemas are checked by `checkSchema` first. */
-export function standaloneAjv(): Ajv {
-  return createAjv({ code: { source: true, esm: true, lines: true }, validateSchema: false });
+/**
+ * An ajv instance for standalone code of `schemas`, which are checked by `checkSchema` first;
+ * own-property checks only where a schema names an Object.prototype member.
+ */
+export function standaloneAjv(schemas: readonly unknown[]): Ajv {
+  return createAjv({ code: { source: true, esm: true, lines: true }, validateSchema: false, ownProperties: needsOwnProperties(schemas) });
 }
 
 /** Throws what ajv's own addSchema would throw for a schema that breaks the meta-schema. */
@@ -51,7 +54,7 @@ export function checkSchema(schema: JsonSchema): void {
 export function compileMessage(message: MessageModel): CompiledMessage {
   const known = cache.get(message);
   if (known) return known;
-  const ajv = standaloneAjv();
+  const ajv = standaloneAjv([message.payload, message.headers]);
   const add = (key: string, part: CompiledRoot['part'], schema: JsonSchema): CompiledRoot => {
     try {
       checkSchema(schema);

@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 export const TaskCompleted = validate0;
-const schema0 = {"title":"TaskCompletedPayload","type":"object","additionalProperties":false,"required":["taskId","userId","estimateMinutes","completedOnTime"],"properties":{"taskId":{"type":"string","format":"uuid"},"userId":{"type":"string","format":"uuid"},"estimateMinutes":{"type":"integer","minimum":5,"maximum":480},"actualMinutes":{"type":"integer","minimum":0,"maximum":100000,"description":"Tracked time, when the user tracked it."},"dueAt":{"type":"string","format":"date-time"},"completedOnTime":{"type":"boolean","description":"True when there was no due time or it was met."}}};
+const schema0 = {"title":"TaskCompletedPayload","type":"object","additionalProperties":false,"required":["taskId","userId","estimateMinutes","completedOnTime"],"properties":{"taskId":{"type":"string","format":"uuid"},"userId":{"type":"string","format":"uuid"},"estimateMinutes":{"type":"integer","minimum":5,"maximum":480},"actualMinutes":{"type":"integer","minimum":0,"maximum":100000,"description":"Tracked time, when the user tracked it."},"dueAt":{"type":"string","format":"date-time"},"completedOnTime":{"type":"boolean","description":"True when there was no due time or it was met."}},"x-ep-name":"TaskCompletedPayload"};
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats4 = require("ajv-formats/dist/formats").fullFormats["date-time"];
 

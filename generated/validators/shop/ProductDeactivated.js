@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 export const ProductDeactivated = validate0;
-const schema0 = {"title":"ProductDeactivatedPayload","type":"object","additionalProperties":false,"required":["sku","reason"],"properties":{"sku":{"title":"Sku","type":"string","description":"Stock keeping unit, upper-case letters and digits in dash-separated groups (e.g. PROD-123).","pattern":"^[A-Z0-9]+(-[A-Z0-9]+)*$","minLength":3,"maxLength":32,"x-ep-name":"Sku"},"reason":{"type":"string","enum":["discontinued","recalled","out_of_season","replaced","other"]},"replacementSku":{"title":"Sku","type":"string","description":"Stock keeping unit, upper-case letters and digits in dash-separated groups (e.g. PROD-123).","pattern":"^[A-Z0-9]+(-[A-Z0-9]+)*$","minLength":3,"maxLength":32,"x-ep-name":"Sku"}}};
+const schema0 = {"title":"ProductDeactivatedPayload","type":"object","additionalProperties":false,"required":["sku","reason"],"properties":{"sku":{"title":"Sku","type":"string","description":"Stock keeping unit, upper-case letters and digits in dash-separated groups (e.g. PROD-123).","pattern":"^[A-Z0-9]+(-[A-Z0-9]+)*$","minLength":3,"maxLength":32,"x-ep-name":"Sku"},"reason":{"type":"string","enum":["discontinued","recalled","out_of_season","replaced","other"]},"replacementSku":{"title":"Sku","type":"string","description":"Stock keeping unit, upper-case letters and digits in dash-separated groups (e.g. PROD-123).","pattern":"^[A-Z0-9]+(-[A-Z0-9]+)*$","minLength":3,"maxLength":32,"x-ep-name":"Sku"}},"x-ep-name":"ProductDeactivatedPayload"};
 const func0 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[A-Z0-9]+(-[A-Z0-9]+)*$", "u");
 

@@ -4,7 +4,7 @@
  * delivery to the right handler. A missing handler or a mistyped payload is a compile error.
  * Generated code imports only runtime-contract.ts and its sibling generated modules.
  */
-import type { ChannelModel, MessageModel, OperationModel, ServiceModel, SystemModel } from '../model.js';
+import type { ChannelModel, ChannelParameterModel, MessageModel, OperationModel, ServiceModel, SystemModel } from '../model.js';
 import { consumerQueues, deadLetterExchange, retryExchange, retryQueue, type ConsumerQueue } from './broker-names.js';
 import { banner } from './header.js';
 import { messageDescriptorName } from './messages.js';
@@ -26,7 +26,10 @@ export function emitClient(system: SystemModel, service: ServiceModel, names: Sy
   const scope = new NameScope([serviceConst, `${Service}Publisher`, `create${Service}Publisher`, `${Service}Handlers`, `subscribe${Service}`]);
   const delivery = (id: string) => `Delivery<${tsString(messages.get(id)!.name)}, T.${names.payload(id)}>`;
   const brokerUsers = new Map(system.services.map((s) => [s.id, s.brokerUser]));
-  const senders = (ids: readonly string[]) => sendersUnguardedByBroker(ids, messages, channels, brokerUsers);
+  // Only a channel its owner sends to has a known sender (an `is: queue` channel may be declared
+  // by its consumer, with the senders outside the contracts).
+  const sentBy = new Set(system.operations.filter((o) => o.action === 'send').map((o) => `${o.service}\0${o.channel}`));
+  const senders = (ids: readonly string[]) => sendersUnguardedByBroker(ids, messages, channels, brokerUsers, sentBy);
   const headersOf = (id: string) => names.headers(id);
   const replyType = (ids: readonly string[]) => ids.map((id) => `T.${names.payload(id)}`).join(' | ');
   const replyDescriptors = (ids: readonly string[]) => ids.map((id) => `M.${messageDescriptorName(names.payload(id))}`).join(', ');
@@ -84,6 +87,7 @@ export function emitClient(system: SystemModel, service: ServiceModel, names: Sy
         '};',
       );
     }
+    const parameterized = sends.some((send) => parametersOf(channels.get(send.op.channel)!).length > 0);
     out.push(
       '',
       requests
@@ -94,17 +98,25 @@ export function emitClient(system: SystemModel, service: ServiceModel, names: Sy
     for (const send of sends) {
       const headers = headersOf(send.message.id);
       const summary = send.message.summary ?? send.op.summary ?? send.message.title;
+      const parameters = parametersOf(channels.get(send.op.channel)!);
       if (summary) out.push(`  /** ${docText(summary)} */`);
       const payload = `T.${names.payload(send.message.id)}`;
+      const first = parameters.length > 0 ? `parameters: ${parametersType(parameters)}, ` : '';
       out.push(
         send.op.reply
-          ? `  ${send.method}(payload: ${payload}, options?: RequestOptions${headers ? `<T.${headers}>` : ''}): Promise<${replyType(send.op.reply.messages)}>;`
-          : `  ${send.method}(payload: ${payload}, options?: PublishOptions${headers ? `<T.${headers}>` : ''}): Promise<PublishReceipt>;`,
+          ? `  ${send.method}(${first}payload: ${payload}, options?: RequestOptions${headers ? `<T.${headers}>` : ''}): Promise<${replyType(send.op.reply.messages)}>;`
+          : `  ${send.method}(${first}payload: ${payload}, options?: PublishOptions${headers ? `<T.${headers}>` : ''}): Promise<PublishReceipt>;`,
       );
     }
     out.push('}', '', `export function create${Service}Publisher(bus: EventPublisher${requests ? ' & EventRequester' : ''}): ${Service}Publisher {`, '  return {');
-    for (const send of sends) out.push(`    ${send.method}: (payload, options) => bus.${send.op.reply ? 'request' : 'publish'}(${send.descriptor}, payload, options),`);
+    for (const send of sends) {
+      const verb = send.op.reply ? 'request' : 'publish';
+      if (parametersOf(channels.get(send.op.channel)!).length > 0) {
+        out.push(`    ${send.method}: (parameters, payload, options) => bus.${verb}(withRoutingKey(${send.descriptor}, parameters), payload, options),`);
+      } else out.push(`    ${send.method}: (payload, options) => bus.${verb}(${send.descriptor}, payload, options),`);
+    }
     out.push('  };', '}');
+    if (parameterized) out.push('', ...WITH_ROUTING_KEY);
   }
 
   if (receives.length > 0) {
@@ -220,15 +232,45 @@ function sendersUnguardedByBroker(
   messages: ReadonlyMap<string, MessageModel>,
   channels: ReadonlyMap<string, ChannelModel>,
   brokerUsers: ReadonlyMap<string, string>,
+  sentBy: ReadonlySet<string>,
 ): Array<[string, string[]]> {
   const out: Array<[string, string[]]> = [];
   for (const id of messageIds) {
     const message = messages.get(id)!;
     const sender = brokerUsers.get(message.owner);
+    if (!sentBy.has(`${message.owner}\0${message.channel}`)) continue;
     if (channels.get(message.channel)?.exchangeType !== 'topic' && sender !== undefined) out.push([message.type, [sender]]);
   }
   return out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
+
+function parametersOf(channel: ChannelModel): readonly ChannelParameterModel[] {
+  return channel.parameters ?? [];
+}
+
+/** `{ readonly streetlightId: string; readonly unit: 'lux' | 'lumen' }` */
+function parametersType(parameters: readonly ChannelParameterModel[]): string {
+  const member = (p: ChannelParameterModel) => `readonly ${propertyKey(p.name)}: ${p.enum ? p.enum.map(tsString).join(' | ') : 'string'}`;
+  return `{ ${parameters.map(member).join('; ')} }`;
+}
+
+/**
+ * Fills a send's routing-key template from the publisher's argument. A value is one routing-key
+ * word: on a topic exchange `.`, `*` and `#` would change which bindings match, so they are refused.
+ */
+const WITH_ROUTING_KEY = [
+  '/** The send with its routing key filled in: each `{name}` of the template by `parameters[name]`. */',
+  'function withRoutingKey<P, H>(send: SendDescriptor<P, H>, parameters: Readonly<Record<string, string>>): SendDescriptor<P, H> {',
+  '  const routingKey = send.routingKey.replace(/\\{([^{}]+)\\}/g, (_, name: string) => {',
+  '    const value = parameters[name];',
+  "    if (typeof value !== 'string' || value === '' || (send.exchangeType === 'topic' && /[.*#]/.test(value))) {",
+  "      throw new TypeError(`routing-key parameter ${name} of ${send.operationId} must be a non-empty word${send.exchangeType === 'topic' ? ' without . * #' : ''}, got ${JSON.stringify(value)}`);",
+  '    }',
+  '    return value;',
+  '  });',
+  '  return { ...send, routingKey };',
+  '}',
+];
 
 function accessor(key: string): string {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `.${key}` : `[${tsString(key)}]`;

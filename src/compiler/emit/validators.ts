@@ -29,7 +29,7 @@ export interface ValidatorModule {
 
 /** An ajv instance holding `schema` alone, under `key`. */
 export function singleSchema(key: string, schema: JsonSchema): Ajv {
-  const ajv = standaloneAjv();
+  const ajv = standaloneAjv([schema]);
   checkSchema(schema);
   ajv.addSchema(schema as object, key);
   return ajv;
