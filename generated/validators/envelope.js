@@ -15,218 +15,218 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data["ce-time"] === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ce-time"},message:"must have required property '"+"ce-time"+"'"};
+const err_d4951e = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ce-time"},message:"must have required property '"+"ce-time"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_d4951e];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_d4951e);
 }
 errors++;
 }
 if(data["ce-dataversion"] === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ce-dataversion"},message:"must have required property '"+"ce-dataversion"+"'"};
+const err_a64eaf = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ce-dataversion"},message:"must have required property '"+"ce-dataversion"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_a64eaf];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_a64eaf);
 }
 errors++;
 }
 if(data["ce-time"] !== undefined){
-let data0 = data["ce-time"];
-if(typeof data0 === "string"){
-if(!(formats0.validate(data0))){
-const err2 = {instancePath:instancePath+"/ce-time",schemaPath:"#/properties/ce-time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+let data_454d61 = data["ce-time"];
+if(typeof data_454d61 === "string"){
+if(!(formats0.validate(data_454d61))){
+const err_de8d00 = {instancePath:instancePath+"/ce-time",schemaPath:"#/properties/ce-time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_de8d00];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_de8d00);
 }
 errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/ce-time",schemaPath:"#/properties/ce-time/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_13fde6 = {instancePath:instancePath+"/ce-time",schemaPath:"#/properties/ce-time/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_13fde6];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_13fde6);
 }
 errors++;
 }
 }
 if(data["ce-dataversion"] !== undefined){
-let data1 = data["ce-dataversion"];
-if(typeof data1 === "string"){
-if(!pattern0.test(data1)){
-const err4 = {instancePath:instancePath+"/ce-dataversion",schemaPath:"#/properties/ce-dataversion/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"},message:"must match pattern \""+"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"+"\""};
+let data_fcc7f4 = data["ce-dataversion"];
+if(typeof data_fcc7f4 === "string"){
+if(!pattern0.test(data_fcc7f4)){
+const err_f4c889 = {instancePath:instancePath+"/ce-dataversion",schemaPath:"#/properties/ce-dataversion/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"},message:"must match pattern \""+"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"+"\""};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_f4c889];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_f4c889);
 }
 errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/ce-dataversion",schemaPath:"#/properties/ce-dataversion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_a0711e = {instancePath:instancePath+"/ce-dataversion",schemaPath:"#/properties/ce-dataversion/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_a0711e];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_a0711e);
 }
 errors++;
 }
 }
 if(data["ce-causationid"] !== undefined){
-let data2 = data["ce-causationid"];
-if(typeof data2 === "string"){
-if(!(formats2.test(data2))){
-const err6 = {instancePath:instancePath+"/ce-causationid",schemaPath:"#/properties/ce-causationid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_394608 = data["ce-causationid"];
+if(typeof data_394608 === "string"){
+if(!(formats2.test(data_394608))){
+const err_886848 = {instancePath:instancePath+"/ce-causationid",schemaPath:"#/properties/ce-causationid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_886848];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_886848);
 }
 errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/ce-causationid",schemaPath:"#/properties/ce-causationid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_69fd99 = {instancePath:instancePath+"/ce-causationid",schemaPath:"#/properties/ce-causationid/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_69fd99];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_69fd99);
 }
 errors++;
 }
 }
 if(data["ce-tenantid"] !== undefined){
-let data3 = data["ce-tenantid"];
-if(typeof data3 === "string"){
-if(!pattern1.test(data3)){
-const err8 = {instancePath:instancePath+"/ce-tenantid",schemaPath:"#/properties/ce-tenantid/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"+"\""};
+let data_cc808c = data["ce-tenantid"];
+if(typeof data_cc808c === "string"){
+if(!pattern1.test(data_cc808c)){
+const err_522b94 = {instancePath:instancePath+"/ce-tenantid",schemaPath:"#/properties/ce-tenantid/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"+"\""};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_522b94];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_522b94);
 }
 errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/ce-tenantid",schemaPath:"#/properties/ce-tenantid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_7c078c = {instancePath:instancePath+"/ce-tenantid",schemaPath:"#/properties/ce-tenantid/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_7c078c];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_7c078c);
 }
 errors++;
 }
 }
 if(data["ce-subject"] !== undefined){
-let data4 = data["ce-subject"];
-if(typeof data4 === "string"){
-if(func0(data4) > 200){
-const err10 = {instancePath:instancePath+"/ce-subject",schemaPath:"#/properties/ce-subject/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+let data_264682 = data["ce-subject"];
+if(typeof data_264682 === "string"){
+if(func0(data_264682) > 200){
+const err_b40c85 = {instancePath:instancePath+"/ce-subject",schemaPath:"#/properties/ce-subject/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_b40c85];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_b40c85);
 }
 errors++;
 }
-if(func0(data4) < 1){
-const err11 = {instancePath:instancePath+"/ce-subject",schemaPath:"#/properties/ce-subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func0(data_264682) < 1){
+const err_1d828e = {instancePath:instancePath+"/ce-subject",schemaPath:"#/properties/ce-subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_1d828e];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_1d828e);
 }
 errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/ce-subject",schemaPath:"#/properties/ce-subject/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_20dc25 = {instancePath:instancePath+"/ce-subject",schemaPath:"#/properties/ce-subject/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_20dc25];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_20dc25);
 }
 errors++;
 }
 }
 if(data.traceparent !== undefined){
-let data5 = data.traceparent;
-if(typeof data5 === "string"){
-if(!pattern2.test(data5)){
-const err13 = {instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
+let data_7c73fb = data.traceparent;
+if(typeof data_7c73fb === "string"){
+if(!pattern2.test(data_7c73fb)){
+const err_1499d0 = {instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_1499d0];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_1499d0);
 }
 errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_bbd6ad = {instancePath:instancePath+"/traceparent",schemaPath:"#/properties/traceparent/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_bbd6ad];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_bbd6ad);
 }
 errors++;
 }
 }
 if(data.tracestate !== undefined){
-let data6 = data.tracestate;
-if(typeof data6 === "string"){
-if(func0(data6) > 512){
-const err15 = {instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"};
+let data_581994 = data.tracestate;
+if(typeof data_581994 === "string"){
+if(func0(data_581994) > 512){
+const err_2aab17 = {instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_2aab17];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_2aab17);
 }
 errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_10b154 = {instancePath:instancePath+"/tracestate",schemaPath:"#/properties/tracestate/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_10b154];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err_10b154);
 }
 errors++;
 }
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err_04983d);
 }
 errors++;
 }

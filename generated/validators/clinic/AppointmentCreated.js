@@ -16,777 +16,777 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.appointmentId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "appointmentId"},message:"must have required property '"+"appointmentId"+"'"};
+const err_42f760 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "appointmentId"},message:"must have required property '"+"appointmentId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_42f760];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_42f760);
 }
 errors++;
 }
 if(data.type === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err_998dca = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_998dca];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_998dca);
 }
 errors++;
 }
 if(data.slot === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "slot"},message:"must have required property '"+"slot"+"'"};
+const err_ddd4a3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "slot"},message:"must have required property '"+"slot"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_ddd4a3];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_ddd4a3);
 }
 errors++;
 }
 if(data.patient === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "patient"},message:"must have required property '"+"patient"+"'"};
+const err_be5699 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "patient"},message:"must have required property '"+"patient"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_be5699];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_be5699);
 }
 errors++;
 }
 if(data.doctor === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "doctor"},message:"must have required property '"+"doctor"+"'"};
+const err_c98746 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "doctor"},message:"must have required property '"+"doctor"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_c98746];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_c98746);
 }
 errors++;
 }
 if(data.bookedBy === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "bookedBy"},message:"must have required property '"+"bookedBy"+"'"};
+const err_c05670 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "bookedBy"},message:"must have required property '"+"bookedBy"+"'"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_c05670];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_c05670);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((((((key0 === "appointmentId") || (key0 === "type")) || (key0 === "slot")) || (key0 === "patient")) || (key0 === "doctor")) || (key0 === "location")) || (key0 === "bookedBy")) || (key0 === "reason"))){
-const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_f197ed in data){
+if(!((((((((key_f197ed === "appointmentId") || (key_f197ed === "type")) || (key_f197ed === "slot")) || (key_f197ed === "patient")) || (key_f197ed === "doctor")) || (key_f197ed === "location")) || (key_f197ed === "bookedBy")) || (key_f197ed === "reason"))){
+const err_0fe7b0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_f197ed},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_0fe7b0];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_0fe7b0);
 }
 errors++;
 }
 }
 if(data.appointmentId !== undefined){
-let data0 = data.appointmentId;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err7 = {instancePath:instancePath+"/appointmentId",schemaPath:"#/properties/appointmentId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_afb60e = data.appointmentId;
+if(typeof data_afb60e === "string"){
+if(!(formats0.test(data_afb60e))){
+const err_c4dc48 = {instancePath:instancePath+"/appointmentId",schemaPath:"#/properties/appointmentId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_c4dc48];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_c4dc48);
 }
 errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/appointmentId",schemaPath:"#/properties/appointmentId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_cfa86e = {instancePath:instancePath+"/appointmentId",schemaPath:"#/properties/appointmentId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_cfa86e];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_cfa86e);
 }
 errors++;
 }
 }
 if(data.type !== undefined){
-let data1 = data.type;
-if(typeof data1 !== "string"){
-const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_a4b1cb = data.type;
+if(typeof data_a4b1cb !== "string"){
+const err_bf79b5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_bf79b5];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_bf79b5);
 }
 errors++;
 }
-if(!(((((data1 === "consultation") || (data1 === "follow_up")) || (data1 === "procedure")) || (data1 === "vaccination")) || (data1 === "telehealth"))){
-const err10 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.type.enum},message:"must be equal to one of the allowed values"};
+if(!(((((data_a4b1cb === "consultation") || (data_a4b1cb === "follow_up")) || (data_a4b1cb === "procedure")) || (data_a4b1cb === "vaccination")) || (data_a4b1cb === "telehealth"))){
+const err_1c53e2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_1c53e2];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_1c53e2);
 }
 errors++;
 }
 }
 if(data.slot !== undefined){
-let data2 = data.slot;
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-if(data2.start === undefined){
-const err11 = {instancePath:instancePath+"/slot",schemaPath:"#/properties/slot/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'"};
+let data_34681b = data.slot;
+if(data_34681b && typeof data_34681b == "object" && !Array.isArray(data_34681b)){
+if(data_34681b.start === undefined){
+const err_d9615d = {instancePath:instancePath+"/slot",schemaPath:"#/properties/slot/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_d9615d];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_d9615d);
 }
 errors++;
 }
-if(data2.end === undefined){
-const err12 = {instancePath:instancePath+"/slot",schemaPath:"#/properties/slot/required",keyword:"required",params:{missingProperty: "end"},message:"must have required property '"+"end"+"'"};
+if(data_34681b.end === undefined){
+const err_bb3ce7 = {instancePath:instancePath+"/slot",schemaPath:"#/properties/slot/required",keyword:"required",params:{missingProperty: "end"},message:"must have required property '"+"end"+"'"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_bb3ce7];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_bb3ce7);
 }
 errors++;
 }
-if(data2.timezone === undefined){
-const err13 = {instancePath:instancePath+"/slot",schemaPath:"#/properties/slot/required",keyword:"required",params:{missingProperty: "timezone"},message:"must have required property '"+"timezone"+"'"};
+if(data_34681b.timezone === undefined){
+const err_f51f25 = {instancePath:instancePath+"/slot",schemaPath:"#/properties/slot/required",keyword:"required",params:{missingProperty: "timezone"},message:"must have required property '"+"timezone"+"'"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_f51f25];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_f51f25);
 }
 errors++;
 }
-for(const key1 in data2){
-if(!(((key1 === "start") || (key1 === "end")) || (key1 === "timezone"))){
-const err14 = {instancePath:instancePath+"/slot",schemaPath:"#/properties/slot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+for(const key_284bb2 in data_34681b){
+if(!(((key_284bb2 === "start") || (key_284bb2 === "end")) || (key_284bb2 === "timezone"))){
+const err_399370 = {instancePath:instancePath+"/slot",schemaPath:"#/properties/slot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_284bb2},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_399370];
 }
 else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data2.start !== undefined){
-let data3 = data2.start;
-if(typeof data3 === "string"){
-if(!(formats2.validate(data3))){
-const err15 = {instancePath:instancePath+"/slot/start",schemaPath:"#/properties/slot/properties/start/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
+vErrors.push(err_399370);
 }
 errors++;
 }
 }
-else {
-const err16 = {instancePath:instancePath+"/slot/start",schemaPath:"#/properties/slot/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_34681b.start !== undefined){
+let data_3c8829 = data_34681b.start;
+if(typeof data_3c8829 === "string"){
+if(!(formats2.validate(data_3c8829))){
+const err_3e9c42 = {instancePath:instancePath+"/slot/start",schemaPath:"#/properties/slot/properties/start/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_3e9c42];
 }
 else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-if(data2.end !== undefined){
-let data4 = data2.end;
-if(typeof data4 === "string"){
-if(!(formats2.validate(data4))){
-const err17 = {instancePath:instancePath+"/slot/end",schemaPath:"#/properties/slot/properties/end/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
+vErrors.push(err_3e9c42);
 }
 errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/slot/end",schemaPath:"#/properties/slot/properties/end/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_3e79a0 = {instancePath:instancePath+"/slot/start",schemaPath:"#/properties/slot/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err_3e79a0];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err_3e79a0);
 }
 errors++;
 }
 }
-if(data2.timezone !== undefined){
-let data5 = data2.timezone;
-if(typeof data5 === "string"){
-if(func0(data5) > 64){
-const err19 = {instancePath:instancePath+"/slot/timezone",schemaPath:"#/properties/slot/properties/timezone/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(data_34681b.end !== undefined){
+let data_7da3c4 = data_34681b.end;
+if(typeof data_7da3c4 === "string"){
+if(!(formats2.validate(data_7da3c4))){
+const err_ba35ef = {instancePath:instancePath+"/slot/end",schemaPath:"#/properties/slot/properties/end/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err_ba35ef];
 }
 else {
-vErrors.push(err19);
-}
-errors++;
-}
-if(!pattern0.test(data5)){
-const err20 = {instancePath:instancePath+"/slot/timezone",schemaPath:"#/properties/slot/properties/timezone/pattern",keyword:"pattern",params:{pattern: "^(UTC|[A-Z][A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$"},message:"must match pattern \""+"^(UTC|[A-Z][A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$"+"\""};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
+vErrors.push(err_ba35ef);
 }
 errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/slot/timezone",schemaPath:"#/properties/slot/properties/timezone/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_cf1575 = {instancePath:instancePath+"/slot/end",schemaPath:"#/properties/slot/properties/end/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err_cf1575];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err_cf1575);
+}
+errors++;
+}
+}
+if(data_34681b.timezone !== undefined){
+let data_654b50 = data_34681b.timezone;
+if(typeof data_654b50 === "string"){
+if(func0(data_654b50) > 64){
+const err_cab55d = {instancePath:instancePath+"/slot/timezone",schemaPath:"#/properties/slot/properties/timezone/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err_cab55d];
+}
+else {
+vErrors.push(err_cab55d);
+}
+errors++;
+}
+if(!pattern0.test(data_654b50)){
+const err_57174e = {instancePath:instancePath+"/slot/timezone",schemaPath:"#/properties/slot/properties/timezone/pattern",keyword:"pattern",params:{pattern: "^(UTC|[A-Z][A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$"},message:"must match pattern \""+"^(UTC|[A-Z][A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$"+"\""};
+if(vErrors === null){
+vErrors = [err_57174e];
+}
+else {
+vErrors.push(err_57174e);
+}
+errors++;
+}
+}
+else {
+const err_8d8967 = {instancePath:instancePath+"/slot/timezone",schemaPath:"#/properties/slot/properties/timezone/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_8d8967];
+}
+else {
+vErrors.push(err_8d8967);
 }
 errors++;
 }
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/slot",schemaPath:"#/properties/slot/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_a07a0a = {instancePath:instancePath+"/slot",schemaPath:"#/properties/slot/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_a07a0a];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err_a07a0a);
 }
 errors++;
 }
 }
 if(data.patient !== undefined){
-let data6 = data.patient;
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.patientId === undefined){
-const err23 = {instancePath:instancePath+"/patient",schemaPath:"#/properties/patient/required",keyword:"required",params:{missingProperty: "patientId"},message:"must have required property '"+"patientId"+"'"};
+let data_3f1ea4 = data.patient;
+if(data_3f1ea4 && typeof data_3f1ea4 == "object" && !Array.isArray(data_3f1ea4)){
+if(data_3f1ea4.patientId === undefined){
+const err_f580ad = {instancePath:instancePath+"/patient",schemaPath:"#/properties/patient/required",keyword:"required",params:{missingProperty: "patientId"},message:"must have required property '"+"patientId"+"'"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_f580ad];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err_f580ad);
 }
 errors++;
 }
-if(data6.fullName === undefined){
-const err24 = {instancePath:instancePath+"/patient",schemaPath:"#/properties/patient/required",keyword:"required",params:{missingProperty: "fullName"},message:"must have required property '"+"fullName"+"'"};
+if(data_3f1ea4.fullName === undefined){
+const err_b3082e = {instancePath:instancePath+"/patient",schemaPath:"#/properties/patient/required",keyword:"required",params:{missingProperty: "fullName"},message:"must have required property '"+"fullName"+"'"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err_b3082e];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err_b3082e);
 }
 errors++;
 }
-if(data6.email === undefined){
-const err25 = {instancePath:instancePath+"/patient",schemaPath:"#/properties/patient/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'"};
+if(data_3f1ea4.email === undefined){
+const err_9994f9 = {instancePath:instancePath+"/patient",schemaPath:"#/properties/patient/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err_9994f9];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err_9994f9);
 }
 errors++;
 }
-if(data6.preferredChannel === undefined){
-const err26 = {instancePath:instancePath+"/patient",schemaPath:"#/properties/patient/required",keyword:"required",params:{missingProperty: "preferredChannel"},message:"must have required property '"+"preferredChannel"+"'"};
+if(data_3f1ea4.preferredChannel === undefined){
+const err_39ef77 = {instancePath:instancePath+"/patient",schemaPath:"#/properties/patient/required",keyword:"required",params:{missingProperty: "preferredChannel"},message:"must have required property '"+"preferredChannel"+"'"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err_39ef77];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err_39ef77);
 }
 errors++;
 }
-for(const key2 in data6){
-if(!((((((key2 === "patientId") || (key2 === "fullName")) || (key2 === "email")) || (key2 === "phone")) || (key2 === "preferredChannel")) || (key2 === "locale"))){
-const err27 = {instancePath:instancePath+"/patient",schemaPath:"#/properties/patient/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+for(const key_052c7d in data_3f1ea4){
+if(!((((((key_052c7d === "patientId") || (key_052c7d === "fullName")) || (key_052c7d === "email")) || (key_052c7d === "phone")) || (key_052c7d === "preferredChannel")) || (key_052c7d === "locale"))){
+const err_db6d2c = {instancePath:instancePath+"/patient",schemaPath:"#/properties/patient/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_052c7d},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err_db6d2c];
 }
 else {
-vErrors.push(err27);
-}
-errors++;
-}
-}
-if(data6.patientId !== undefined){
-let data7 = data6.patientId;
-if(typeof data7 === "string"){
-if(!(formats0.test(data7))){
-const err28 = {instancePath:instancePath+"/patient/patientId",schemaPath:"#/properties/patient/properties/patientId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
+vErrors.push(err_db6d2c);
 }
 errors++;
 }
 }
-else {
-const err29 = {instancePath:instancePath+"/patient/patientId",schemaPath:"#/properties/patient/properties/patientId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_3f1ea4.patientId !== undefined){
+let data_21092a = data_3f1ea4.patientId;
+if(typeof data_21092a === "string"){
+if(!(formats0.test(data_21092a))){
+const err_d89354 = {instancePath:instancePath+"/patient/patientId",schemaPath:"#/properties/patient/properties/patientId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err_d89354];
 }
 else {
-vErrors.push(err29);
-}
-errors++;
-}
-}
-if(data6.fullName !== undefined){
-let data8 = data6.fullName;
-if(typeof data8 === "string"){
-if(func0(data8) > 200){
-const err30 = {instancePath:instancePath+"/patient/fullName",schemaPath:"#/properties/patient/properties/fullName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-if(func0(data8) < 1){
-const err31 = {instancePath:instancePath+"/patient/fullName",schemaPath:"#/properties/patient/properties/fullName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
+vErrors.push(err_d89354);
 }
 errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/patient/fullName",schemaPath:"#/properties/patient/properties/fullName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_fe922d = {instancePath:instancePath+"/patient/patientId",schemaPath:"#/properties/patient/properties/patientId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err32];
+vErrors = [err_fe922d];
 }
 else {
-vErrors.push(err32);
+vErrors.push(err_fe922d);
 }
 errors++;
 }
 }
-if(data6.email !== undefined){
-let data9 = data6.email;
-if(typeof data9 === "string"){
-if(func0(data9) > 254){
-const err33 = {instancePath:instancePath+"/patient/email",schemaPath:"#/properties/patient/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+if(data_3f1ea4.fullName !== undefined){
+let data_dfa82d = data_3f1ea4.fullName;
+if(typeof data_dfa82d === "string"){
+if(func0(data_dfa82d) > 200){
+const err_29209d = {instancePath:instancePath+"/patient/fullName",schemaPath:"#/properties/patient/properties/fullName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err33];
+vErrors = [err_29209d];
 }
 else {
-vErrors.push(err33);
+vErrors.push(err_29209d);
 }
 errors++;
 }
-if(!(formats8.test(data9))){
-const err34 = {instancePath:instancePath+"/patient/email",schemaPath:"#/properties/patient/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(func0(data_dfa82d) < 1){
+const err_132159 = {instancePath:instancePath+"/patient/fullName",schemaPath:"#/properties/patient/properties/fullName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err34];
+vErrors = [err_132159];
 }
 else {
-vErrors.push(err34);
-}
-errors++;
-}
-}
-else {
-const err35 = {instancePath:instancePath+"/patient/email",schemaPath:"#/properties/patient/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err35];
-}
-else {
-vErrors.push(err35);
-}
-errors++;
-}
-}
-if(data6.phone !== undefined){
-let data10 = data6.phone;
-if(typeof data10 === "string"){
-if(!pattern1.test(data10)){
-const err36 = {instancePath:instancePath+"/patient/phone",schemaPath:"#/properties/patient/properties/phone/pattern",keyword:"pattern",params:{pattern: "^\\+[1-9][0-9]{6,14}$"},message:"must match pattern \""+"^\\+[1-9][0-9]{6,14}$"+"\""};
-if(vErrors === null){
-vErrors = [err36];
-}
-else {
-vErrors.push(err36);
+vErrors.push(err_132159);
 }
 errors++;
 }
 }
 else {
-const err37 = {instancePath:instancePath+"/patient/phone",schemaPath:"#/properties/patient/properties/phone/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_ef14e4 = {instancePath:instancePath+"/patient/fullName",schemaPath:"#/properties/patient/properties/fullName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err37];
+vErrors = [err_ef14e4];
 }
 else {
-vErrors.push(err37);
+vErrors.push(err_ef14e4);
 }
 errors++;
 }
 }
-if(data6.preferredChannel !== undefined){
-let data11 = data6.preferredChannel;
-if(typeof data11 !== "string"){
-const err38 = {instancePath:instancePath+"/patient/preferredChannel",schemaPath:"#/properties/patient/properties/preferredChannel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_3f1ea4.email !== undefined){
+let data_cb8773 = data_3f1ea4.email;
+if(typeof data_cb8773 === "string"){
+if(func0(data_cb8773) > 254){
+const err_5eb13e = {instancePath:instancePath+"/patient/email",schemaPath:"#/properties/patient/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
-vErrors = [err38];
+vErrors = [err_5eb13e];
 }
 else {
-vErrors.push(err38);
+vErrors.push(err_5eb13e);
 }
 errors++;
 }
-if(!((data11 === "email") || (data11 === "sms"))){
-const err39 = {instancePath:instancePath+"/patient/preferredChannel",schemaPath:"#/properties/patient/properties/preferredChannel/enum",keyword:"enum",params:{allowedValues: schema0.properties.patient.properties.preferredChannel.enum},message:"must be equal to one of the allowed values"};
+if(!(formats8.test(data_cb8773))){
+const err_cac422 = {instancePath:instancePath+"/patient/email",schemaPath:"#/properties/patient/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
 if(vErrors === null){
-vErrors = [err39];
+vErrors = [err_cac422];
 }
 else {
-vErrors.push(err39);
-}
-errors++;
-}
-}
-if(data6.locale !== undefined){
-let data12 = data6.locale;
-if(typeof data12 === "string"){
-if(!pattern2.test(data12)){
-const err40 = {instancePath:instancePath+"/patient/locale",schemaPath:"#/properties/patient/properties/locale/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2,3}(-[A-Z]{2})?$"},message:"must match pattern \""+"^[a-z]{2,3}(-[A-Z]{2})?$"+"\""};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
+vErrors.push(err_cac422);
 }
 errors++;
 }
 }
 else {
-const err41 = {instancePath:instancePath+"/patient/locale",schemaPath:"#/properties/patient/properties/locale/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_4f613d = {instancePath:instancePath+"/patient/email",schemaPath:"#/properties/patient/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err41];
+vErrors = [err_4f613d];
 }
 else {
-vErrors.push(err41);
+vErrors.push(err_4f613d);
+}
+errors++;
+}
+}
+if(data_3f1ea4.phone !== undefined){
+let data_665b09 = data_3f1ea4.phone;
+if(typeof data_665b09 === "string"){
+if(!pattern1.test(data_665b09)){
+const err_397844 = {instancePath:instancePath+"/patient/phone",schemaPath:"#/properties/patient/properties/phone/pattern",keyword:"pattern",params:{pattern: "^\\+[1-9][0-9]{6,14}$"},message:"must match pattern \""+"^\\+[1-9][0-9]{6,14}$"+"\""};
+if(vErrors === null){
+vErrors = [err_397844];
+}
+else {
+vErrors.push(err_397844);
+}
+errors++;
+}
+}
+else {
+const err_1cc83c = {instancePath:instancePath+"/patient/phone",schemaPath:"#/properties/patient/properties/phone/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_1cc83c];
+}
+else {
+vErrors.push(err_1cc83c);
+}
+errors++;
+}
+}
+if(data_3f1ea4.preferredChannel !== undefined){
+let data_c6b1c9 = data_3f1ea4.preferredChannel;
+if(typeof data_c6b1c9 !== "string"){
+const err_b9892c = {instancePath:instancePath+"/patient/preferredChannel",schemaPath:"#/properties/patient/properties/preferredChannel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_b9892c];
+}
+else {
+vErrors.push(err_b9892c);
+}
+errors++;
+}
+if(!((data_c6b1c9 === "email") || (data_c6b1c9 === "sms"))){
+const err_addcfd = {instancePath:instancePath+"/patient/preferredChannel",schemaPath:"#/properties/patient/properties/preferredChannel/enum",keyword:"enum",params:{allowedValues: schema0.properties.patient.properties.preferredChannel.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err_addcfd];
+}
+else {
+vErrors.push(err_addcfd);
+}
+errors++;
+}
+}
+if(data_3f1ea4.locale !== undefined){
+let data_d4cdf2 = data_3f1ea4.locale;
+if(typeof data_d4cdf2 === "string"){
+if(!pattern2.test(data_d4cdf2)){
+const err_c3da05 = {instancePath:instancePath+"/patient/locale",schemaPath:"#/properties/patient/properties/locale/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2,3}(-[A-Z]{2})?$"},message:"must match pattern \""+"^[a-z]{2,3}(-[A-Z]{2})?$"+"\""};
+if(vErrors === null){
+vErrors = [err_c3da05];
+}
+else {
+vErrors.push(err_c3da05);
+}
+errors++;
+}
+}
+else {
+const err_1d87a7 = {instancePath:instancePath+"/patient/locale",schemaPath:"#/properties/patient/properties/locale/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_1d87a7];
+}
+else {
+vErrors.push(err_1d87a7);
 }
 errors++;
 }
 }
 }
 else {
-const err42 = {instancePath:instancePath+"/patient",schemaPath:"#/properties/patient/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_39154d = {instancePath:instancePath+"/patient",schemaPath:"#/properties/patient/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err42];
+vErrors = [err_39154d];
 }
 else {
-vErrors.push(err42);
+vErrors.push(err_39154d);
 }
 errors++;
 }
 }
 if(data.doctor !== undefined){
-let data13 = data.doctor;
-if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
-if(data13.doctorId === undefined){
-const err43 = {instancePath:instancePath+"/doctor",schemaPath:"#/properties/doctor/required",keyword:"required",params:{missingProperty: "doctorId"},message:"must have required property '"+"doctorId"+"'"};
+let data_b6a687 = data.doctor;
+if(data_b6a687 && typeof data_b6a687 == "object" && !Array.isArray(data_b6a687)){
+if(data_b6a687.doctorId === undefined){
+const err_19e40e = {instancePath:instancePath+"/doctor",schemaPath:"#/properties/doctor/required",keyword:"required",params:{missingProperty: "doctorId"},message:"must have required property '"+"doctorId"+"'"};
 if(vErrors === null){
-vErrors = [err43];
+vErrors = [err_19e40e];
 }
 else {
-vErrors.push(err43);
+vErrors.push(err_19e40e);
 }
 errors++;
 }
-for(const key3 in data13){
-if(!(((key3 === "doctorId") || (key3 === "fullName")) || (key3 === "email"))){
-const err44 = {instancePath:instancePath+"/doctor",schemaPath:"#/properties/doctor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+for(const key_9b06f5 in data_b6a687){
+if(!(((key_9b06f5 === "doctorId") || (key_9b06f5 === "fullName")) || (key_9b06f5 === "email"))){
+const err_ca2a55 = {instancePath:instancePath+"/doctor",schemaPath:"#/properties/doctor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_9b06f5},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err44];
+vErrors = [err_ca2a55];
 }
 else {
-vErrors.push(err44);
-}
-errors++;
-}
-}
-if(data13.doctorId !== undefined){
-let data14 = data13.doctorId;
-if(typeof data14 === "string"){
-if(!(formats0.test(data14))){
-const err45 = {instancePath:instancePath+"/doctor/doctorId",schemaPath:"#/properties/doctor/properties/doctorId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
+vErrors.push(err_ca2a55);
 }
 errors++;
 }
 }
-else {
-const err46 = {instancePath:instancePath+"/doctor/doctorId",schemaPath:"#/properties/doctor/properties/doctorId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_b6a687.doctorId !== undefined){
+let data_f5bbfe = data_b6a687.doctorId;
+if(typeof data_f5bbfe === "string"){
+if(!(formats0.test(data_f5bbfe))){
+const err_f90978 = {instancePath:instancePath+"/doctor/doctorId",schemaPath:"#/properties/doctor/properties/doctorId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err46];
+vErrors = [err_f90978];
 }
 else {
-vErrors.push(err46);
-}
-errors++;
-}
-}
-if(data13.fullName !== undefined){
-let data15 = data13.fullName;
-if(typeof data15 === "string"){
-if(func0(data15) > 200){
-const err47 = {instancePath:instancePath+"/doctor/fullName",schemaPath:"#/properties/doctor/properties/fullName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
-if(vErrors === null){
-vErrors = [err47];
-}
-else {
-vErrors.push(err47);
-}
-errors++;
-}
-if(func0(data15) < 1){
-const err48 = {instancePath:instancePath+"/doctor/fullName",schemaPath:"#/properties/doctor/properties/fullName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err48];
-}
-else {
-vErrors.push(err48);
+vErrors.push(err_f90978);
 }
 errors++;
 }
 }
 else {
-const err49 = {instancePath:instancePath+"/doctor/fullName",schemaPath:"#/properties/doctor/properties/fullName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_251fdc = {instancePath:instancePath+"/doctor/doctorId",schemaPath:"#/properties/doctor/properties/doctorId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err49];
+vErrors = [err_251fdc];
 }
 else {
-vErrors.push(err49);
+vErrors.push(err_251fdc);
 }
 errors++;
 }
 }
-if(data13.email !== undefined){
-let data16 = data13.email;
-if(typeof data16 === "string"){
-if(func0(data16) > 254){
-const err50 = {instancePath:instancePath+"/doctor/email",schemaPath:"#/properties/doctor/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+if(data_b6a687.fullName !== undefined){
+let data_87fd83 = data_b6a687.fullName;
+if(typeof data_87fd83 === "string"){
+if(func0(data_87fd83) > 200){
+const err_90b51c = {instancePath:instancePath+"/doctor/fullName",schemaPath:"#/properties/doctor/properties/fullName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err50];
+vErrors = [err_90b51c];
 }
 else {
-vErrors.push(err50);
+vErrors.push(err_90b51c);
 }
 errors++;
 }
-if(!(formats8.test(data16))){
-const err51 = {instancePath:instancePath+"/doctor/email",schemaPath:"#/properties/doctor/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(func0(data_87fd83) < 1){
+const err_0cf6a5 = {instancePath:instancePath+"/doctor/fullName",schemaPath:"#/properties/doctor/properties/fullName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err51];
+vErrors = [err_0cf6a5];
 }
 else {
-vErrors.push(err51);
-}
-errors++;
-}
-}
-else {
-const err52 = {instancePath:instancePath+"/doctor/email",schemaPath:"#/properties/doctor/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err52];
-}
-else {
-vErrors.push(err52);
+vErrors.push(err_0cf6a5);
 }
 errors++;
 }
 }
-}
 else {
-const err53 = {instancePath:instancePath+"/doctor",schemaPath:"#/properties/doctor/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_c01e0a = {instancePath:instancePath+"/doctor/fullName",schemaPath:"#/properties/doctor/properties/fullName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err53];
+vErrors = [err_c01e0a];
 }
 else {
-vErrors.push(err53);
+vErrors.push(err_c01e0a);
+}
+errors++;
+}
+}
+if(data_b6a687.email !== undefined){
+let data_f26c61 = data_b6a687.email;
+if(typeof data_f26c61 === "string"){
+if(func0(data_f26c61) > 254){
+const err_6e69ac = {instancePath:instancePath+"/doctor/email",schemaPath:"#/properties/doctor/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+if(vErrors === null){
+vErrors = [err_6e69ac];
+}
+else {
+vErrors.push(err_6e69ac);
+}
+errors++;
+}
+if(!(formats8.test(data_f26c61))){
+const err_7897c1 = {instancePath:instancePath+"/doctor/email",schemaPath:"#/properties/doctor/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(vErrors === null){
+vErrors = [err_7897c1];
+}
+else {
+vErrors.push(err_7897c1);
+}
+errors++;
+}
+}
+else {
+const err_f4c4d2 = {instancePath:instancePath+"/doctor/email",schemaPath:"#/properties/doctor/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_f4c4d2];
+}
+else {
+vErrors.push(err_f4c4d2);
+}
+errors++;
+}
+}
+}
+else {
+const err_07e8d8 = {instancePath:instancePath+"/doctor",schemaPath:"#/properties/doctor/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err_07e8d8];
+}
+else {
+vErrors.push(err_07e8d8);
 }
 errors++;
 }
 }
 if(data.location !== undefined){
-let data17 = data.location;
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-if(data17.clinicId === undefined){
-const err54 = {instancePath:instancePath+"/location",schemaPath:"#/properties/location/required",keyword:"required",params:{missingProperty: "clinicId"},message:"must have required property '"+"clinicId"+"'"};
+let data_66d81a = data.location;
+if(data_66d81a && typeof data_66d81a == "object" && !Array.isArray(data_66d81a)){
+if(data_66d81a.clinicId === undefined){
+const err_193e0d = {instancePath:instancePath+"/location",schemaPath:"#/properties/location/required",keyword:"required",params:{missingProperty: "clinicId"},message:"must have required property '"+"clinicId"+"'"};
 if(vErrors === null){
-vErrors = [err54];
+vErrors = [err_193e0d];
 }
 else {
-vErrors.push(err54);
+vErrors.push(err_193e0d);
 }
 errors++;
 }
-for(const key4 in data17){
-if(!((key4 === "clinicId") || (key4 === "room"))){
-const err55 = {instancePath:instancePath+"/location",schemaPath:"#/properties/location/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+for(const key_2c6c18 in data_66d81a){
+if(!((key_2c6c18 === "clinicId") || (key_2c6c18 === "room"))){
+const err_60a688 = {instancePath:instancePath+"/location",schemaPath:"#/properties/location/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_2c6c18},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err55];
+vErrors = [err_60a688];
 }
 else {
-vErrors.push(err55);
-}
-errors++;
-}
-}
-if(data17.clinicId !== undefined){
-let data18 = data17.clinicId;
-if(typeof data18 === "string"){
-if(!(formats0.test(data18))){
-const err56 = {instancePath:instancePath+"/location/clinicId",schemaPath:"#/properties/location/properties/clinicId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err56];
-}
-else {
-vErrors.push(err56);
+vErrors.push(err_60a688);
 }
 errors++;
 }
 }
-else {
-const err57 = {instancePath:instancePath+"/location/clinicId",schemaPath:"#/properties/location/properties/clinicId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_66d81a.clinicId !== undefined){
+let data_db6cec = data_66d81a.clinicId;
+if(typeof data_db6cec === "string"){
+if(!(formats0.test(data_db6cec))){
+const err_dfad8c = {instancePath:instancePath+"/location/clinicId",schemaPath:"#/properties/location/properties/clinicId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err57];
+vErrors = [err_dfad8c];
 }
 else {
-vErrors.push(err57);
-}
-errors++;
-}
-}
-if(data17.room !== undefined){
-let data19 = data17.room;
-if(typeof data19 === "string"){
-if(func0(data19) > 20){
-const err58 = {instancePath:instancePath+"/location/room",schemaPath:"#/properties/location/properties/room/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
-if(vErrors === null){
-vErrors = [err58];
-}
-else {
-vErrors.push(err58);
+vErrors.push(err_dfad8c);
 }
 errors++;
 }
 }
 else {
-const err59 = {instancePath:instancePath+"/location/room",schemaPath:"#/properties/location/properties/room/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_77f309 = {instancePath:instancePath+"/location/clinicId",schemaPath:"#/properties/location/properties/clinicId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err59];
+vErrors = [err_77f309];
 }
 else {
-vErrors.push(err59);
+vErrors.push(err_77f309);
+}
+errors++;
+}
+}
+if(data_66d81a.room !== undefined){
+let data_fa54f9 = data_66d81a.room;
+if(typeof data_fa54f9 === "string"){
+if(func0(data_fa54f9) > 20){
+const err_4b62b5 = {instancePath:instancePath+"/location/room",schemaPath:"#/properties/location/properties/room/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
+if(vErrors === null){
+vErrors = [err_4b62b5];
+}
+else {
+vErrors.push(err_4b62b5);
+}
+errors++;
+}
+}
+else {
+const err_b9a11d = {instancePath:instancePath+"/location/room",schemaPath:"#/properties/location/properties/room/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_b9a11d];
+}
+else {
+vErrors.push(err_b9a11d);
 }
 errors++;
 }
 }
 }
 else {
-const err60 = {instancePath:instancePath+"/location",schemaPath:"#/properties/location/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_165d23 = {instancePath:instancePath+"/location",schemaPath:"#/properties/location/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err60];
+vErrors = [err_165d23];
 }
 else {
-vErrors.push(err60);
+vErrors.push(err_165d23);
 }
 errors++;
 }
 }
 if(data.bookedBy !== undefined){
-let data20 = data.bookedBy;
-if(typeof data20 !== "string"){
-const err61 = {instancePath:instancePath+"/bookedBy",schemaPath:"#/properties/bookedBy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_9ec67b = data.bookedBy;
+if(typeof data_9ec67b !== "string"){
+const err_b879eb = {instancePath:instancePath+"/bookedBy",schemaPath:"#/properties/bookedBy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err61];
+vErrors = [err_b879eb];
 }
 else {
-vErrors.push(err61);
+vErrors.push(err_b879eb);
 }
 errors++;
 }
-if(!(((data20 === "patient") || (data20 === "doctor")) || (data20 === "staff"))){
-const err62 = {instancePath:instancePath+"/bookedBy",schemaPath:"#/properties/bookedBy/enum",keyword:"enum",params:{allowedValues: schema0.properties.bookedBy.enum},message:"must be equal to one of the allowed values"};
+if(!(((data_9ec67b === "patient") || (data_9ec67b === "doctor")) || (data_9ec67b === "staff"))){
+const err_7e7b6a = {instancePath:instancePath+"/bookedBy",schemaPath:"#/properties/bookedBy/enum",keyword:"enum",params:{allowedValues: schema0.properties.bookedBy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err62];
+vErrors = [err_7e7b6a];
 }
 else {
-vErrors.push(err62);
+vErrors.push(err_7e7b6a);
 }
 errors++;
 }
 }
 if(data.reason !== undefined){
-let data21 = data.reason;
-if(typeof data21 === "string"){
-if(func0(data21) > 500){
-const err63 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+let data_dbc279 = data.reason;
+if(typeof data_dbc279 === "string"){
+if(func0(data_dbc279) > 500){
+const err_bdbd21 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
 if(vErrors === null){
-vErrors = [err63];
+vErrors = [err_bdbd21];
 }
 else {
-vErrors.push(err63);
+vErrors.push(err_bdbd21);
 }
 errors++;
 }
 }
 else {
-const err64 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_3825a1 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err64];
+vErrors = [err_3825a1];
 }
 else {
-vErrors.push(err64);
+vErrors.push(err_3825a1);
 }
 errors++;
 }
 }
 }
 else {
-const err65 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err65];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err65);
+vErrors.push(err_04983d);
 }
 errors++;
 }

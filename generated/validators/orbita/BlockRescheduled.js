@@ -11,375 +11,375 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.blockId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "blockId"},message:"must have required property '"+"blockId"+"'"};
+const err_b2af07 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "blockId"},message:"must have required property '"+"blockId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_b2af07];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_b2af07);
 }
 errors++;
 }
 if(data.userId === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
+const err_d9c887 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_d9c887];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_d9c887);
 }
 errors++;
 }
 if(data.kind === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+const err_9eafc9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_9eafc9];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_9eafc9);
 }
 errors++;
 }
 if(data.previousTime === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "previousTime"},message:"must have required property '"+"previousTime"+"'"};
+const err_41b1bb = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "previousTime"},message:"must have required property '"+"previousTime"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_41b1bb];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_41b1bb);
 }
 errors++;
 }
 if(data.time === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "time"},message:"must have required property '"+"time"+"'"};
+const err_a463eb = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "time"},message:"must have required property '"+"time"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_a463eb];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_a463eb);
 }
 errors++;
 }
 if(data.reason === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+const err_7b4f8a = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_7b4f8a];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_7b4f8a);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((((key0 === "blockId") || (key0 === "userId")) || (key0 === "kind")) || (key0 === "previousTime")) || (key0 === "time")) || (key0 === "reason"))){
-const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_52e856 in data){
+if(!((((((key_52e856 === "blockId") || (key_52e856 === "userId")) || (key_52e856 === "kind")) || (key_52e856 === "previousTime")) || (key_52e856 === "time")) || (key_52e856 === "reason"))){
+const err_31e142 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_52e856},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_31e142];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_31e142);
 }
 errors++;
 }
 }
 if(data.blockId !== undefined){
-let data0 = data.blockId;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err7 = {instancePath:instancePath+"/blockId",schemaPath:"#/properties/blockId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_546ee0 = data.blockId;
+if(typeof data_546ee0 === "string"){
+if(!(formats0.test(data_546ee0))){
+const err_d51700 = {instancePath:instancePath+"/blockId",schemaPath:"#/properties/blockId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_d51700];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_d51700);
 }
 errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/blockId",schemaPath:"#/properties/blockId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_eacebc = {instancePath:instancePath+"/blockId",schemaPath:"#/properties/blockId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_eacebc];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_eacebc);
 }
 errors++;
 }
 }
 if(data.userId !== undefined){
-let data1 = data.userId;
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err9 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_b9c96b = data.userId;
+if(typeof data_b9c96b === "string"){
+if(!(formats0.test(data_b9c96b))){
+const err_7c5d8c = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_7c5d8c];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_7c5d8c);
 }
 errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_0ac31a = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_0ac31a];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_0ac31a);
 }
 errors++;
 }
 }
 if(data.kind !== undefined){
-let data2 = data.kind;
-if(typeof data2 !== "string"){
-const err11 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_25f60b = data.kind;
+if(typeof data_25f60b !== "string"){
+const err_14abf0 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_14abf0];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_14abf0);
 }
 errors++;
 }
-if(!((((data2 === "task") || (data2 === "habit")) || (data2 === "meeting_prep")) || (data2 === "focus"))){
-const err12 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema0.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(!((((data_25f60b === "task") || (data_25f60b === "habit")) || (data_25f60b === "meeting_prep")) || (data_25f60b === "focus"))){
+const err_9f286e = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema0.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_9f286e];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_9f286e);
 }
 errors++;
 }
 }
 if(data.previousTime !== undefined){
-let data3 = data.previousTime;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.start === undefined){
-const err13 = {instancePath:instancePath+"/previousTime",schemaPath:"#/properties/previousTime/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'"};
+let data_3399b3 = data.previousTime;
+if(data_3399b3 && typeof data_3399b3 == "object" && !Array.isArray(data_3399b3)){
+if(data_3399b3.start === undefined){
+const err_70891a = {instancePath:instancePath+"/previousTime",schemaPath:"#/properties/previousTime/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_70891a];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_70891a);
 }
 errors++;
 }
-if(data3.end === undefined){
-const err14 = {instancePath:instancePath+"/previousTime",schemaPath:"#/properties/previousTime/required",keyword:"required",params:{missingProperty: "end"},message:"must have required property '"+"end"+"'"};
+if(data_3399b3.end === undefined){
+const err_9315ef = {instancePath:instancePath+"/previousTime",schemaPath:"#/properties/previousTime/required",keyword:"required",params:{missingProperty: "end"},message:"must have required property '"+"end"+"'"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_9315ef];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_9315ef);
 }
 errors++;
 }
-for(const key1 in data3){
-if(!((key1 === "start") || (key1 === "end"))){
-const err15 = {instancePath:instancePath+"/previousTime",schemaPath:"#/properties/previousTime/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+for(const key_060af2 in data_3399b3){
+if(!((key_060af2 === "start") || (key_060af2 === "end"))){
+const err_c10824 = {instancePath:instancePath+"/previousTime",schemaPath:"#/properties/previousTime/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_060af2},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_c10824];
 }
 else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-if(data3.start !== undefined){
-let data4 = data3.start;
-if(typeof data4 === "string"){
-if(!(formats4.validate(data4))){
-const err16 = {instancePath:instancePath+"/previousTime/start",schemaPath:"#/properties/previousTime/properties/start/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
+vErrors.push(err_c10824);
 }
 errors++;
 }
 }
-else {
-const err17 = {instancePath:instancePath+"/previousTime/start",schemaPath:"#/properties/previousTime/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_3399b3.start !== undefined){
+let data_83a293 = data_3399b3.start;
+if(typeof data_83a293 === "string"){
+if(!(formats4.validate(data_83a293))){
+const err_7b8a51 = {instancePath:instancePath+"/previousTime/start",schemaPath:"#/properties/previousTime/properties/start/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_7b8a51];
 }
 else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-if(data3.end !== undefined){
-let data5 = data3.end;
-if(typeof data5 === "string"){
-if(!(formats4.validate(data5))){
-const err18 = {instancePath:instancePath+"/previousTime/end",schemaPath:"#/properties/previousTime/properties/end/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
+vErrors.push(err_7b8a51);
 }
 errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/previousTime/end",schemaPath:"#/properties/previousTime/properties/end/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_3ac6b5 = {instancePath:instancePath+"/previousTime/start",schemaPath:"#/properties/previousTime/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err_3ac6b5];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err_3ac6b5);
+}
+errors++;
+}
+}
+if(data_3399b3.end !== undefined){
+let data_d68fbc = data_3399b3.end;
+if(typeof data_d68fbc === "string"){
+if(!(formats4.validate(data_d68fbc))){
+const err_aed97b = {instancePath:instancePath+"/previousTime/end",schemaPath:"#/properties/previousTime/properties/end/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err_aed97b];
+}
+else {
+vErrors.push(err_aed97b);
+}
+errors++;
+}
+}
+else {
+const err_11f76b = {instancePath:instancePath+"/previousTime/end",schemaPath:"#/properties/previousTime/properties/end/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_11f76b];
+}
+else {
+vErrors.push(err_11f76b);
 }
 errors++;
 }
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/previousTime",schemaPath:"#/properties/previousTime/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_60d1c5 = {instancePath:instancePath+"/previousTime",schemaPath:"#/properties/previousTime/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err_60d1c5];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err_60d1c5);
 }
 errors++;
 }
 }
 if(data.time !== undefined){
-let data6 = data.time;
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.start === undefined){
-const err21 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'"};
+let data_50126d = data.time;
+if(data_50126d && typeof data_50126d == "object" && !Array.isArray(data_50126d)){
+if(data_50126d.start === undefined){
+const err_9948a7 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err_9948a7];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err_9948a7);
 }
 errors++;
 }
-if(data6.end === undefined){
-const err22 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/required",keyword:"required",params:{missingProperty: "end"},message:"must have required property '"+"end"+"'"};
+if(data_50126d.end === undefined){
+const err_c44c8a = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/required",keyword:"required",params:{missingProperty: "end"},message:"must have required property '"+"end"+"'"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_c44c8a];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err_c44c8a);
 }
 errors++;
 }
-for(const key2 in data6){
-if(!((key2 === "start") || (key2 === "end"))){
-const err23 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+for(const key_21024e in data_50126d){
+if(!((key_21024e === "start") || (key_21024e === "end"))){
+const err_0a8831 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_21024e},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_0a8831];
 }
 else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-if(data6.start !== undefined){
-let data7 = data6.start;
-if(typeof data7 === "string"){
-if(!(formats4.validate(data7))){
-const err24 = {instancePath:instancePath+"/time/start",schemaPath:"#/properties/time/properties/start/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
+vErrors.push(err_0a8831);
 }
 errors++;
 }
 }
-else {
-const err25 = {instancePath:instancePath+"/time/start",schemaPath:"#/properties/time/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_50126d.start !== undefined){
+let data_010f27 = data_50126d.start;
+if(typeof data_010f27 === "string"){
+if(!(formats4.validate(data_010f27))){
+const err_6d5da1 = {instancePath:instancePath+"/time/start",schemaPath:"#/properties/time/properties/start/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err_6d5da1];
 }
 else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-if(data6.end !== undefined){
-let data8 = data6.end;
-if(typeof data8 === "string"){
-if(!(formats4.validate(data8))){
-const err26 = {instancePath:instancePath+"/time/end",schemaPath:"#/properties/time/properties/end/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
+vErrors.push(err_6d5da1);
 }
 errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/time/end",schemaPath:"#/properties/time/properties/end/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_06e6ba = {instancePath:instancePath+"/time/start",schemaPath:"#/properties/time/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err_06e6ba];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err_06e6ba);
+}
+errors++;
+}
+}
+if(data_50126d.end !== undefined){
+let data_e0f63e = data_50126d.end;
+if(typeof data_e0f63e === "string"){
+if(!(formats4.validate(data_e0f63e))){
+const err_278471 = {instancePath:instancePath+"/time/end",schemaPath:"#/properties/time/properties/end/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err_278471];
+}
+else {
+vErrors.push(err_278471);
+}
+errors++;
+}
+}
+else {
+const err_e55f9e = {instancePath:instancePath+"/time/end",schemaPath:"#/properties/time/properties/end/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_e55f9e];
+}
+else {
+vErrors.push(err_e55f9e);
 }
 errors++;
 }
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_893697 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err_893697];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err_893697);
 }
 errors++;
 }
 }
 if(data.reason !== undefined){
-let data9 = data.reason;
-if(typeof data9 !== "string"){
-const err29 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_088b4c = data.reason;
+if(typeof data_088b4c !== "string"){
+const err_3825a1 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err_3825a1];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err_3825a1);
 }
 errors++;
 }
-if(!(((((data9 === "calendar_conflict") || (data9 === "block_missed")) || (data9 === "task_changed")) || (data9 === "meeting_frequency_changed")) || (data9 === "manual"))){
-const err30 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema0.properties.reason.enum},message:"must be equal to one of the allowed values"};
+if(!(((((data_088b4c === "calendar_conflict") || (data_088b4c === "block_missed")) || (data_088b4c === "task_changed")) || (data_088b4c === "meeting_frequency_changed")) || (data_088b4c === "manual"))){
+const err_d3cade = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema0.properties.reason.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err_d3cade];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err_d3cade);
 }
 errors++;
 }
 }
 }
 else {
-const err31 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err31];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err31);
+vErrors.push(err_04983d);
 }
 errors++;
 }

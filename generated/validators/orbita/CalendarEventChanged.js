@@ -13,434 +13,434 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.calendarEventId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "calendarEventId"},message:"must have required property '"+"calendarEventId"+"'"};
+const err_2320ed = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "calendarEventId"},message:"must have required property '"+"calendarEventId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_2320ed];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_2320ed);
 }
 errors++;
 }
 if(data.calendarId === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "calendarId"},message:"must have required property '"+"calendarId"+"'"};
+const err_312bbd = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "calendarId"},message:"must have required property '"+"calendarId"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_312bbd];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_312bbd);
 }
 errors++;
 }
 if(data.userId === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
+const err_d9c887 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_d9c887];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_d9c887);
 }
 errors++;
 }
 if(data.provider === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'"};
+const err_2760e1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_2760e1];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_2760e1);
 }
 errors++;
 }
 if(data.change === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "change"},message:"must have required property '"+"change"+"'"};
+const err_925871 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "change"},message:"must have required property '"+"change"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_925871];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_925871);
 }
 errors++;
 }
 if(data.busy === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "busy"},message:"must have required property '"+"busy"+"'"};
+const err_36f906 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "busy"},message:"must have required property '"+"busy"+"'"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_36f906];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_36f906);
 }
 errors++;
 }
 if(data.allDay === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "allDay"},message:"must have required property '"+"allDay"+"'"};
+const err_7f6195 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "allDay"},message:"must have required property '"+"allDay"+"'"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_7f6195];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_7f6195);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(func0.call(schema0.properties, key0))){
-const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_44c26d in data){
+if(!(func0.call(schema0.properties, key_44c26d))){
+const err_703aab = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_44c26d},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_703aab];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_703aab);
 }
 errors++;
 }
 }
 if(data.calendarEventId !== undefined){
-let data0 = data.calendarEventId;
-if(typeof data0 === "string"){
-if(!pattern0.test(data0)){
-const err8 = {instancePath:instancePath+"/calendarEventId",schemaPath:"#/properties/calendarEventId/pattern",keyword:"pattern",params:{pattern: "^(google|microsoft|ical):[A-Za-z0-9_=+/@.-]{1,1024}$"},message:"must match pattern \""+"^(google|microsoft|ical):[A-Za-z0-9_=+/@.-]{1,1024}$"+"\""};
+let data_bbf72a = data.calendarEventId;
+if(typeof data_bbf72a === "string"){
+if(!pattern0.test(data_bbf72a)){
+const err_89b4f8 = {instancePath:instancePath+"/calendarEventId",schemaPath:"#/properties/calendarEventId/pattern",keyword:"pattern",params:{pattern: "^(google|microsoft|ical):[A-Za-z0-9_=+/@.-]{1,1024}$"},message:"must match pattern \""+"^(google|microsoft|ical):[A-Za-z0-9_=+/@.-]{1,1024}$"+"\""};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_89b4f8];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_89b4f8);
 }
 errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/calendarEventId",schemaPath:"#/properties/calendarEventId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_5920c5 = {instancePath:instancePath+"/calendarEventId",schemaPath:"#/properties/calendarEventId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_5920c5];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_5920c5);
 }
 errors++;
 }
 }
 if(data.calendarId !== undefined){
-let data1 = data.calendarId;
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err10 = {instancePath:instancePath+"/calendarId",schemaPath:"#/properties/calendarId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_b3da32 = data.calendarId;
+if(typeof data_b3da32 === "string"){
+if(!(formats0.test(data_b3da32))){
+const err_d25c31 = {instancePath:instancePath+"/calendarId",schemaPath:"#/properties/calendarId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_d25c31];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_d25c31);
 }
 errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/calendarId",schemaPath:"#/properties/calendarId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_046974 = {instancePath:instancePath+"/calendarId",schemaPath:"#/properties/calendarId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_046974];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_046974);
 }
 errors++;
 }
 }
 if(data.userId !== undefined){
-let data2 = data.userId;
-if(typeof data2 === "string"){
-if(!(formats0.test(data2))){
-const err12 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_b9c96b = data.userId;
+if(typeof data_b9c96b === "string"){
+if(!(formats0.test(data_b9c96b))){
+const err_7c5d8c = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_7c5d8c];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_7c5d8c);
 }
 errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_0ac31a = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_0ac31a];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_0ac31a);
 }
 errors++;
 }
 }
 if(data.provider !== undefined){
-let data3 = data.provider;
-if(typeof data3 !== "string"){
-const err14 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_3eb095 = data.provider;
+if(typeof data_3eb095 !== "string"){
+const err_10c4c4 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_10c4c4];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_10c4c4);
 }
 errors++;
 }
-if(!(((data3 === "google") || (data3 === "microsoft")) || (data3 === "ical"))){
-const err15 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/enum",keyword:"enum",params:{allowedValues: schema0.properties.provider.enum},message:"must be equal to one of the allowed values"};
+if(!(((data_3eb095 === "google") || (data_3eb095 === "microsoft")) || (data_3eb095 === "ical"))){
+const err_12d50b = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/enum",keyword:"enum",params:{allowedValues: schema0.properties.provider.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_12d50b];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_12d50b);
 }
 errors++;
 }
 }
 if(data.change !== undefined){
-let data4 = data.change;
-if(typeof data4 !== "string"){
-const err16 = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_3d5fbd = data.change;
+if(typeof data_3d5fbd !== "string"){
+const err_a736e5 = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_a736e5];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err_a736e5);
 }
 errors++;
 }
-if(!(((data4 === "created") || (data4 === "updated")) || (data4 === "deleted"))){
-const err17 = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/enum",keyword:"enum",params:{allowedValues: schema0.properties.change.enum},message:"must be equal to one of the allowed values"};
+if(!(((data_3d5fbd === "created") || (data_3d5fbd === "updated")) || (data_3d5fbd === "deleted"))){
+const err_76bbfb = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/enum",keyword:"enum",params:{allowedValues: schema0.properties.change.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_76bbfb];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err_76bbfb);
 }
 errors++;
 }
 }
 if(data.time !== undefined){
-let data5 = data.time;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.start === undefined){
-const err18 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'"};
+let data_50126d = data.time;
+if(data_50126d && typeof data_50126d == "object" && !Array.isArray(data_50126d)){
+if(data_50126d.start === undefined){
+const err_9948a7 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err_9948a7];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err_9948a7);
 }
 errors++;
 }
-if(data5.end === undefined){
-const err19 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/required",keyword:"required",params:{missingProperty: "end"},message:"must have required property '"+"end"+"'"};
+if(data_50126d.end === undefined){
+const err_c44c8a = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/required",keyword:"required",params:{missingProperty: "end"},message:"must have required property '"+"end"+"'"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err_c44c8a];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err_c44c8a);
 }
 errors++;
 }
-for(const key1 in data5){
-if(!((key1 === "start") || (key1 === "end"))){
-const err20 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+for(const key_21024e in data_50126d){
+if(!((key_21024e === "start") || (key_21024e === "end"))){
+const err_0a8831 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_21024e},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err_0a8831];
 }
 else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-if(data5.start !== undefined){
-let data6 = data5.start;
-if(typeof data6 === "string"){
-if(!(formats4.validate(data6))){
-const err21 = {instancePath:instancePath+"/time/start",schemaPath:"#/properties/time/properties/start/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
+vErrors.push(err_0a8831);
 }
 errors++;
 }
 }
-else {
-const err22 = {instancePath:instancePath+"/time/start",schemaPath:"#/properties/time/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_50126d.start !== undefined){
+let data_010f27 = data_50126d.start;
+if(typeof data_010f27 === "string"){
+if(!(formats4.validate(data_010f27))){
+const err_6d5da1 = {instancePath:instancePath+"/time/start",schemaPath:"#/properties/time/properties/start/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_6d5da1];
 }
 else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-if(data5.end !== undefined){
-let data7 = data5.end;
-if(typeof data7 === "string"){
-if(!(formats4.validate(data7))){
-const err23 = {instancePath:instancePath+"/time/end",schemaPath:"#/properties/time/properties/end/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
+vErrors.push(err_6d5da1);
 }
 errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/time/end",schemaPath:"#/properties/time/properties/end/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_06e6ba = {instancePath:instancePath+"/time/start",schemaPath:"#/properties/time/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err_06e6ba];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err_06e6ba);
+}
+errors++;
+}
+}
+if(data_50126d.end !== undefined){
+let data_e0f63e = data_50126d.end;
+if(typeof data_e0f63e === "string"){
+if(!(formats4.validate(data_e0f63e))){
+const err_278471 = {instancePath:instancePath+"/time/end",schemaPath:"#/properties/time/properties/end/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err_278471];
+}
+else {
+vErrors.push(err_278471);
+}
+errors++;
+}
+}
+else {
+const err_e55f9e = {instancePath:instancePath+"/time/end",schemaPath:"#/properties/time/properties/end/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_e55f9e];
+}
+else {
+vErrors.push(err_e55f9e);
 }
 errors++;
 }
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_893697 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err_893697];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err_893697);
 }
 errors++;
 }
 }
 if(data.previousTime !== undefined){
-let data8 = data.previousTime;
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-if(data8.start === undefined){
-const err26 = {instancePath:instancePath+"/previousTime",schemaPath:"#/properties/previousTime/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'"};
+let data_3399b3 = data.previousTime;
+if(data_3399b3 && typeof data_3399b3 == "object" && !Array.isArray(data_3399b3)){
+if(data_3399b3.start === undefined){
+const err_70891a = {instancePath:instancePath+"/previousTime",schemaPath:"#/properties/previousTime/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err_70891a];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err_70891a);
 }
 errors++;
 }
-if(data8.end === undefined){
-const err27 = {instancePath:instancePath+"/previousTime",schemaPath:"#/properties/previousTime/required",keyword:"required",params:{missingProperty: "end"},message:"must have required property '"+"end"+"'"};
+if(data_3399b3.end === undefined){
+const err_9315ef = {instancePath:instancePath+"/previousTime",schemaPath:"#/properties/previousTime/required",keyword:"required",params:{missingProperty: "end"},message:"must have required property '"+"end"+"'"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err_9315ef];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err_9315ef);
 }
 errors++;
 }
-for(const key2 in data8){
-if(!((key2 === "start") || (key2 === "end"))){
-const err28 = {instancePath:instancePath+"/previousTime",schemaPath:"#/properties/previousTime/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+for(const key_060af2 in data_3399b3){
+if(!((key_060af2 === "start") || (key_060af2 === "end"))){
+const err_c10824 = {instancePath:instancePath+"/previousTime",schemaPath:"#/properties/previousTime/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_060af2},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err_c10824];
 }
 else {
-vErrors.push(err28);
-}
-errors++;
-}
-}
-if(data8.start !== undefined){
-let data9 = data8.start;
-if(typeof data9 === "string"){
-if(!(formats4.validate(data9))){
-const err29 = {instancePath:instancePath+"/previousTime/start",schemaPath:"#/properties/previousTime/properties/start/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
+vErrors.push(err_c10824);
 }
 errors++;
 }
 }
-else {
-const err30 = {instancePath:instancePath+"/previousTime/start",schemaPath:"#/properties/previousTime/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_3399b3.start !== undefined){
+let data_83a293 = data_3399b3.start;
+if(typeof data_83a293 === "string"){
+if(!(formats4.validate(data_83a293))){
+const err_7b8a51 = {instancePath:instancePath+"/previousTime/start",schemaPath:"#/properties/previousTime/properties/start/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err_7b8a51];
 }
 else {
-vErrors.push(err30);
-}
-errors++;
-}
-}
-if(data8.end !== undefined){
-let data10 = data8.end;
-if(typeof data10 === "string"){
-if(!(formats4.validate(data10))){
-const err31 = {instancePath:instancePath+"/previousTime/end",schemaPath:"#/properties/previousTime/properties/end/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
+vErrors.push(err_7b8a51);
 }
 errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/previousTime/end",schemaPath:"#/properties/previousTime/properties/end/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_3ac6b5 = {instancePath:instancePath+"/previousTime/start",schemaPath:"#/properties/previousTime/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err32];
+vErrors = [err_3ac6b5];
 }
 else {
-vErrors.push(err32);
+vErrors.push(err_3ac6b5);
+}
+errors++;
+}
+}
+if(data_3399b3.end !== undefined){
+let data_d68fbc = data_3399b3.end;
+if(typeof data_d68fbc === "string"){
+if(!(formats4.validate(data_d68fbc))){
+const err_aed97b = {instancePath:instancePath+"/previousTime/end",schemaPath:"#/properties/previousTime/properties/end/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err_aed97b];
+}
+else {
+vErrors.push(err_aed97b);
+}
+errors++;
+}
+}
+else {
+const err_11f76b = {instancePath:instancePath+"/previousTime/end",schemaPath:"#/properties/previousTime/properties/end/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_11f76b];
+}
+else {
+vErrors.push(err_11f76b);
 }
 errors++;
 }
 }
 }
 else {
-const err33 = {instancePath:instancePath+"/previousTime",schemaPath:"#/properties/previousTime/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_60d1c5 = {instancePath:instancePath+"/previousTime",schemaPath:"#/properties/previousTime/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err33];
+vErrors = [err_60d1c5];
 }
 else {
-vErrors.push(err33);
+vErrors.push(err_60d1c5);
 }
 errors++;
 }
 }
 if(data.busy !== undefined){
 if(typeof data.busy !== "boolean"){
-const err34 = {instancePath:instancePath+"/busy",schemaPath:"#/properties/busy/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err_a69d21 = {instancePath:instancePath+"/busy",schemaPath:"#/properties/busy/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err34];
+vErrors = [err_a69d21];
 }
 else {
-vErrors.push(err34);
+vErrors.push(err_a69d21);
 }
 errors++;
 }
 }
 if(data.allDay !== undefined){
 if(typeof data.allDay !== "boolean"){
-const err35 = {instancePath:instancePath+"/allDay",schemaPath:"#/properties/allDay/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err_2b99b0 = {instancePath:instancePath+"/allDay",schemaPath:"#/properties/allDay/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err35];
+vErrors = [err_2b99b0];
 }
 else {
-vErrors.push(err35);
+vErrors.push(err_2b99b0);
 }
 errors++;
 }
 }
 }
 else {
-const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err36];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err36);
+vErrors.push(err_04983d);
 }
 errors++;
 }

@@ -13,338 +13,338 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.sessionId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sessionId"},message:"must have required property '"+"sessionId"+"'"};
+const err_1af87d = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sessionId"},message:"must have required property '"+"sessionId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_1af87d];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_1af87d);
 }
 errors++;
 }
 if(data.habitId === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "habitId"},message:"must have required property '"+"habitId"+"'"};
+const err_c4bc8f = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "habitId"},message:"must have required property '"+"habitId"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_c4bc8f];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_c4bc8f);
 }
 errors++;
 }
 if(data.userId === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
+const err_d9c887 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_d9c887];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_d9c887);
 }
 errors++;
 }
 if(data.category === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "category"},message:"must have required property '"+"category"+"'"};
+const err_9759a8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "category"},message:"must have required property '"+"category"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_9759a8];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_9759a8);
 }
 errors++;
 }
 if(data.startedAt === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "startedAt"},message:"must have required property '"+"startedAt"+"'"};
+const err_64e107 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "startedAt"},message:"must have required property '"+"startedAt"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_64e107];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_64e107);
 }
 errors++;
 }
 if(data.durationMinutes === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "durationMinutes"},message:"must have required property '"+"durationMinutes"+"'"};
+const err_5bca60 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "durationMinutes"},message:"must have required property '"+"durationMinutes"+"'"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_5bca60];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_5bca60);
 }
 errors++;
 }
 if(data.streakDays === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "streakDays"},message:"must have required property '"+"streakDays"+"'"};
+const err_7e1a49 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "streakDays"},message:"must have required property '"+"streakDays"+"'"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_7e1a49];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_7e1a49);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(func0.call(schema0.properties, key0))){
-const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_44c26d in data){
+if(!(func0.call(schema0.properties, key_44c26d))){
+const err_703aab = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_44c26d},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_703aab];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_703aab);
 }
 errors++;
 }
 }
 if(data.sessionId !== undefined){
-let data0 = data.sessionId;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err8 = {instancePath:instancePath+"/sessionId",schemaPath:"#/properties/sessionId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_76f788 = data.sessionId;
+if(typeof data_76f788 === "string"){
+if(!(formats0.test(data_76f788))){
+const err_ae3b3b = {instancePath:instancePath+"/sessionId",schemaPath:"#/properties/sessionId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_ae3b3b];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_ae3b3b);
 }
 errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/sessionId",schemaPath:"#/properties/sessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_71ff8a = {instancePath:instancePath+"/sessionId",schemaPath:"#/properties/sessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_71ff8a];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_71ff8a);
 }
 errors++;
 }
 }
 if(data.habitId !== undefined){
-let data1 = data.habitId;
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err10 = {instancePath:instancePath+"/habitId",schemaPath:"#/properties/habitId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_2b429a = data.habitId;
+if(typeof data_2b429a === "string"){
+if(!(formats0.test(data_2b429a))){
+const err_03bdf4 = {instancePath:instancePath+"/habitId",schemaPath:"#/properties/habitId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_03bdf4];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_03bdf4);
 }
 errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/habitId",schemaPath:"#/properties/habitId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_16174d = {instancePath:instancePath+"/habitId",schemaPath:"#/properties/habitId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_16174d];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_16174d);
 }
 errors++;
 }
 }
 if(data.userId !== undefined){
-let data2 = data.userId;
-if(typeof data2 === "string"){
-if(!(formats0.test(data2))){
-const err12 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_b9c96b = data.userId;
+if(typeof data_b9c96b === "string"){
+if(!(formats0.test(data_b9c96b))){
+const err_7c5d8c = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_7c5d8c];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_7c5d8c);
 }
 errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_0ac31a = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_0ac31a];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_0ac31a);
 }
 errors++;
 }
 }
 if(data.category !== undefined){
-let data3 = data.category;
-if(typeof data3 !== "string"){
-const err14 = {instancePath:instancePath+"/category",schemaPath:"#/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_6ff6d5 = data.category;
+if(typeof data_6ff6d5 !== "string"){
+const err_b93aa2 = {instancePath:instancePath+"/category",schemaPath:"#/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_b93aa2];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_b93aa2);
 }
 errors++;
 }
-if(!(((((((data3 === "exercise") || (data3 === "meditation")) || (data3 === "reading")) || (data3 === "learning")) || (data3 === "sleep")) || (data3 === "hydration")) || (data3 === "other"))){
-const err15 = {instancePath:instancePath+"/category",schemaPath:"#/properties/category/enum",keyword:"enum",params:{allowedValues: schema0.properties.category.enum},message:"must be equal to one of the allowed values"};
+if(!(((((((data_6ff6d5 === "exercise") || (data_6ff6d5 === "meditation")) || (data_6ff6d5 === "reading")) || (data_6ff6d5 === "learning")) || (data_6ff6d5 === "sleep")) || (data_6ff6d5 === "hydration")) || (data_6ff6d5 === "other"))){
+const err_783072 = {instancePath:instancePath+"/category",schemaPath:"#/properties/category/enum",keyword:"enum",params:{allowedValues: schema0.properties.category.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_783072];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_783072);
 }
 errors++;
 }
 }
 if(data.startedAt !== undefined){
-let data4 = data.startedAt;
-if(typeof data4 === "string"){
-if(!(formats6.validate(data4))){
-const err16 = {instancePath:instancePath+"/startedAt",schemaPath:"#/properties/startedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+let data_362ea8 = data.startedAt;
+if(typeof data_362ea8 === "string"){
+if(!(formats6.validate(data_362ea8))){
+const err_47beb5 = {instancePath:instancePath+"/startedAt",schemaPath:"#/properties/startedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_47beb5];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err_47beb5);
 }
 errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/startedAt",schemaPath:"#/properties/startedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_75ecef = {instancePath:instancePath+"/startedAt",schemaPath:"#/properties/startedAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_75ecef];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err_75ecef);
 }
 errors++;
 }
 }
 if(data.durationMinutes !== undefined){
-let data5 = data.durationMinutes;
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-const err18 = {instancePath:instancePath+"/durationMinutes",schemaPath:"#/properties/durationMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data_13b122 = data.durationMinutes;
+if(!((typeof data_13b122 == "number") && (!(data_13b122 % 1) && !isNaN(data_13b122)))){
+const err_0faa03 = {instancePath:instancePath+"/durationMinutes",schemaPath:"#/properties/durationMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err_0faa03];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err_0faa03);
 }
 errors++;
 }
-if(typeof data5 == "number"){
-if(data5 > 1440 || isNaN(data5)){
-const err19 = {instancePath:instancePath+"/durationMinutes",schemaPath:"#/properties/durationMinutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1440},message:"must be <= 1440"};
+if(typeof data_13b122 == "number"){
+if(data_13b122 > 1440 || isNaN(data_13b122)){
+const err_422b4c = {instancePath:instancePath+"/durationMinutes",schemaPath:"#/properties/durationMinutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1440},message:"must be <= 1440"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err_422b4c];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err_422b4c);
 }
 errors++;
 }
-if(data5 < 1 || isNaN(data5)){
-const err20 = {instancePath:instancePath+"/durationMinutes",schemaPath:"#/properties/durationMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data_13b122 < 1 || isNaN(data_13b122)){
+const err_866ccf = {instancePath:instancePath+"/durationMinutes",schemaPath:"#/properties/durationMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err_866ccf];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err_866ccf);
 }
 errors++;
 }
 }
 }
 if(data.streakDays !== undefined){
-let data6 = data.streakDays;
-if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
-const err21 = {instancePath:instancePath+"/streakDays",schemaPath:"#/properties/streakDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data_59bbf9 = data.streakDays;
+if(!((typeof data_59bbf9 == "number") && (!(data_59bbf9 % 1) && !isNaN(data_59bbf9)))){
+const err_bac0c1 = {instancePath:instancePath+"/streakDays",schemaPath:"#/properties/streakDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err_bac0c1];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err_bac0c1);
 }
 errors++;
 }
-if(typeof data6 == "number"){
-if(data6 < 0 || isNaN(data6)){
-const err22 = {instancePath:instancePath+"/streakDays",schemaPath:"#/properties/streakDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(typeof data_59bbf9 == "number"){
+if(data_59bbf9 < 0 || isNaN(data_59bbf9)){
+const err_be3837 = {instancePath:instancePath+"/streakDays",schemaPath:"#/properties/streakDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_be3837];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err_be3837);
 }
 errors++;
 }
 }
 }
 if(data.mood !== undefined){
-let data7 = data.mood;
-if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
-const err23 = {instancePath:instancePath+"/mood",schemaPath:"#/properties/mood/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data_83b2f7 = data.mood;
+if(!((typeof data_83b2f7 == "number") && (!(data_83b2f7 % 1) && !isNaN(data_83b2f7)))){
+const err_46d330 = {instancePath:instancePath+"/mood",schemaPath:"#/properties/mood/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_46d330];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err_46d330);
 }
 errors++;
 }
-if(typeof data7 == "number"){
-if(data7 > 5 || isNaN(data7)){
-const err24 = {instancePath:instancePath+"/mood",schemaPath:"#/properties/mood/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
+if(typeof data_83b2f7 == "number"){
+if(data_83b2f7 > 5 || isNaN(data_83b2f7)){
+const err_c54cbe = {instancePath:instancePath+"/mood",schemaPath:"#/properties/mood/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err_c54cbe];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err_c54cbe);
 }
 errors++;
 }
-if(data7 < 1 || isNaN(data7)){
-const err25 = {instancePath:instancePath+"/mood",schemaPath:"#/properties/mood/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data_83b2f7 < 1 || isNaN(data_83b2f7)){
+const err_c86e21 = {instancePath:instancePath+"/mood",schemaPath:"#/properties/mood/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err_c86e21];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err_c86e21);
 }
 errors++;
 }
 }
 }
 if(data.note !== undefined){
-let data8 = data.note;
-if(typeof data8 === "string"){
-if(func1(data8) > 1000){
-const err26 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
+let data_a236f4 = data.note;
+if(typeof data_a236f4 === "string"){
+if(func1(data_a236f4) > 1000){
+const err_899768 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err_899768];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err_899768);
 }
 errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_d188c2 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err_d188c2];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err_d188c2);
 }
 errors++;
 }
 }
 }
 else {
-const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err_04983d);
 }
 errors++;
 }

@@ -11,310 +11,310 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.seriesId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "seriesId"},message:"must have required property '"+"seriesId"+"'"};
+const err_31bfab = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "seriesId"},message:"must have required property '"+"seriesId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_31bfab];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_31bfab);
 }
 errors++;
 }
 if(data.userId === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
+const err_d9c887 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_d9c887];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_d9c887);
 }
 errors++;
 }
 if(data.attendeeId === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "attendeeId"},message:"must have required property '"+"attendeeId"+"'"};
+const err_8fc822 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "attendeeId"},message:"must have required property '"+"attendeeId"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_8fc822];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_8fc822);
 }
 errors++;
 }
 if(data.previousFrequency === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "previousFrequency"},message:"must have required property '"+"previousFrequency"+"'"};
+const err_afa952 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "previousFrequency"},message:"must have required property '"+"previousFrequency"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_afa952];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_afa952);
 }
 errors++;
 }
 if(data.frequency === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "frequency"},message:"must have required property '"+"frequency"+"'"};
+const err_c3b482 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "frequency"},message:"must have required property '"+"frequency"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_c3b482];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_c3b482);
 }
 errors++;
 }
 if(data.durationMinutes === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "durationMinutes"},message:"must have required property '"+"durationMinutes"+"'"};
+const err_5bca60 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "durationMinutes"},message:"must have required property '"+"durationMinutes"+"'"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_5bca60];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_5bca60);
 }
 errors++;
 }
 if(data.changedBy === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "changedBy"},message:"must have required property '"+"changedBy"+"'"};
+const err_dbefc0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "changedBy"},message:"must have required property '"+"changedBy"+"'"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_dbefc0];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_dbefc0);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((((((key0 === "seriesId") || (key0 === "userId")) || (key0 === "attendeeId")) || (key0 === "previousFrequency")) || (key0 === "frequency")) || (key0 === "durationMinutes")) || (key0 === "changedBy")) || (key0 === "nextOccurrence"))){
-const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_739f65 in data){
+if(!((((((((key_739f65 === "seriesId") || (key_739f65 === "userId")) || (key_739f65 === "attendeeId")) || (key_739f65 === "previousFrequency")) || (key_739f65 === "frequency")) || (key_739f65 === "durationMinutes")) || (key_739f65 === "changedBy")) || (key_739f65 === "nextOccurrence"))){
+const err_dc7370 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_739f65},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_dc7370];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_dc7370);
 }
 errors++;
 }
 }
 if(data.seriesId !== undefined){
-let data0 = data.seriesId;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err8 = {instancePath:instancePath+"/seriesId",schemaPath:"#/properties/seriesId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_e3026a = data.seriesId;
+if(typeof data_e3026a === "string"){
+if(!(formats0.test(data_e3026a))){
+const err_33ba8f = {instancePath:instancePath+"/seriesId",schemaPath:"#/properties/seriesId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_33ba8f];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_33ba8f);
 }
 errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/seriesId",schemaPath:"#/properties/seriesId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_712fc1 = {instancePath:instancePath+"/seriesId",schemaPath:"#/properties/seriesId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_712fc1];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_712fc1);
 }
 errors++;
 }
 }
 if(data.userId !== undefined){
-let data1 = data.userId;
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err10 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_b9c96b = data.userId;
+if(typeof data_b9c96b === "string"){
+if(!(formats0.test(data_b9c96b))){
+const err_7c5d8c = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_7c5d8c];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_7c5d8c);
 }
 errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_0ac31a = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_0ac31a];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_0ac31a);
 }
 errors++;
 }
 }
 if(data.attendeeId !== undefined){
-let data2 = data.attendeeId;
-if(typeof data2 === "string"){
-if(!(formats0.test(data2))){
-const err12 = {instancePath:instancePath+"/attendeeId",schemaPath:"#/properties/attendeeId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_eff5b6 = data.attendeeId;
+if(typeof data_eff5b6 === "string"){
+if(!(formats0.test(data_eff5b6))){
+const err_5bec2d = {instancePath:instancePath+"/attendeeId",schemaPath:"#/properties/attendeeId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_5bec2d];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_5bec2d);
 }
 errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/attendeeId",schemaPath:"#/properties/attendeeId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_a950d1 = {instancePath:instancePath+"/attendeeId",schemaPath:"#/properties/attendeeId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_a950d1];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_a950d1);
 }
 errors++;
 }
 }
 if(data.previousFrequency !== undefined){
-let data3 = data.previousFrequency;
-if(typeof data3 !== "string"){
-const err14 = {instancePath:instancePath+"/previousFrequency",schemaPath:"#/properties/previousFrequency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_fd425c = data.previousFrequency;
+if(typeof data_fd425c !== "string"){
+const err_1c72f6 = {instancePath:instancePath+"/previousFrequency",schemaPath:"#/properties/previousFrequency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_1c72f6];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_1c72f6);
 }
 errors++;
 }
-if(!((((data3 === "weekly") || (data3 === "biweekly")) || (data3 === "every_three_weeks")) || (data3 === "monthly"))){
-const err15 = {instancePath:instancePath+"/previousFrequency",schemaPath:"#/properties/previousFrequency/enum",keyword:"enum",params:{allowedValues: schema0.properties.previousFrequency.enum},message:"must be equal to one of the allowed values"};
+if(!((((data_fd425c === "weekly") || (data_fd425c === "biweekly")) || (data_fd425c === "every_three_weeks")) || (data_fd425c === "monthly"))){
+const err_d046d5 = {instancePath:instancePath+"/previousFrequency",schemaPath:"#/properties/previousFrequency/enum",keyword:"enum",params:{allowedValues: schema0.properties.previousFrequency.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_d046d5];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_d046d5);
 }
 errors++;
 }
 }
 if(data.frequency !== undefined){
-let data4 = data.frequency;
-if(typeof data4 !== "string"){
-const err16 = {instancePath:instancePath+"/frequency",schemaPath:"#/properties/frequency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_123a14 = data.frequency;
+if(typeof data_123a14 !== "string"){
+const err_a1da4c = {instancePath:instancePath+"/frequency",schemaPath:"#/properties/frequency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_a1da4c];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err_a1da4c);
 }
 errors++;
 }
-if(!((((data4 === "weekly") || (data4 === "biweekly")) || (data4 === "every_three_weeks")) || (data4 === "monthly"))){
-const err17 = {instancePath:instancePath+"/frequency",schemaPath:"#/properties/frequency/enum",keyword:"enum",params:{allowedValues: schema0.properties.frequency.enum},message:"must be equal to one of the allowed values"};
+if(!((((data_123a14 === "weekly") || (data_123a14 === "biweekly")) || (data_123a14 === "every_three_weeks")) || (data_123a14 === "monthly"))){
+const err_9609a0 = {instancePath:instancePath+"/frequency",schemaPath:"#/properties/frequency/enum",keyword:"enum",params:{allowedValues: schema0.properties.frequency.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_9609a0];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err_9609a0);
 }
 errors++;
 }
 }
 if(data.durationMinutes !== undefined){
-let data5 = data.durationMinutes;
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-const err18 = {instancePath:instancePath+"/durationMinutes",schemaPath:"#/properties/durationMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data_13b122 = data.durationMinutes;
+if(!((typeof data_13b122 == "number") && (!(data_13b122 % 1) && !isNaN(data_13b122)))){
+const err_0faa03 = {instancePath:instancePath+"/durationMinutes",schemaPath:"#/properties/durationMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err_0faa03];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err_0faa03);
 }
 errors++;
 }
-if(typeof data5 == "number"){
-if(data5 > 120 || isNaN(data5)){
-const err19 = {instancePath:instancePath+"/durationMinutes",schemaPath:"#/properties/durationMinutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 120},message:"must be <= 120"};
+if(typeof data_13b122 == "number"){
+if(data_13b122 > 120 || isNaN(data_13b122)){
+const err_a60a39 = {instancePath:instancePath+"/durationMinutes",schemaPath:"#/properties/durationMinutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 120},message:"must be <= 120"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err_a60a39];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err_a60a39);
 }
 errors++;
 }
-if(data5 < 15 || isNaN(data5)){
-const err20 = {instancePath:instancePath+"/durationMinutes",schemaPath:"#/properties/durationMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 15},message:"must be >= 15"};
+if(data_13b122 < 15 || isNaN(data_13b122)){
+const err_cef846 = {instancePath:instancePath+"/durationMinutes",schemaPath:"#/properties/durationMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 15},message:"must be >= 15"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err_cef846];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err_cef846);
 }
 errors++;
 }
-let res0;
-if((5 === 0 || (res0 = data5/5, res0 !== parseInt(res0)))){
-const err21 = {instancePath:instancePath+"/durationMinutes",schemaPath:"#/properties/durationMinutes/multipleOf",keyword:"multipleOf",params:{multipleOf: 5},message:"must be multiple of 5"};
+let res_cc03b8;
+if((5 === 0 || (res_cc03b8 = data_13b122/5, res_cc03b8 !== parseInt(res_cc03b8)))){
+const err_129a7f = {instancePath:instancePath+"/durationMinutes",schemaPath:"#/properties/durationMinutes/multipleOf",keyword:"multipleOf",params:{multipleOf: 5},message:"must be multiple of 5"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err_129a7f];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err_129a7f);
 }
 errors++;
 }
 }
 }
 if(data.changedBy !== undefined){
-let data6 = data.changedBy;
-if(typeof data6 !== "string"){
-const err22 = {instancePath:instancePath+"/changedBy",schemaPath:"#/properties/changedBy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_07caed = data.changedBy;
+if(typeof data_07caed !== "string"){
+const err_40f012 = {instancePath:instancePath+"/changedBy",schemaPath:"#/properties/changedBy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_40f012];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err_40f012);
 }
 errors++;
 }
-if(!((data6 === "user") || (data6 === "auto"))){
-const err23 = {instancePath:instancePath+"/changedBy",schemaPath:"#/properties/changedBy/enum",keyword:"enum",params:{allowedValues: schema0.properties.changedBy.enum},message:"must be equal to one of the allowed values"};
+if(!((data_07caed === "user") || (data_07caed === "auto"))){
+const err_7ab749 = {instancePath:instancePath+"/changedBy",schemaPath:"#/properties/changedBy/enum",keyword:"enum",params:{allowedValues: schema0.properties.changedBy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_7ab749];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err_7ab749);
 }
 errors++;
 }
 }
 if(data.nextOccurrence !== undefined){
-let data7 = data.nextOccurrence;
-if(typeof data7 === "string"){
-if(!(formats6.validate(data7))){
-const err24 = {instancePath:instancePath+"/nextOccurrence",schemaPath:"#/properties/nextOccurrence/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+let data_af50f3 = data.nextOccurrence;
+if(typeof data_af50f3 === "string"){
+if(!(formats6.validate(data_af50f3))){
+const err_bb425b = {instancePath:instancePath+"/nextOccurrence",schemaPath:"#/properties/nextOccurrence/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err_bb425b];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err_bb425b);
 }
 errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/nextOccurrence",schemaPath:"#/properties/nextOccurrence/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_244b9c = {instancePath:instancePath+"/nextOccurrence",schemaPath:"#/properties/nextOccurrence/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err_244b9c];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err_244b9c);
 }
 errors++;
 }
 }
 }
 else {
-const err26 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err_04983d);
 }
 errors++;
 }

@@ -11,222 +11,222 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.taskId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "taskId"},message:"must have required property '"+"taskId"+"'"};
+const err_6e09f5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "taskId"},message:"must have required property '"+"taskId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_6e09f5];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_6e09f5);
 }
 errors++;
 }
 if(data.userId === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
+const err_d9c887 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_d9c887];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_d9c887);
 }
 errors++;
 }
 if(data.estimateMinutes === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "estimateMinutes"},message:"must have required property '"+"estimateMinutes"+"'"};
+const err_7177dd = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "estimateMinutes"},message:"must have required property '"+"estimateMinutes"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_7177dd];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_7177dd);
 }
 errors++;
 }
 if(data.completedOnTime === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "completedOnTime"},message:"must have required property '"+"completedOnTime"+"'"};
+const err_e6a6bd = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "completedOnTime"},message:"must have required property '"+"completedOnTime"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_e6a6bd];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_e6a6bd);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((((key0 === "taskId") || (key0 === "userId")) || (key0 === "estimateMinutes")) || (key0 === "actualMinutes")) || (key0 === "dueAt")) || (key0 === "completedOnTime"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_5ce0c3 in data){
+if(!((((((key_5ce0c3 === "taskId") || (key_5ce0c3 === "userId")) || (key_5ce0c3 === "estimateMinutes")) || (key_5ce0c3 === "actualMinutes")) || (key_5ce0c3 === "dueAt")) || (key_5ce0c3 === "completedOnTime"))){
+const err_49abd9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_5ce0c3},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_49abd9];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_49abd9);
 }
 errors++;
 }
 }
 if(data.taskId !== undefined){
-let data0 = data.taskId;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err5 = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_edbdc1 = data.taskId;
+if(typeof data_edbdc1 === "string"){
+if(!(formats0.test(data_edbdc1))){
+const err_9cb477 = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_9cb477];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_9cb477);
 }
 errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_1854fb = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_1854fb];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_1854fb);
 }
 errors++;
 }
 }
 if(data.userId !== undefined){
-let data1 = data.userId;
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err7 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_b9c96b = data.userId;
+if(typeof data_b9c96b === "string"){
+if(!(formats0.test(data_b9c96b))){
+const err_7c5d8c = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_7c5d8c];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_7c5d8c);
 }
 errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_0ac31a = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_0ac31a];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_0ac31a);
 }
 errors++;
 }
 }
 if(data.estimateMinutes !== undefined){
-let data2 = data.estimateMinutes;
-if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
-const err9 = {instancePath:instancePath+"/estimateMinutes",schemaPath:"#/properties/estimateMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data_9855f0 = data.estimateMinutes;
+if(!((typeof data_9855f0 == "number") && (!(data_9855f0 % 1) && !isNaN(data_9855f0)))){
+const err_e19202 = {instancePath:instancePath+"/estimateMinutes",schemaPath:"#/properties/estimateMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_e19202];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_e19202);
 }
 errors++;
 }
-if(typeof data2 == "number"){
-if(data2 > 480 || isNaN(data2)){
-const err10 = {instancePath:instancePath+"/estimateMinutes",schemaPath:"#/properties/estimateMinutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 480},message:"must be <= 480"};
+if(typeof data_9855f0 == "number"){
+if(data_9855f0 > 480 || isNaN(data_9855f0)){
+const err_0c5353 = {instancePath:instancePath+"/estimateMinutes",schemaPath:"#/properties/estimateMinutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 480},message:"must be <= 480"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_0c5353];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_0c5353);
 }
 errors++;
 }
-if(data2 < 5 || isNaN(data2)){
-const err11 = {instancePath:instancePath+"/estimateMinutes",schemaPath:"#/properties/estimateMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 5},message:"must be >= 5"};
+if(data_9855f0 < 5 || isNaN(data_9855f0)){
+const err_afff0e = {instancePath:instancePath+"/estimateMinutes",schemaPath:"#/properties/estimateMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 5},message:"must be >= 5"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_afff0e];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_afff0e);
 }
 errors++;
 }
 }
 }
 if(data.actualMinutes !== undefined){
-let data3 = data.actualMinutes;
-if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-const err12 = {instancePath:instancePath+"/actualMinutes",schemaPath:"#/properties/actualMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data_1e0250 = data.actualMinutes;
+if(!((typeof data_1e0250 == "number") && (!(data_1e0250 % 1) && !isNaN(data_1e0250)))){
+const err_12a472 = {instancePath:instancePath+"/actualMinutes",schemaPath:"#/properties/actualMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_12a472];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_12a472);
 }
 errors++;
 }
-if(typeof data3 == "number"){
-if(data3 > 100000 || isNaN(data3)){
-const err13 = {instancePath:instancePath+"/actualMinutes",schemaPath:"#/properties/actualMinutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"};
+if(typeof data_1e0250 == "number"){
+if(data_1e0250 > 100000 || isNaN(data_1e0250)){
+const err_a46c31 = {instancePath:instancePath+"/actualMinutes",schemaPath:"#/properties/actualMinutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_a46c31];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_a46c31);
 }
 errors++;
 }
-if(data3 < 0 || isNaN(data3)){
-const err14 = {instancePath:instancePath+"/actualMinutes",schemaPath:"#/properties/actualMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data_1e0250 < 0 || isNaN(data_1e0250)){
+const err_0dcc65 = {instancePath:instancePath+"/actualMinutes",schemaPath:"#/properties/actualMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_0dcc65];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_0dcc65);
 }
 errors++;
 }
 }
 }
 if(data.dueAt !== undefined){
-let data4 = data.dueAt;
-if(typeof data4 === "string"){
-if(!(formats4.validate(data4))){
-const err15 = {instancePath:instancePath+"/dueAt",schemaPath:"#/properties/dueAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+let data_ca5034 = data.dueAt;
+if(typeof data_ca5034 === "string"){
+if(!(formats4.validate(data_ca5034))){
+const err_1ace30 = {instancePath:instancePath+"/dueAt",schemaPath:"#/properties/dueAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_1ace30];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_1ace30);
 }
 errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/dueAt",schemaPath:"#/properties/dueAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_302eb5 = {instancePath:instancePath+"/dueAt",schemaPath:"#/properties/dueAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_302eb5];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err_302eb5);
 }
 errors++;
 }
 }
 if(data.completedOnTime !== undefined){
 if(typeof data.completedOnTime !== "boolean"){
-const err17 = {instancePath:instancePath+"/completedOnTime",schemaPath:"#/properties/completedOnTime/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err_fec680 = {instancePath:instancePath+"/completedOnTime",schemaPath:"#/properties/completedOnTime/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_fec680];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err_fec680);
 }
 errors++;
 }
 }
 }
 else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err_04983d);
 }
 errors++;
 }

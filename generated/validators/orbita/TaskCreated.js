@@ -14,375 +14,375 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.taskId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "taskId"},message:"must have required property '"+"taskId"+"'"};
+const err_6e09f5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "taskId"},message:"must have required property '"+"taskId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_6e09f5];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_6e09f5);
 }
 errors++;
 }
 if(data.userId === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
+const err_d9c887 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_d9c887];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_d9c887);
 }
 errors++;
 }
 if(data.title === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "title"},message:"must have required property '"+"title"+"'"};
+const err_ca993b = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "title"},message:"must have required property '"+"title"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_ca993b];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_ca993b);
 }
 errors++;
 }
 if(data.priority === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "priority"},message:"must have required property '"+"priority"+"'"};
+const err_341495 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "priority"},message:"must have required property '"+"priority"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_341495];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_341495);
 }
 errors++;
 }
 if(data.estimateMinutes === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "estimateMinutes"},message:"must have required property '"+"estimateMinutes"+"'"};
+const err_7177dd = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "estimateMinutes"},message:"must have required property '"+"estimateMinutes"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_7177dd];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_7177dd);
 }
 errors++;
 }
 if(data.labels === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "labels"},message:"must have required property '"+"labels"+"'"};
+const err_d93762 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "labels"},message:"must have required property '"+"labels"+"'"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_d93762];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_d93762);
 }
 errors++;
 }
 if(data.autoSchedule === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "autoSchedule"},message:"must have required property '"+"autoSchedule"+"'"};
+const err_05ce5a = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "autoSchedule"},message:"must have required property '"+"autoSchedule"+"'"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_05ce5a];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_05ce5a);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(func0.call(schema0.properties, key0))){
-const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_44c26d in data){
+if(!(func0.call(schema0.properties, key_44c26d))){
+const err_703aab = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_44c26d},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_703aab];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_703aab);
 }
 errors++;
 }
 }
 if(data.taskId !== undefined){
-let data0 = data.taskId;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err8 = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_edbdc1 = data.taskId;
+if(typeof data_edbdc1 === "string"){
+if(!(formats0.test(data_edbdc1))){
+const err_9cb477 = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_9cb477];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_9cb477);
 }
 errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_1854fb = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_1854fb];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_1854fb);
 }
 errors++;
 }
 }
 if(data.userId !== undefined){
-let data1 = data.userId;
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err10 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_b9c96b = data.userId;
+if(typeof data_b9c96b === "string"){
+if(!(formats0.test(data_b9c96b))){
+const err_7c5d8c = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_7c5d8c];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_7c5d8c);
 }
 errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_0ac31a = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_0ac31a];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_0ac31a);
 }
 errors++;
 }
 }
 if(data.title !== undefined){
-let data2 = data.title;
-if(typeof data2 === "string"){
-if(func1(data2) > 500){
-const err12 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+let data_7407ac = data.title;
+if(typeof data_7407ac === "string"){
+if(func1(data_7407ac) > 500){
+const err_721dc5 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_721dc5];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_721dc5);
 }
 errors++;
 }
-if(func1(data2) < 1){
-const err13 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func1(data_7407ac) < 1){
+const err_1ba796 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_1ba796];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_1ba796);
 }
 errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_453906 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_453906];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_453906);
 }
 errors++;
 }
 }
 if(data.projectId !== undefined){
-let data3 = data.projectId;
-if(typeof data3 === "string"){
-if(!(formats0.test(data3))){
-const err15 = {instancePath:instancePath+"/projectId",schemaPath:"#/properties/projectId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_a7ab0e = data.projectId;
+if(typeof data_a7ab0e === "string"){
+if(!(formats0.test(data_a7ab0e))){
+const err_3c3c18 = {instancePath:instancePath+"/projectId",schemaPath:"#/properties/projectId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_3c3c18];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_3c3c18);
 }
 errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/projectId",schemaPath:"#/properties/projectId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_62a90e = {instancePath:instancePath+"/projectId",schemaPath:"#/properties/projectId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_62a90e];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err_62a90e);
 }
 errors++;
 }
 }
 if(data.priority !== undefined){
-let data4 = data.priority;
-if(typeof data4 !== "string"){
-const err17 = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_fdfd8b = data.priority;
+if(typeof data_fdfd8b !== "string"){
+const err_925bcc = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_925bcc];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err_925bcc);
 }
 errors++;
 }
-if(!((((data4 === "p1") || (data4 === "p2")) || (data4 === "p3")) || (data4 === "p4"))){
-const err18 = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/enum",keyword:"enum",params:{allowedValues: schema0.properties.priority.enum},message:"must be equal to one of the allowed values"};
+if(!((((data_fdfd8b === "p1") || (data_fdfd8b === "p2")) || (data_fdfd8b === "p3")) || (data_fdfd8b === "p4"))){
+const err_7e9d8d = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/enum",keyword:"enum",params:{allowedValues: schema0.properties.priority.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err_7e9d8d];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err_7e9d8d);
 }
 errors++;
 }
 }
 if(data.estimateMinutes !== undefined){
-let data5 = data.estimateMinutes;
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-const err19 = {instancePath:instancePath+"/estimateMinutes",schemaPath:"#/properties/estimateMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data_9855f0 = data.estimateMinutes;
+if(!((typeof data_9855f0 == "number") && (!(data_9855f0 % 1) && !isNaN(data_9855f0)))){
+const err_e19202 = {instancePath:instancePath+"/estimateMinutes",schemaPath:"#/properties/estimateMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err_e19202];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err_e19202);
 }
 errors++;
 }
-if(typeof data5 == "number"){
-if(data5 > 480 || isNaN(data5)){
-const err20 = {instancePath:instancePath+"/estimateMinutes",schemaPath:"#/properties/estimateMinutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 480},message:"must be <= 480"};
+if(typeof data_9855f0 == "number"){
+if(data_9855f0 > 480 || isNaN(data_9855f0)){
+const err_0c5353 = {instancePath:instancePath+"/estimateMinutes",schemaPath:"#/properties/estimateMinutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 480},message:"must be <= 480"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err_0c5353];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err_0c5353);
 }
 errors++;
 }
-if(data5 < 5 || isNaN(data5)){
-const err21 = {instancePath:instancePath+"/estimateMinutes",schemaPath:"#/properties/estimateMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 5},message:"must be >= 5"};
+if(data_9855f0 < 5 || isNaN(data_9855f0)){
+const err_afff0e = {instancePath:instancePath+"/estimateMinutes",schemaPath:"#/properties/estimateMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 5},message:"must be >= 5"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err_afff0e];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err_afff0e);
 }
 errors++;
 }
 }
 }
 if(data.dueAt !== undefined){
-let data6 = data.dueAt;
-if(typeof data6 === "string"){
-if(!(formats6.validate(data6))){
-const err22 = {instancePath:instancePath+"/dueAt",schemaPath:"#/properties/dueAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+let data_ca5034 = data.dueAt;
+if(typeof data_ca5034 === "string"){
+if(!(formats6.validate(data_ca5034))){
+const err_1ace30 = {instancePath:instancePath+"/dueAt",schemaPath:"#/properties/dueAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_1ace30];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err_1ace30);
 }
 errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/dueAt",schemaPath:"#/properties/dueAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_302eb5 = {instancePath:instancePath+"/dueAt",schemaPath:"#/properties/dueAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_302eb5];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err_302eb5);
 }
 errors++;
 }
 }
 if(data.labels !== undefined){
-let data7 = data.labels;
-if(Array.isArray(data7)){
-if(data7.length > 20){
-const err24 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+let data_5aa877 = data.labels;
+if(Array.isArray(data_5aa877)){
+if(data_5aa877.length > 20){
+const err_3bb182 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err_3bb182];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err_3bb182);
 }
 errors++;
 }
-const len0 = data7.length;
-for(let i0=0; i0<len0; i0++){
-let data8 = data7[i0];
-if(typeof data8 === "string"){
-if(!pattern0.test(data8)){
-const err25 = {instancePath:instancePath+"/labels/" + i0,schemaPath:"#/properties/labels/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,31}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,31}$"+"\""};
+const len_d71cfa = data_5aa877.length;
+for(let i_53d5cf=0; i_53d5cf<len_d71cfa; i_53d5cf++){
+let data_665f0a = data_5aa877[i_53d5cf];
+if(typeof data_665f0a === "string"){
+if(!pattern0.test(data_665f0a)){
+const err_95a19c = {instancePath:instancePath+"/labels/" + i_53d5cf,schemaPath:"#/properties/labels/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]{0,31}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]{0,31}$"+"\""};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err_95a19c];
 }
 else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-else {
-const err26 = {instancePath:instancePath+"/labels/" + i0,schemaPath:"#/properties/labels/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
+vErrors.push(err_95a19c);
 }
 errors++;
 }
 }
-let i1 = data7.length;
-let j0;
-if(i1 > 1){
-const indices0 = {};
-for(;i1--;){
-let item0 = data7[i1];
-if(typeof item0 !== "string"){
+else {
+const err_165541 = {instancePath:instancePath+"/labels/" + i_53d5cf,schemaPath:"#/properties/labels/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_165541];
+}
+else {
+vErrors.push(err_165541);
+}
+errors++;
+}
+}
+let i_4e35ce = data_5aa877.length;
+let j_682c71;
+if(i_4e35ce > 1){
+const indices_ee07fd = {};
+for(;i_4e35ce--;){
+let item_4aed6b = data_5aa877[i_4e35ce];
+if(typeof item_4aed6b !== "string"){
 continue;
 }
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err27 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(typeof indices_ee07fd[item_4aed6b] == "number"){
+j_682c71 = indices_ee07fd[item_4aed6b];
+const err_9dae51 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/uniqueItems",keyword:"uniqueItems",params:{i: i_4e35ce, j: j_682c71},message:"must NOT have duplicate items (items ## "+j_682c71+" and "+i_4e35ce+" are identical)"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err_9dae51];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err_9dae51);
 }
 errors++;
 break;
 }
-indices0[item0] = i1;
+indices_ee07fd[item_4aed6b] = i_4e35ce;
 }
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err_497d26 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err_497d26];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err_497d26);
 }
 errors++;
 }
 }
 if(data.autoSchedule !== undefined){
 if(typeof data.autoSchedule !== "boolean"){
-const err29 = {instancePath:instancePath+"/autoSchedule",schemaPath:"#/properties/autoSchedule/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err_a39e39 = {instancePath:instancePath+"/autoSchedule",schemaPath:"#/properties/autoSchedule/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err_a39e39];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err_a39e39);
 }
 errors++;
 }
 }
 }
 else {
-const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err_04983d);
 }
 errors++;
 }

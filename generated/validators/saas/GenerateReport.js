@@ -14,425 +14,425 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.reportId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reportId"},message:"must have required property '"+"reportId"+"'"};
+const err_47a1f3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reportId"},message:"must have required property '"+"reportId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_47a1f3];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_47a1f3);
 }
 errors++;
 }
 if(data.type === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err_998dca = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_998dca];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_998dca);
 }
 errors++;
 }
 if(data.format === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "format"},message:"must have required property '"+"format"+"'"};
+const err_71e59a = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "format"},message:"must have required property '"+"format"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_71e59a];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_71e59a);
 }
 errors++;
 }
 if(data.period === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "period"},message:"must have required property '"+"period"+"'"};
+const err_801ed9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "period"},message:"must have required property '"+"period"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_801ed9];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_801ed9);
 }
 errors++;
 }
 if(data.requestedBy === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestedBy"},message:"must have required property '"+"requestedBy"+"'"};
+const err_bfdda4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestedBy"},message:"must have required property '"+"requestedBy"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_bfdda4];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_bfdda4);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((((key0 === "reportId") || (key0 === "type")) || (key0 === "format")) || (key0 === "period")) || (key0 === "requestedBy")) || (key0 === "filters"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_7e345f in data){
+if(!((((((key_7e345f === "reportId") || (key_7e345f === "type")) || (key_7e345f === "format")) || (key_7e345f === "period")) || (key_7e345f === "requestedBy")) || (key_7e345f === "filters"))){
+const err_39da77 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_7e345f},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_39da77];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_39da77);
 }
 errors++;
 }
 }
 if(data.reportId !== undefined){
-let data0 = data.reportId;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err6 = {instancePath:instancePath+"/reportId",schemaPath:"#/properties/reportId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_c08206 = data.reportId;
+if(typeof data_c08206 === "string"){
+if(!(formats0.test(data_c08206))){
+const err_6b06cb = {instancePath:instancePath+"/reportId",schemaPath:"#/properties/reportId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_6b06cb];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_6b06cb);
 }
 errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/reportId",schemaPath:"#/properties/reportId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_10085d = {instancePath:instancePath+"/reportId",schemaPath:"#/properties/reportId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_10085d];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_10085d);
 }
 errors++;
 }
 }
 if(data.type !== undefined){
-let data1 = data.type;
-if(typeof data1 !== "string"){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_a4b1cb = data.type;
+if(typeof data_a4b1cb !== "string"){
+const err_bf79b5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_bf79b5];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_bf79b5);
 }
 errors++;
 }
-if(!((((data1 === "usage") || (data1 === "revenue")) || (data1 === "user_activity")) || (data1 === "audit_log"))){
-const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.type.enum},message:"must be equal to one of the allowed values"};
+if(!((((data_a4b1cb === "usage") || (data_a4b1cb === "revenue")) || (data_a4b1cb === "user_activity")) || (data_a4b1cb === "audit_log"))){
+const err_1c53e2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_1c53e2];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_1c53e2);
 }
 errors++;
 }
 }
 if(data.format !== undefined){
-let data2 = data.format;
-if(typeof data2 !== "string"){
-const err10 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_7774c4 = data.format;
+if(typeof data_7774c4 !== "string"){
+const err_3b7798 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_3b7798];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_3b7798);
 }
 errors++;
 }
-if(!(((data2 === "csv") || (data2 === "xlsx")) || (data2 === "pdf"))){
-const err11 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/enum",keyword:"enum",params:{allowedValues: schema0.properties.format.enum},message:"must be equal to one of the allowed values"};
+if(!(((data_7774c4 === "csv") || (data_7774c4 === "xlsx")) || (data_7774c4 === "pdf"))){
+const err_0252a7 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/enum",keyword:"enum",params:{allowedValues: schema0.properties.format.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_0252a7];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_0252a7);
 }
 errors++;
 }
 }
 if(data.period !== undefined){
-let data3 = data.period;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.from === undefined){
-const err12 = {instancePath:instancePath+"/period",schemaPath:"#/properties/period/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'"};
+let data_7924bc = data.period;
+if(data_7924bc && typeof data_7924bc == "object" && !Array.isArray(data_7924bc)){
+if(data_7924bc.from === undefined){
+const err_2d756b = {instancePath:instancePath+"/period",schemaPath:"#/properties/period/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_2d756b];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_2d756b);
 }
 errors++;
 }
-if(data3.to === undefined){
-const err13 = {instancePath:instancePath+"/period",schemaPath:"#/properties/period/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'"};
+if(data_7924bc.to === undefined){
+const err_529aa4 = {instancePath:instancePath+"/period",schemaPath:"#/properties/period/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_529aa4];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_529aa4);
 }
 errors++;
 }
-for(const key1 in data3){
-if(!((key1 === "from") || (key1 === "to"))){
-const err14 = {instancePath:instancePath+"/period",schemaPath:"#/properties/period/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+for(const key_44dfbc in data_7924bc){
+if(!((key_44dfbc === "from") || (key_44dfbc === "to"))){
+const err_fbb3b7 = {instancePath:instancePath+"/period",schemaPath:"#/properties/period/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_44dfbc},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_fbb3b7];
 }
 else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data3.from !== undefined){
-let data4 = data3.from;
-if(typeof data4 === "string"){
-if(!(formats2.validate(data4))){
-const err15 = {instancePath:instancePath+"/period/from",schemaPath:"#/properties/period/properties/from/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
+vErrors.push(err_fbb3b7);
 }
 errors++;
 }
 }
-else {
-const err16 = {instancePath:instancePath+"/period/from",schemaPath:"#/properties/period/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_7924bc.from !== undefined){
+let data_645bca = data_7924bc.from;
+if(typeof data_645bca === "string"){
+if(!(formats2.validate(data_645bca))){
+const err_b42340 = {instancePath:instancePath+"/period/from",schemaPath:"#/properties/period/properties/from/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_b42340];
 }
 else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-if(data3.to !== undefined){
-let data5 = data3.to;
-if(typeof data5 === "string"){
-if(!(formats2.validate(data5))){
-const err17 = {instancePath:instancePath+"/period/to",schemaPath:"#/properties/period/properties/to/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
+vErrors.push(err_b42340);
 }
 errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/period/to",schemaPath:"#/properties/period/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_439737 = {instancePath:instancePath+"/period/from",schemaPath:"#/properties/period/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err_439737];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err_439737);
+}
+errors++;
+}
+}
+if(data_7924bc.to !== undefined){
+let data_cdf7f8 = data_7924bc.to;
+if(typeof data_cdf7f8 === "string"){
+if(!(formats2.validate(data_cdf7f8))){
+const err_5982be = {instancePath:instancePath+"/period/to",schemaPath:"#/properties/period/properties/to/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
+if(vErrors === null){
+vErrors = [err_5982be];
+}
+else {
+vErrors.push(err_5982be);
+}
+errors++;
+}
+}
+else {
+const err_8ce491 = {instancePath:instancePath+"/period/to",schemaPath:"#/properties/period/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_8ce491];
+}
+else {
+vErrors.push(err_8ce491);
 }
 errors++;
 }
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/period",schemaPath:"#/properties/period/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_497ea9 = {instancePath:instancePath+"/period",schemaPath:"#/properties/period/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err_497ea9];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err_497ea9);
 }
 errors++;
 }
 }
 if(data.requestedBy !== undefined){
-let data6 = data.requestedBy;
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.userId === undefined){
-const err20 = {instancePath:instancePath+"/requestedBy",schemaPath:"#/properties/requestedBy/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
+let data_d8d546 = data.requestedBy;
+if(data_d8d546 && typeof data_d8d546 == "object" && !Array.isArray(data_d8d546)){
+if(data_d8d546.userId === undefined){
+const err_458169 = {instancePath:instancePath+"/requestedBy",schemaPath:"#/properties/requestedBy/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err_458169];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err_458169);
 }
 errors++;
 }
-if(data6.email === undefined){
-const err21 = {instancePath:instancePath+"/requestedBy",schemaPath:"#/properties/requestedBy/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'"};
+if(data_d8d546.email === undefined){
+const err_71ea08 = {instancePath:instancePath+"/requestedBy",schemaPath:"#/properties/requestedBy/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err_71ea08];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err_71ea08);
 }
 errors++;
 }
-for(const key2 in data6){
-if(!(((key2 === "userId") || (key2 === "email")) || (key2 === "locale"))){
-const err22 = {instancePath:instancePath+"/requestedBy",schemaPath:"#/properties/requestedBy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+for(const key_986b39 in data_d8d546){
+if(!(((key_986b39 === "userId") || (key_986b39 === "email")) || (key_986b39 === "locale"))){
+const err_9c1f4e = {instancePath:instancePath+"/requestedBy",schemaPath:"#/properties/requestedBy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_986b39},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_9c1f4e];
 }
 else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-if(data6.userId !== undefined){
-let data7 = data6.userId;
-if(typeof data7 === "string"){
-if(!(formats0.test(data7))){
-const err23 = {instancePath:instancePath+"/requestedBy/userId",schemaPath:"#/properties/requestedBy/properties/userId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
+vErrors.push(err_9c1f4e);
 }
 errors++;
 }
 }
-else {
-const err24 = {instancePath:instancePath+"/requestedBy/userId",schemaPath:"#/properties/requestedBy/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_d8d546.userId !== undefined){
+let data_81cb07 = data_d8d546.userId;
+if(typeof data_81cb07 === "string"){
+if(!(formats0.test(data_81cb07))){
+const err_4f2dfb = {instancePath:instancePath+"/requestedBy/userId",schemaPath:"#/properties/requestedBy/properties/userId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err_4f2dfb];
 }
 else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-if(data6.email !== undefined){
-let data8 = data6.email;
-if(typeof data8 === "string"){
-if(func0(data8) > 254){
-const err25 = {instancePath:instancePath+"/requestedBy/email",schemaPath:"#/properties/requestedBy/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-if(!(formats8.test(data8))){
-const err26 = {instancePath:instancePath+"/requestedBy/email",schemaPath:"#/properties/requestedBy/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
+vErrors.push(err_4f2dfb);
 }
 errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/requestedBy/email",schemaPath:"#/properties/requestedBy/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_af3ee1 = {instancePath:instancePath+"/requestedBy/userId",schemaPath:"#/properties/requestedBy/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err_af3ee1];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err_af3ee1);
 }
 errors++;
 }
 }
-if(data6.locale !== undefined){
-let data9 = data6.locale;
-if(typeof data9 === "string"){
-if(!pattern0.test(data9)){
-const err28 = {instancePath:instancePath+"/requestedBy/locale",schemaPath:"#/properties/requestedBy/properties/locale/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2,3}(-[A-Z]{2})?$"},message:"must match pattern \""+"^[a-z]{2,3}(-[A-Z]{2})?$"+"\""};
+if(data_d8d546.email !== undefined){
+let data_f44fd8 = data_d8d546.email;
+if(typeof data_f44fd8 === "string"){
+if(func0(data_f44fd8) > 254){
+const err_fbdaa2 = {instancePath:instancePath+"/requestedBy/email",schemaPath:"#/properties/requestedBy/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err_fbdaa2];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err_fbdaa2);
+}
+errors++;
+}
+if(!(formats8.test(data_f44fd8))){
+const err_5dbe53 = {instancePath:instancePath+"/requestedBy/email",schemaPath:"#/properties/requestedBy/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(vErrors === null){
+vErrors = [err_5dbe53];
+}
+else {
+vErrors.push(err_5dbe53);
 }
 errors++;
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/requestedBy/locale",schemaPath:"#/properties/requestedBy/properties/locale/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_77caed = {instancePath:instancePath+"/requestedBy/email",schemaPath:"#/properties/requestedBy/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err_77caed];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err_77caed);
+}
+errors++;
+}
+}
+if(data_d8d546.locale !== undefined){
+let data_f8b5d2 = data_d8d546.locale;
+if(typeof data_f8b5d2 === "string"){
+if(!pattern0.test(data_f8b5d2)){
+const err_349e36 = {instancePath:instancePath+"/requestedBy/locale",schemaPath:"#/properties/requestedBy/properties/locale/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2,3}(-[A-Z]{2})?$"},message:"must match pattern \""+"^[a-z]{2,3}(-[A-Z]{2})?$"+"\""};
+if(vErrors === null){
+vErrors = [err_349e36];
+}
+else {
+vErrors.push(err_349e36);
+}
+errors++;
+}
+}
+else {
+const err_d661d1 = {instancePath:instancePath+"/requestedBy/locale",schemaPath:"#/properties/requestedBy/properties/locale/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_d661d1];
+}
+else {
+vErrors.push(err_d661d1);
 }
 errors++;
 }
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/requestedBy",schemaPath:"#/properties/requestedBy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_2b9efe = {instancePath:instancePath+"/requestedBy",schemaPath:"#/properties/requestedBy/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err_2b9efe];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err_2b9efe);
 }
 errors++;
 }
 }
 if(data.filters !== undefined){
-let data10 = data.filters;
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-if(Object.keys(data10).length > 20){
-const err31 = {instancePath:instancePath+"/filters",schemaPath:"#/properties/filters/maxProperties",keyword:"maxProperties",params:{limit: 20},message:"must NOT have more than 20 properties"};
+let data_acfb76 = data.filters;
+if(data_acfb76 && typeof data_acfb76 == "object" && !Array.isArray(data_acfb76)){
+if(Object.keys(data_acfb76).length > 20){
+const err_a7de40 = {instancePath:instancePath+"/filters",schemaPath:"#/properties/filters/maxProperties",keyword:"maxProperties",params:{limit: 20},message:"must NOT have more than 20 properties"};
 if(vErrors === null){
-vErrors = [err31];
+vErrors = [err_a7de40];
 }
 else {
-vErrors.push(err31);
+vErrors.push(err_a7de40);
 }
 errors++;
 }
-for(const key3 in data10){
-let data11 = data10[key3];
-if(typeof data11 === "string"){
-if(func0(data11) > 200){
-const err32 = {instancePath:instancePath+"/filters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/filters/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+for(const key_27fc21 in data_acfb76){
+let data_171bcf = data_acfb76[key_27fc21];
+if(typeof data_171bcf === "string"){
+if(func0(data_171bcf) > 200){
+const err_55aa38 = {instancePath:instancePath+"/filters/" + key_27fc21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/filters/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err32];
+vErrors = [err_55aa38];
 }
 else {
-vErrors.push(err32);
-}
-errors++;
-}
-}
-else {
-const err33 = {instancePath:instancePath+"/filters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/filters/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
+vErrors.push(err_55aa38);
 }
 errors++;
 }
 }
-}
 else {
-const err34 = {instancePath:instancePath+"/filters",schemaPath:"#/properties/filters/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_4d7eff = {instancePath:instancePath+"/filters/" + key_27fc21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/filters/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err34];
+vErrors = [err_4d7eff];
 }
 else {
-vErrors.push(err34);
+vErrors.push(err_4d7eff);
 }
 errors++;
 }
 }
 }
 else {
-const err35 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_715732 = {instancePath:instancePath+"/filters",schemaPath:"#/properties/filters/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err35];
+vErrors = [err_715732];
 }
 else {
-vErrors.push(err35);
+vErrors.push(err_715732);
+}
+errors++;
+}
+}
+}
+else {
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err_04983d];
+}
+else {
+vErrors.push(err_04983d);
 }
 errors++;
 }

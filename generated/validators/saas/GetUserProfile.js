@@ -8,60 +8,60 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.userId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
+const err_d9c887 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_d9c887];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_d9c887);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(key0 === "userId")){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_f8e0bd in data){
+if(!(key_f8e0bd === "userId")){
+const err_329940 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_f8e0bd},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_329940];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_329940);
 }
 errors++;
 }
 }
 if(data.userId !== undefined){
-let data0 = data.userId;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err2 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_b9c96b = data.userId;
+if(typeof data_b9c96b === "string"){
+if(!(formats0.test(data_b9c96b))){
+const err_7c5d8c = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_7c5d8c];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_7c5d8c);
 }
 errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_0ac31a = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_0ac31a];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_0ac31a);
 }
 errors++;
 }
 }
 }
 else {
-const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_04983d);
 }
 errors++;
 }

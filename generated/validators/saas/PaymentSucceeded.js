@@ -19,555 +19,555 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.paymentId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "paymentId"},message:"must have required property '"+"paymentId"+"'"};
+const err_f6b655 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "paymentId"},message:"must have required property '"+"paymentId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_f6b655];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_f6b655);
 }
 errors++;
 }
 if(data.invoiceId === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "invoiceId"},message:"must have required property '"+"invoiceId"+"'"};
+const err_eaacd1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "invoiceId"},message:"must have required property '"+"invoiceId"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_eaacd1];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_eaacd1);
 }
 errors++;
 }
 if(data.plan === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "plan"},message:"must have required property '"+"plan"+"'"};
+const err_55e4b9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "plan"},message:"must have required property '"+"plan"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_55e4b9];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_55e4b9);
 }
 errors++;
 }
 if(data.amount === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+const err_a37d0a = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_a37d0a];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_a37d0a);
 }
 errors++;
 }
 if(data.method === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "method"},message:"must have required property '"+"method"+"'"};
+const err_b92607 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "method"},message:"must have required property '"+"method"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_b92607];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_b92607);
 }
 errors++;
 }
 if(data.billingEmail === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "billingEmail"},message:"must have required property '"+"billingEmail"+"'"};
+const err_36b322 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "billingEmail"},message:"must have required property '"+"billingEmail"+"'"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_36b322];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_36b322);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(func0.call(schema0.properties, key0))){
-const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_44c26d in data){
+if(!(func0.call(schema0.properties, key_44c26d))){
+const err_703aab = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_44c26d},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_703aab];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_703aab);
 }
 errors++;
 }
 }
 if(data.paymentId !== undefined){
-let data0 = data.paymentId;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err7 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_df24d0 = data.paymentId;
+if(typeof data_df24d0 === "string"){
+if(!(formats0.test(data_df24d0))){
+const err_f5b439 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_f5b439];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_f5b439);
 }
 errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_685b46 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_685b46];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_685b46);
 }
 errors++;
 }
 }
 if(data.invoiceId !== undefined){
-let data1 = data.invoiceId;
-if(typeof data1 === "string"){
-if(!pattern0.test(data1)){
-const err9 = {instancePath:instancePath+"/invoiceId",schemaPath:"#/properties/invoiceId/pattern",keyword:"pattern",params:{pattern: "^INV-[0-9]{4}-[0-9]{6}$"},message:"must match pattern \""+"^INV-[0-9]{4}-[0-9]{6}$"+"\""};
+let data_8e08bf = data.invoiceId;
+if(typeof data_8e08bf === "string"){
+if(!pattern0.test(data_8e08bf)){
+const err_e025ab = {instancePath:instancePath+"/invoiceId",schemaPath:"#/properties/invoiceId/pattern",keyword:"pattern",params:{pattern: "^INV-[0-9]{4}-[0-9]{6}$"},message:"must match pattern \""+"^INV-[0-9]{4}-[0-9]{6}$"+"\""};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_e025ab];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_e025ab);
 }
 errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/invoiceId",schemaPath:"#/properties/invoiceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_9f79ba = {instancePath:instancePath+"/invoiceId",schemaPath:"#/properties/invoiceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_9f79ba];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_9f79ba);
 }
 errors++;
 }
 }
 if(data.subscriptionId !== undefined){
-let data2 = data.subscriptionId;
-if(typeof data2 === "string"){
-if(!(formats0.test(data2))){
-const err11 = {instancePath:instancePath+"/subscriptionId",schemaPath:"#/properties/subscriptionId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_d23c63 = data.subscriptionId;
+if(typeof data_d23c63 === "string"){
+if(!(formats0.test(data_d23c63))){
+const err_4d2757 = {instancePath:instancePath+"/subscriptionId",schemaPath:"#/properties/subscriptionId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_4d2757];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_4d2757);
 }
 errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/subscriptionId",schemaPath:"#/properties/subscriptionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_c5d34f = {instancePath:instancePath+"/subscriptionId",schemaPath:"#/properties/subscriptionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_c5d34f];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_c5d34f);
 }
 errors++;
 }
 }
 if(data.plan !== undefined){
-let data3 = data.plan;
-if(typeof data3 !== "string"){
-const err13 = {instancePath:instancePath+"/plan",schemaPath:"#/properties/plan/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_c8407f = data.plan;
+if(typeof data_c8407f !== "string"){
+const err_258545 = {instancePath:instancePath+"/plan",schemaPath:"#/properties/plan/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_258545];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_258545);
 }
 errors++;
 }
-if(!((((data3 === "starter") || (data3 === "team")) || (data3 === "business")) || (data3 === "enterprise"))){
-const err14 = {instancePath:instancePath+"/plan",schemaPath:"#/properties/plan/enum",keyword:"enum",params:{allowedValues: schema0.properties.plan.enum},message:"must be equal to one of the allowed values"};
+if(!((((data_c8407f === "starter") || (data_c8407f === "team")) || (data_c8407f === "business")) || (data_c8407f === "enterprise"))){
+const err_6e9bb6 = {instancePath:instancePath+"/plan",schemaPath:"#/properties/plan/enum",keyword:"enum",params:{allowedValues: schema0.properties.plan.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_6e9bb6];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_6e9bb6);
 }
 errors++;
 }
 }
 if(data.amount !== undefined){
-let data4 = data.amount;
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-if(data4.amount === undefined){
-const err15 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+let data_812d30 = data.amount;
+if(data_812d30 && typeof data_812d30 == "object" && !Array.isArray(data_812d30)){
+if(data_812d30.amount === undefined){
+const err_3680e2 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_3680e2];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_3680e2);
 }
 errors++;
 }
-if(data4.currency === undefined){
-const err16 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+if(data_812d30.currency === undefined){
+const err_a88d1b = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_a88d1b];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err_a88d1b);
 }
 errors++;
 }
-for(const key1 in data4){
-if(!((key1 === "amount") || (key1 === "currency"))){
-const err17 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+for(const key_3e39f1 in data_812d30){
+if(!((key_3e39f1 === "amount") || (key_3e39f1 === "currency"))){
+const err_1a23b7 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_3e39f1},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_1a23b7];
 }
 else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-if(data4.amount !== undefined){
-let data5 = data4.amount;
-if(typeof data5 === "string"){
-if(func1(data5) > 20){
-const err18 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-if(!pattern1.test(data5)){
-const err19 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
+vErrors.push(err_1a23b7);
 }
 errors++;
 }
 }
-else {
-const err20 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_812d30.amount !== undefined){
+let data_1ea2f5 = data_812d30.amount;
+if(typeof data_1ea2f5 === "string"){
+if(func1(data_1ea2f5) > 20){
+const err_6c8b66 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err_6c8b66];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err_6c8b66);
 }
 errors++;
 }
-}
-if(data4.currency !== undefined){
-let data6 = data4.currency;
-if(typeof data6 === "string"){
-if(!pattern2.test(data6)){
-const err21 = {instancePath:instancePath+"/amount/currency",schemaPath:"#/properties/amount/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(!pattern1.test(data_1ea2f5)){
+const err_6c4677 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err_6c4677];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err_6c4677);
 }
 errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/amount/currency",schemaPath:"#/properties/amount/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_394aa8 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_394aa8];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err_394aa8);
+}
+errors++;
+}
+}
+if(data_812d30.currency !== undefined){
+let data_48215e = data_812d30.currency;
+if(typeof data_48215e === "string"){
+if(!pattern2.test(data_48215e)){
+const err_660528 = {instancePath:instancePath+"/amount/currency",schemaPath:"#/properties/amount/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(vErrors === null){
+vErrors = [err_660528];
+}
+else {
+vErrors.push(err_660528);
+}
+errors++;
+}
+}
+else {
+const err_fbe46f = {instancePath:instancePath+"/amount/currency",schemaPath:"#/properties/amount/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_fbe46f];
+}
+else {
+vErrors.push(err_fbe46f);
 }
 errors++;
 }
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_fb34fa = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_fb34fa];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err_fb34fa);
 }
 errors++;
 }
 }
 if(data.period !== undefined){
-let data7 = data.period;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.from === undefined){
-const err24 = {instancePath:instancePath+"/period",schemaPath:"#/properties/period/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'"};
+let data_7924bc = data.period;
+if(data_7924bc && typeof data_7924bc == "object" && !Array.isArray(data_7924bc)){
+if(data_7924bc.from === undefined){
+const err_2d756b = {instancePath:instancePath+"/period",schemaPath:"#/properties/period/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err_2d756b];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err_2d756b);
 }
 errors++;
 }
-if(data7.to === undefined){
-const err25 = {instancePath:instancePath+"/period",schemaPath:"#/properties/period/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'"};
+if(data_7924bc.to === undefined){
+const err_529aa4 = {instancePath:instancePath+"/period",schemaPath:"#/properties/period/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err_529aa4];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err_529aa4);
 }
 errors++;
 }
-for(const key2 in data7){
-if(!((key2 === "from") || (key2 === "to"))){
-const err26 = {instancePath:instancePath+"/period",schemaPath:"#/properties/period/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+for(const key_44dfbc in data_7924bc){
+if(!((key_44dfbc === "from") || (key_44dfbc === "to"))){
+const err_fbb3b7 = {instancePath:instancePath+"/period",schemaPath:"#/properties/period/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_44dfbc},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err_fbb3b7];
 }
 else {
-vErrors.push(err26);
-}
-errors++;
-}
-}
-if(data7.from !== undefined){
-let data8 = data7.from;
-if(typeof data8 === "string"){
-if(!(formats4.validate(data8))){
-const err27 = {instancePath:instancePath+"/period/from",schemaPath:"#/properties/period/properties/from/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
+vErrors.push(err_fbb3b7);
 }
 errors++;
 }
 }
-else {
-const err28 = {instancePath:instancePath+"/period/from",schemaPath:"#/properties/period/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_7924bc.from !== undefined){
+let data_645bca = data_7924bc.from;
+if(typeof data_645bca === "string"){
+if(!(formats4.validate(data_645bca))){
+const err_b42340 = {instancePath:instancePath+"/period/from",schemaPath:"#/properties/period/properties/from/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err_b42340];
 }
 else {
-vErrors.push(err28);
-}
-errors++;
-}
-}
-if(data7.to !== undefined){
-let data9 = data7.to;
-if(typeof data9 === "string"){
-if(!(formats4.validate(data9))){
-const err29 = {instancePath:instancePath+"/period/to",schemaPath:"#/properties/period/properties/to/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
+vErrors.push(err_b42340);
 }
 errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/period/to",schemaPath:"#/properties/period/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_439737 = {instancePath:instancePath+"/period/from",schemaPath:"#/properties/period/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err_439737];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err_439737);
+}
+errors++;
+}
+}
+if(data_7924bc.to !== undefined){
+let data_cdf7f8 = data_7924bc.to;
+if(typeof data_cdf7f8 === "string"){
+if(!(formats4.validate(data_cdf7f8))){
+const err_5982be = {instancePath:instancePath+"/period/to",schemaPath:"#/properties/period/properties/to/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
+if(vErrors === null){
+vErrors = [err_5982be];
+}
+else {
+vErrors.push(err_5982be);
+}
+errors++;
+}
+}
+else {
+const err_8ce491 = {instancePath:instancePath+"/period/to",schemaPath:"#/properties/period/properties/to/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_8ce491];
+}
+else {
+vErrors.push(err_8ce491);
 }
 errors++;
 }
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/period",schemaPath:"#/properties/period/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_497ea9 = {instancePath:instancePath+"/period",schemaPath:"#/properties/period/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err31];
+vErrors = [err_497ea9];
 }
 else {
-vErrors.push(err31);
+vErrors.push(err_497ea9);
 }
 errors++;
 }
 }
 if(data.method !== undefined){
-let data10 = data.method;
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-if(data10.type === undefined){
-const err32 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+let data_3983b0 = data.method;
+if(data_3983b0 && typeof data_3983b0 == "object" && !Array.isArray(data_3983b0)){
+if(data_3983b0.type === undefined){
+const err_66cefd = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
-vErrors = [err32];
+vErrors = [err_66cefd];
 }
 else {
-vErrors.push(err32);
+vErrors.push(err_66cefd);
 }
 errors++;
 }
-for(const key3 in data10){
-if(!(((key3 === "type") || (key3 === "brand")) || (key3 === "last4"))){
-const err33 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+for(const key_bfeec9 in data_3983b0){
+if(!(((key_bfeec9 === "type") || (key_bfeec9 === "brand")) || (key_bfeec9 === "last4"))){
+const err_2d3bbe = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_bfeec9},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err33];
+vErrors = [err_2d3bbe];
 }
 else {
-vErrors.push(err33);
-}
-errors++;
-}
-}
-if(data10.type !== undefined){
-let data11 = data10.type;
-if(typeof data11 !== "string"){
-const err34 = {instancePath:instancePath+"/method/type",schemaPath:"#/properties/method/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
-}
-errors++;
-}
-if(!((((data11 === "card") || (data11 === "sepa_debit")) || (data11 === "ach_debit")) || (data11 === "paypal"))){
-const err35 = {instancePath:instancePath+"/method/type",schemaPath:"#/properties/method/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.method.properties.type.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err35];
-}
-else {
-vErrors.push(err35);
+vErrors.push(err_2d3bbe);
 }
 errors++;
 }
 }
-if(data10.brand !== undefined){
-let data12 = data10.brand;
-if(typeof data12 !== "string"){
-const err36 = {instancePath:instancePath+"/method/brand",schemaPath:"#/properties/method/properties/brand/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_3983b0.type !== undefined){
+let data_91922b = data_3983b0.type;
+if(typeof data_91922b !== "string"){
+const err_09af92 = {instancePath:instancePath+"/method/type",schemaPath:"#/properties/method/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err36];
+vErrors = [err_09af92];
 }
 else {
-vErrors.push(err36);
+vErrors.push(err_09af92);
 }
 errors++;
 }
-if(!((((data12 === "visa") || (data12 === "mastercard")) || (data12 === "amex")) || (data12 === "discover"))){
-const err37 = {instancePath:instancePath+"/method/brand",schemaPath:"#/properties/method/properties/brand/enum",keyword:"enum",params:{allowedValues: schema0.properties.method.properties.brand.enum},message:"must be equal to one of the allowed values"};
+if(!((((data_91922b === "card") || (data_91922b === "sepa_debit")) || (data_91922b === "ach_debit")) || (data_91922b === "paypal"))){
+const err_fec901 = {instancePath:instancePath+"/method/type",schemaPath:"#/properties/method/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.method.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err37];
+vErrors = [err_fec901];
 }
 else {
-vErrors.push(err37);
-}
-errors++;
-}
-}
-if(data10.last4 !== undefined){
-let data13 = data10.last4;
-if(typeof data13 === "string"){
-if(!pattern3.test(data13)){
-const err38 = {instancePath:instancePath+"/method/last4",schemaPath:"#/properties/method/properties/last4/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}$"},message:"must match pattern \""+"^[0-9]{4}$"+"\""};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
+vErrors.push(err_fec901);
 }
 errors++;
 }
 }
-else {
-const err39 = {instancePath:instancePath+"/method/last4",schemaPath:"#/properties/method/properties/last4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_3983b0.brand !== undefined){
+let data_25334f = data_3983b0.brand;
+if(typeof data_25334f !== "string"){
+const err_f6c4c8 = {instancePath:instancePath+"/method/brand",schemaPath:"#/properties/method/properties/brand/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err39];
+vErrors = [err_f6c4c8];
 }
 else {
-vErrors.push(err39);
+vErrors.push(err_f6c4c8);
+}
+errors++;
+}
+if(!((((data_25334f === "visa") || (data_25334f === "mastercard")) || (data_25334f === "amex")) || (data_25334f === "discover"))){
+const err_62c2f3 = {instancePath:instancePath+"/method/brand",schemaPath:"#/properties/method/properties/brand/enum",keyword:"enum",params:{allowedValues: schema0.properties.method.properties.brand.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err_62c2f3];
+}
+else {
+vErrors.push(err_62c2f3);
+}
+errors++;
+}
+}
+if(data_3983b0.last4 !== undefined){
+let data_e1c724 = data_3983b0.last4;
+if(typeof data_e1c724 === "string"){
+if(!pattern3.test(data_e1c724)){
+const err_2b38d3 = {instancePath:instancePath+"/method/last4",schemaPath:"#/properties/method/properties/last4/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}$"},message:"must match pattern \""+"^[0-9]{4}$"+"\""};
+if(vErrors === null){
+vErrors = [err_2b38d3];
+}
+else {
+vErrors.push(err_2b38d3);
+}
+errors++;
+}
+}
+else {
+const err_488f9b = {instancePath:instancePath+"/method/last4",schemaPath:"#/properties/method/properties/last4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_488f9b];
+}
+else {
+vErrors.push(err_488f9b);
 }
 errors++;
 }
 }
 }
 else {
-const err40 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_ecadb2 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err40];
+vErrors = [err_ecadb2];
 }
 else {
-vErrors.push(err40);
+vErrors.push(err_ecadb2);
 }
 errors++;
 }
 }
 if(data.billingEmail !== undefined){
-let data14 = data.billingEmail;
-if(typeof data14 === "string"){
-if(func1(data14) > 254){
-const err41 = {instancePath:instancePath+"/billingEmail",schemaPath:"#/properties/billingEmail/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+let data_d6e9cd = data.billingEmail;
+if(typeof data_d6e9cd === "string"){
+if(func1(data_d6e9cd) > 254){
+const err_11c6a8 = {instancePath:instancePath+"/billingEmail",schemaPath:"#/properties/billingEmail/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
-vErrors = [err41];
+vErrors = [err_11c6a8];
 }
 else {
-vErrors.push(err41);
+vErrors.push(err_11c6a8);
 }
 errors++;
 }
-if(!(formats8.test(data14))){
-const err42 = {instancePath:instancePath+"/billingEmail",schemaPath:"#/properties/billingEmail/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(!(formats8.test(data_d6e9cd))){
+const err_025e23 = {instancePath:instancePath+"/billingEmail",schemaPath:"#/properties/billingEmail/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
 if(vErrors === null){
-vErrors = [err42];
+vErrors = [err_025e23];
 }
 else {
-vErrors.push(err42);
+vErrors.push(err_025e23);
 }
 errors++;
 }
 }
 else {
-const err43 = {instancePath:instancePath+"/billingEmail",schemaPath:"#/properties/billingEmail/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_717e1a = {instancePath:instancePath+"/billingEmail",schemaPath:"#/properties/billingEmail/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err43];
+vErrors = [err_717e1a];
 }
 else {
-vErrors.push(err43);
+vErrors.push(err_717e1a);
 }
 errors++;
 }
 }
 if(data.invoiceUrl !== undefined){
-let data15 = data.invoiceUrl;
-if(typeof data15 === "string"){
-if(!(formats10(data15))){
-const err44 = {instancePath:instancePath+"/invoiceUrl",schemaPath:"#/properties/invoiceUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+let data_52d3a0 = data.invoiceUrl;
+if(typeof data_52d3a0 === "string"){
+if(!(formats10(data_52d3a0))){
+const err_85add7 = {instancePath:instancePath+"/invoiceUrl",schemaPath:"#/properties/invoiceUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
 if(vErrors === null){
-vErrors = [err44];
+vErrors = [err_85add7];
 }
 else {
-vErrors.push(err44);
+vErrors.push(err_85add7);
 }
 errors++;
 }
 }
 else {
-const err45 = {instancePath:instancePath+"/invoiceUrl",schemaPath:"#/properties/invoiceUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_84e2cb = {instancePath:instancePath+"/invoiceUrl",schemaPath:"#/properties/invoiceUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err45];
+vErrors = [err_84e2cb];
 }
 else {
-vErrors.push(err45);
+vErrors.push(err_84e2cb);
 }
 errors++;
 }
 }
 }
 else {
-const err46 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err46];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err46);
+vErrors.push(err_04983d);
 }
 errors++;
 }

@@ -13,208 +13,208 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.deliveryId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "deliveryId"},message:"must have required property '"+"deliveryId"+"'"};
+const err_80a45a = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "deliveryId"},message:"must have required property '"+"deliveryId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_80a45a];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_80a45a);
 }
 errors++;
 }
 if(data.endpointId === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "endpointId"},message:"must have required property '"+"endpointId"+"'"};
+const err_20bfe9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "endpointId"},message:"must have required property '"+"endpointId"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_20bfe9];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_20bfe9);
 }
 errors++;
 }
 if(data.url === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'"};
+const err_6d89c3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_6d89c3];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_6d89c3);
 }
 errors++;
 }
 if(data.eventType === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "eventType"},message:"must have required property '"+"eventType"+"'"};
+const err_984757 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "eventType"},message:"must have required property '"+"eventType"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_984757];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_984757);
 }
 errors++;
 }
 if(data.body === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "body"},message:"must have required property '"+"body"+"'"};
+const err_692eb0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "body"},message:"must have required property '"+"body"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_692eb0];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_692eb0);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((((key0 === "deliveryId") || (key0 === "endpointId")) || (key0 === "url")) || (key0 === "eventType")) || (key0 === "body"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_5218e5 in data){
+if(!(((((key_5218e5 === "deliveryId") || (key_5218e5 === "endpointId")) || (key_5218e5 === "url")) || (key_5218e5 === "eventType")) || (key_5218e5 === "body"))){
+const err_01d2cf = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_5218e5},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_01d2cf];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_01d2cf);
 }
 errors++;
 }
 }
 if(data.deliveryId !== undefined){
-let data0 = data.deliveryId;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err6 = {instancePath:instancePath+"/deliveryId",schemaPath:"#/properties/deliveryId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_c916a5 = data.deliveryId;
+if(typeof data_c916a5 === "string"){
+if(!(formats0.test(data_c916a5))){
+const err_3ce023 = {instancePath:instancePath+"/deliveryId",schemaPath:"#/properties/deliveryId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_3ce023];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_3ce023);
 }
 errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/deliveryId",schemaPath:"#/properties/deliveryId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_3b7304 = {instancePath:instancePath+"/deliveryId",schemaPath:"#/properties/deliveryId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_3b7304];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_3b7304);
 }
 errors++;
 }
 }
 if(data.endpointId !== undefined){
-let data1 = data.endpointId;
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err8 = {instancePath:instancePath+"/endpointId",schemaPath:"#/properties/endpointId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_63548e = data.endpointId;
+if(typeof data_63548e === "string"){
+if(!(formats0.test(data_63548e))){
+const err_e0cea2 = {instancePath:instancePath+"/endpointId",schemaPath:"#/properties/endpointId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_e0cea2];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_e0cea2);
 }
 errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/endpointId",schemaPath:"#/properties/endpointId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_e62280 = {instancePath:instancePath+"/endpointId",schemaPath:"#/properties/endpointId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_e62280];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_e62280);
 }
 errors++;
 }
 }
 if(data.url !== undefined){
-let data2 = data.url;
-if(typeof data2 === "string"){
-if(func0(data2) > 2048){
-const err10 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+let data_e86d71 = data.url;
+if(typeof data_e86d71 === "string"){
+if(func0(data_e86d71) > 2048){
+const err_2a4cab = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_2a4cab];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_2a4cab);
 }
 errors++;
 }
-if(!pattern0.test(data2)){
-const err11 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\""};
+if(!pattern0.test(data_e86d71)){
+const err_3873d0 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\""};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_3873d0];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_3873d0);
 }
 errors++;
 }
-if(!(formats4(data2))){
-const err12 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+if(!(formats4(data_e86d71))){
+const err_9ceadc = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_9ceadc];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_9ceadc);
 }
 errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_74ca67 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_74ca67];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_74ca67);
 }
 errors++;
 }
 }
 if(data.eventType !== undefined){
-let data3 = data.eventType;
-if(typeof data3 !== "string"){
-const err14 = {instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_97d7c0 = data.eventType;
+if(typeof data_97d7c0 !== "string"){
+const err_fa51e1 = {instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_fa51e1];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_fa51e1);
 }
 errors++;
 }
-if(!(((((data3 === "user.created") || (data3 === "user.updated")) || (data3 === "user.deleted")) || (data3 === "payment.succeeded")) || (data3 === "payment.failed"))){
-const err15 = {instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/enum",keyword:"enum",params:{allowedValues: schema0.properties.eventType.enum},message:"must be equal to one of the allowed values"};
+if(!(((((data_97d7c0 === "user.created") || (data_97d7c0 === "user.updated")) || (data_97d7c0 === "user.deleted")) || (data_97d7c0 === "payment.succeeded")) || (data_97d7c0 === "payment.failed"))){
+const err_dfc7c0 = {instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/enum",keyword:"enum",params:{allowedValues: schema0.properties.eventType.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_dfc7c0];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_dfc7c0);
 }
 errors++;
 }
 }
 if(data.body !== undefined){
-let data4 = data.body;
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let data_dbc9ea = data.body;
+if(data_dbc9ea && typeof data_dbc9ea == "object" && !Array.isArray(data_dbc9ea)){
 }
 else {
-const err16 = {instancePath:instancePath+"/body",schemaPath:"#/properties/body/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_1f9dd5 = {instancePath:instancePath+"/body",schemaPath:"#/properties/body/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_1f9dd5];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err_1f9dd5);
 }
 errors++;
 }
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err_04983d);
 }
 errors++;
 }

@@ -15,395 +15,395 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.reportId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reportId"},message:"must have required property '"+"reportId"+"'"};
+const err_47a1f3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reportId"},message:"must have required property '"+"reportId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_47a1f3];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_47a1f3);
 }
 errors++;
 }
 if(data.type === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err_998dca = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_998dca];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_998dca);
 }
 errors++;
 }
 if(data.format === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "format"},message:"must have required property '"+"format"+"'"};
+const err_71e59a = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "format"},message:"must have required property '"+"format"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_71e59a];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_71e59a);
 }
 errors++;
 }
 if(data.requestedBy === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestedBy"},message:"must have required property '"+"requestedBy"+"'"};
+const err_bfdda4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestedBy"},message:"must have required property '"+"requestedBy"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_bfdda4];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_bfdda4);
 }
 errors++;
 }
 if(data.downloadUrl === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "downloadUrl"},message:"must have required property '"+"downloadUrl"+"'"};
+const err_f21e6c = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "downloadUrl"},message:"must have required property '"+"downloadUrl"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_f21e6c];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_f21e6c);
 }
 errors++;
 }
 if(data.expiresAt === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expiresAt"},message:"must have required property '"+"expiresAt"+"'"};
+const err_3c9e9f = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expiresAt"},message:"must have required property '"+"expiresAt"+"'"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_3c9e9f];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_3c9e9f);
 }
 errors++;
 }
 if(data.sizeBytes === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sizeBytes"},message:"must have required property '"+"sizeBytes"+"'"};
+const err_0c7d38 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sizeBytes"},message:"must have required property '"+"sizeBytes"+"'"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_0c7d38];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_0c7d38);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((((((key0 === "reportId") || (key0 === "type")) || (key0 === "format")) || (key0 === "requestedBy")) || (key0 === "downloadUrl")) || (key0 === "expiresAt")) || (key0 === "sizeBytes")) || (key0 === "rowCount"))){
-const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_fd0df7 in data){
+if(!((((((((key_fd0df7 === "reportId") || (key_fd0df7 === "type")) || (key_fd0df7 === "format")) || (key_fd0df7 === "requestedBy")) || (key_fd0df7 === "downloadUrl")) || (key_fd0df7 === "expiresAt")) || (key_fd0df7 === "sizeBytes")) || (key_fd0df7 === "rowCount"))){
+const err_59c5d2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_fd0df7},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_59c5d2];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_59c5d2);
 }
 errors++;
 }
 }
 if(data.reportId !== undefined){
-let data0 = data.reportId;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err8 = {instancePath:instancePath+"/reportId",schemaPath:"#/properties/reportId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_c08206 = data.reportId;
+if(typeof data_c08206 === "string"){
+if(!(formats0.test(data_c08206))){
+const err_6b06cb = {instancePath:instancePath+"/reportId",schemaPath:"#/properties/reportId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_6b06cb];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_6b06cb);
 }
 errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/reportId",schemaPath:"#/properties/reportId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_10085d = {instancePath:instancePath+"/reportId",schemaPath:"#/properties/reportId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_10085d];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_10085d);
 }
 errors++;
 }
 }
 if(data.type !== undefined){
-let data1 = data.type;
-if(typeof data1 !== "string"){
-const err10 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_a4b1cb = data.type;
+if(typeof data_a4b1cb !== "string"){
+const err_bf79b5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_bf79b5];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_bf79b5);
 }
 errors++;
 }
-if(!((((data1 === "usage") || (data1 === "revenue")) || (data1 === "user_activity")) || (data1 === "audit_log"))){
-const err11 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.type.enum},message:"must be equal to one of the allowed values"};
+if(!((((data_a4b1cb === "usage") || (data_a4b1cb === "revenue")) || (data_a4b1cb === "user_activity")) || (data_a4b1cb === "audit_log"))){
+const err_1c53e2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_1c53e2];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_1c53e2);
 }
 errors++;
 }
 }
 if(data.format !== undefined){
-let data2 = data.format;
-if(typeof data2 !== "string"){
-const err12 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_7774c4 = data.format;
+if(typeof data_7774c4 !== "string"){
+const err_3b7798 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_3b7798];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_3b7798);
 }
 errors++;
 }
-if(!(((data2 === "csv") || (data2 === "xlsx")) || (data2 === "pdf"))){
-const err13 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/enum",keyword:"enum",params:{allowedValues: schema0.properties.format.enum},message:"must be equal to one of the allowed values"};
+if(!(((data_7774c4 === "csv") || (data_7774c4 === "xlsx")) || (data_7774c4 === "pdf"))){
+const err_0252a7 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/enum",keyword:"enum",params:{allowedValues: schema0.properties.format.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_0252a7];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_0252a7);
 }
 errors++;
 }
 }
 if(data.requestedBy !== undefined){
-let data3 = data.requestedBy;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.userId === undefined){
-const err14 = {instancePath:instancePath+"/requestedBy",schemaPath:"#/properties/requestedBy/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
+let data_d8d546 = data.requestedBy;
+if(data_d8d546 && typeof data_d8d546 == "object" && !Array.isArray(data_d8d546)){
+if(data_d8d546.userId === undefined){
+const err_458169 = {instancePath:instancePath+"/requestedBy",schemaPath:"#/properties/requestedBy/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_458169];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_458169);
 }
 errors++;
 }
-if(data3.email === undefined){
-const err15 = {instancePath:instancePath+"/requestedBy",schemaPath:"#/properties/requestedBy/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'"};
+if(data_d8d546.email === undefined){
+const err_71ea08 = {instancePath:instancePath+"/requestedBy",schemaPath:"#/properties/requestedBy/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_71ea08];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_71ea08);
 }
 errors++;
 }
-for(const key1 in data3){
-if(!(((key1 === "userId") || (key1 === "email")) || (key1 === "locale"))){
-const err16 = {instancePath:instancePath+"/requestedBy",schemaPath:"#/properties/requestedBy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+for(const key_986b39 in data_d8d546){
+if(!(((key_986b39 === "userId") || (key_986b39 === "email")) || (key_986b39 === "locale"))){
+const err_9c1f4e = {instancePath:instancePath+"/requestedBy",schemaPath:"#/properties/requestedBy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_986b39},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_9c1f4e];
 }
 else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-if(data3.userId !== undefined){
-let data4 = data3.userId;
-if(typeof data4 === "string"){
-if(!(formats0.test(data4))){
-const err17 = {instancePath:instancePath+"/requestedBy/userId",schemaPath:"#/properties/requestedBy/properties/userId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
+vErrors.push(err_9c1f4e);
 }
 errors++;
 }
 }
-else {
-const err18 = {instancePath:instancePath+"/requestedBy/userId",schemaPath:"#/properties/requestedBy/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_d8d546.userId !== undefined){
+let data_81cb07 = data_d8d546.userId;
+if(typeof data_81cb07 === "string"){
+if(!(formats0.test(data_81cb07))){
+const err_4f2dfb = {instancePath:instancePath+"/requestedBy/userId",schemaPath:"#/properties/requestedBy/properties/userId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err_4f2dfb];
 }
 else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-if(data3.email !== undefined){
-let data5 = data3.email;
-if(typeof data5 === "string"){
-if(func0(data5) > 254){
-const err19 = {instancePath:instancePath+"/requestedBy/email",schemaPath:"#/properties/requestedBy/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-if(!(formats4.test(data5))){
-const err20 = {instancePath:instancePath+"/requestedBy/email",schemaPath:"#/properties/requestedBy/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
+vErrors.push(err_4f2dfb);
 }
 errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/requestedBy/email",schemaPath:"#/properties/requestedBy/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_af3ee1 = {instancePath:instancePath+"/requestedBy/userId",schemaPath:"#/properties/requestedBy/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err_af3ee1];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err_af3ee1);
 }
 errors++;
 }
 }
-if(data3.locale !== undefined){
-let data6 = data3.locale;
-if(typeof data6 === "string"){
-if(!pattern0.test(data6)){
-const err22 = {instancePath:instancePath+"/requestedBy/locale",schemaPath:"#/properties/requestedBy/properties/locale/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2,3}(-[A-Z]{2})?$"},message:"must match pattern \""+"^[a-z]{2,3}(-[A-Z]{2})?$"+"\""};
+if(data_d8d546.email !== undefined){
+let data_f44fd8 = data_d8d546.email;
+if(typeof data_f44fd8 === "string"){
+if(func0(data_f44fd8) > 254){
+const err_fbdaa2 = {instancePath:instancePath+"/requestedBy/email",schemaPath:"#/properties/requestedBy/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_fbdaa2];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err_fbdaa2);
+}
+errors++;
+}
+if(!(formats4.test(data_f44fd8))){
+const err_5dbe53 = {instancePath:instancePath+"/requestedBy/email",schemaPath:"#/properties/requestedBy/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(vErrors === null){
+vErrors = [err_5dbe53];
+}
+else {
+vErrors.push(err_5dbe53);
 }
 errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/requestedBy/locale",schemaPath:"#/properties/requestedBy/properties/locale/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_77caed = {instancePath:instancePath+"/requestedBy/email",schemaPath:"#/properties/requestedBy/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_77caed];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err_77caed);
+}
+errors++;
+}
+}
+if(data_d8d546.locale !== undefined){
+let data_f8b5d2 = data_d8d546.locale;
+if(typeof data_f8b5d2 === "string"){
+if(!pattern0.test(data_f8b5d2)){
+const err_349e36 = {instancePath:instancePath+"/requestedBy/locale",schemaPath:"#/properties/requestedBy/properties/locale/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2,3}(-[A-Z]{2})?$"},message:"must match pattern \""+"^[a-z]{2,3}(-[A-Z]{2})?$"+"\""};
+if(vErrors === null){
+vErrors = [err_349e36];
+}
+else {
+vErrors.push(err_349e36);
+}
+errors++;
+}
+}
+else {
+const err_d661d1 = {instancePath:instancePath+"/requestedBy/locale",schemaPath:"#/properties/requestedBy/properties/locale/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_d661d1];
+}
+else {
+vErrors.push(err_d661d1);
 }
 errors++;
 }
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/requestedBy",schemaPath:"#/properties/requestedBy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_2b9efe = {instancePath:instancePath+"/requestedBy",schemaPath:"#/properties/requestedBy/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err_2b9efe];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err_2b9efe);
 }
 errors++;
 }
 }
 if(data.downloadUrl !== undefined){
-let data7 = data.downloadUrl;
-if(typeof data7 === "string"){
-if(!(formats6(data7))){
-const err25 = {instancePath:instancePath+"/downloadUrl",schemaPath:"#/properties/downloadUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+let data_a022be = data.downloadUrl;
+if(typeof data_a022be === "string"){
+if(!(formats6(data_a022be))){
+const err_a25617 = {instancePath:instancePath+"/downloadUrl",schemaPath:"#/properties/downloadUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err_a25617];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err_a25617);
 }
 errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/downloadUrl",schemaPath:"#/properties/downloadUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_bdc011 = {instancePath:instancePath+"/downloadUrl",schemaPath:"#/properties/downloadUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err_bdc011];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err_bdc011);
 }
 errors++;
 }
 }
 if(data.expiresAt !== undefined){
-let data8 = data.expiresAt;
-if(typeof data8 === "string"){
-if(!(formats8.validate(data8))){
-const err27 = {instancePath:instancePath+"/expiresAt",schemaPath:"#/properties/expiresAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+let data_c11e52 = data.expiresAt;
+if(typeof data_c11e52 === "string"){
+if(!(formats8.validate(data_c11e52))){
+const err_e8566a = {instancePath:instancePath+"/expiresAt",schemaPath:"#/properties/expiresAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err_e8566a];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err_e8566a);
 }
 errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/expiresAt",schemaPath:"#/properties/expiresAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_86d906 = {instancePath:instancePath+"/expiresAt",schemaPath:"#/properties/expiresAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err_86d906];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err_86d906);
 }
 errors++;
 }
 }
 if(data.sizeBytes !== undefined){
-let data9 = data.sizeBytes;
-if(!((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9)))){
-const err29 = {instancePath:instancePath+"/sizeBytes",schemaPath:"#/properties/sizeBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data_ff6a8a = data.sizeBytes;
+if(!((typeof data_ff6a8a == "number") && (!(data_ff6a8a % 1) && !isNaN(data_ff6a8a)))){
+const err_81665f = {instancePath:instancePath+"/sizeBytes",schemaPath:"#/properties/sizeBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err_81665f];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err_81665f);
 }
 errors++;
 }
-if(typeof data9 == "number"){
-if(data9 > 1073741824 || isNaN(data9)){
-const err30 = {instancePath:instancePath+"/sizeBytes",schemaPath:"#/properties/sizeBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1073741824},message:"must be <= 1073741824"};
+if(typeof data_ff6a8a == "number"){
+if(data_ff6a8a > 1073741824 || isNaN(data_ff6a8a)){
+const err_614010 = {instancePath:instancePath+"/sizeBytes",schemaPath:"#/properties/sizeBytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1073741824},message:"must be <= 1073741824"};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err_614010];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err_614010);
 }
 errors++;
 }
-if(data9 < 0 || isNaN(data9)){
-const err31 = {instancePath:instancePath+"/sizeBytes",schemaPath:"#/properties/sizeBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data_ff6a8a < 0 || isNaN(data_ff6a8a)){
+const err_5e9c1a = {instancePath:instancePath+"/sizeBytes",schemaPath:"#/properties/sizeBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err31];
+vErrors = [err_5e9c1a];
 }
 else {
-vErrors.push(err31);
+vErrors.push(err_5e9c1a);
 }
 errors++;
 }
 }
 }
 if(data.rowCount !== undefined){
-let data10 = data.rowCount;
-if(!((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10)))){
-const err32 = {instancePath:instancePath+"/rowCount",schemaPath:"#/properties/rowCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data_09bc3f = data.rowCount;
+if(!((typeof data_09bc3f == "number") && (!(data_09bc3f % 1) && !isNaN(data_09bc3f)))){
+const err_d7a147 = {instancePath:instancePath+"/rowCount",schemaPath:"#/properties/rowCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err32];
+vErrors = [err_d7a147];
 }
 else {
-vErrors.push(err32);
+vErrors.push(err_d7a147);
 }
 errors++;
 }
-if(typeof data10 == "number"){
-if(data10 < 0 || isNaN(data10)){
-const err33 = {instancePath:instancePath+"/rowCount",schemaPath:"#/properties/rowCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(typeof data_09bc3f == "number"){
+if(data_09bc3f < 0 || isNaN(data_09bc3f)){
+const err_acc87a = {instancePath:instancePath+"/rowCount",schemaPath:"#/properties/rowCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err33];
+vErrors = [err_acc87a];
 }
 else {
-vErrors.push(err33);
+vErrors.push(err_acc87a);
 }
 errors++;
 }
@@ -411,12 +411,12 @@ errors++;
 }
 }
 else {
-const err34 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err34];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err34);
+vErrors.push(err_04983d);
 }
 errors++;
 }

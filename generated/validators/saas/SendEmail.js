@@ -13,480 +13,480 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.to === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'"};
+const err_31c402 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_31c402];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_31c402);
 }
 errors++;
 }
 if(data.template === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "template"},message:"must have required property '"+"template"+"'"};
+const err_515656 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "template"},message:"must have required property '"+"template"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_515656];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_515656);
 }
 errors++;
 }
 if(data.locale === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "locale"},message:"must have required property '"+"locale"+"'"};
+const err_4a55d4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "locale"},message:"must have required property '"+"locale"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_4a55d4];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_4a55d4);
 }
 errors++;
 }
 if(data.variables === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "variables"},message:"must have required property '"+"variables"+"'"};
+const err_c1634c = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "variables"},message:"must have required property '"+"variables"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_c1634c];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_c1634c);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((((key0 === "to") || (key0 === "cc")) || (key0 === "template")) || (key0 === "locale")) || (key0 === "variables")) || (key0 === "replyTo"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_6e2830 in data){
+if(!((((((key_6e2830 === "to") || (key_6e2830 === "cc")) || (key_6e2830 === "template")) || (key_6e2830 === "locale")) || (key_6e2830 === "variables")) || (key_6e2830 === "replyTo"))){
+const err_a52ace = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_6e2830},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_a52ace];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_a52ace);
 }
 errors++;
 }
 }
 if(data.to !== undefined){
-let data0 = data.to;
-if(Array.isArray(data0)){
-if(data0.length > 50){
-const err5 = {instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items"};
+let data_1e1d50 = data.to;
+if(Array.isArray(data_1e1d50)){
+if(data_1e1d50.length > 50){
+const err_980eaf = {instancePath:instancePath+"/to",schemaPath:"#/properties/to/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_980eaf];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_980eaf);
 }
 errors++;
 }
-if(data0.length < 1){
-const err6 = {instancePath:instancePath+"/to",schemaPath:"#/properties/to/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data_1e1d50.length < 1){
+const err_3444c2 = {instancePath:instancePath+"/to",schemaPath:"#/properties/to/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_3444c2];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_3444c2);
 }
 errors++;
 }
-const len0 = data0.length;
-for(let i0=0; i0<len0; i0++){
-let data1 = data0[i0];
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.email === undefined){
-const err7 = {instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'"};
+const len_11052e = data_1e1d50.length;
+for(let i_188fc5=0; i_188fc5<len_11052e; i_188fc5++){
+let data_051c6b = data_1e1d50[i_188fc5];
+if(data_051c6b && typeof data_051c6b == "object" && !Array.isArray(data_051c6b)){
+if(data_051c6b.email === undefined){
+const err_8efb05 = {instancePath:instancePath+"/to/" + i_188fc5,schemaPath:"#/properties/to/items/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_8efb05];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_8efb05);
 }
 errors++;
 }
-for(const key1 in data1){
-if(!((key1 === "email") || (key1 === "name"))){
-const err8 = {instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+for(const key_b92962 in data_051c6b){
+if(!((key_b92962 === "email") || (key_b92962 === "name"))){
+const err_e77e2a = {instancePath:instancePath+"/to/" + i_188fc5,schemaPath:"#/properties/to/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_b92962},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_e77e2a];
 }
 else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data1.email !== undefined){
-let data2 = data1.email;
-if(typeof data2 === "string"){
-if(func0(data2) > 254){
-const err9 = {instancePath:instancePath+"/to/" + i0+"/email",schemaPath:"#/properties/to/items/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(!(formats0.test(data2))){
-const err10 = {instancePath:instancePath+"/to/" + i0+"/email",schemaPath:"#/properties/to/items/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
+vErrors.push(err_e77e2a);
 }
 errors++;
 }
 }
-else {
-const err11 = {instancePath:instancePath+"/to/" + i0+"/email",schemaPath:"#/properties/to/items/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_051c6b.email !== undefined){
+let data_d21b19 = data_051c6b.email;
+if(typeof data_d21b19 === "string"){
+if(func0(data_d21b19) > 254){
+const err_cf482d = {instancePath:instancePath+"/to/" + i_188fc5+"/email",schemaPath:"#/properties/to/items/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_cf482d];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_cf482d);
 }
 errors++;
 }
-}
-if(data1.name !== undefined){
-let data3 = data1.name;
-if(typeof data3 === "string"){
-if(func0(data3) > 200){
-const err12 = {instancePath:instancePath+"/to/" + i0+"/name",schemaPath:"#/properties/to/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(!(formats0.test(data_d21b19))){
+const err_a371b0 = {instancePath:instancePath+"/to/" + i_188fc5+"/email",schemaPath:"#/properties/to/items/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_a371b0];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_a371b0);
 }
 errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/to/" + i0+"/name",schemaPath:"#/properties/to/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_7f51fd = {instancePath:instancePath+"/to/" + i_188fc5+"/email",schemaPath:"#/properties/to/items/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_7f51fd];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_7f51fd);
 }
 errors++;
 }
 }
-}
-else {
-const err14 = {instancePath:instancePath+"/to/" + i0,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data_051c6b.name !== undefined){
+let data_018538 = data_051c6b.name;
+if(typeof data_018538 === "string"){
+if(func0(data_018538) > 200){
+const err_b3de86 = {instancePath:instancePath+"/to/" + i_188fc5+"/name",schemaPath:"#/properties/to/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_b3de86];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_b3de86);
+}
+errors++;
+}
+}
+else {
+const err_781638 = {instancePath:instancePath+"/to/" + i_188fc5+"/name",schemaPath:"#/properties/to/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_781638];
+}
+else {
+vErrors.push(err_781638);
 }
 errors++;
 }
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err_e222a8 = {instancePath:instancePath+"/to/" + i_188fc5,schemaPath:"#/properties/to/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_e222a8];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_e222a8);
+}
+errors++;
+}
+}
+}
+else {
+const err_b4223b = {instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err_b4223b];
+}
+else {
+vErrors.push(err_b4223b);
 }
 errors++;
 }
 }
 if(data.cc !== undefined){
-let data4 = data.cc;
-if(Array.isArray(data4)){
-if(data4.length > 50){
-const err16 = {instancePath:instancePath+"/cc",schemaPath:"#/properties/cc/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items"};
+let data_bd236f = data.cc;
+if(Array.isArray(data_bd236f)){
+if(data_bd236f.length > 50){
+const err_2ac3e2 = {instancePath:instancePath+"/cc",schemaPath:"#/properties/cc/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_2ac3e2];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err_2ac3e2);
 }
 errors++;
 }
-const len1 = data4.length;
-for(let i1=0; i1<len1; i1++){
-let data5 = data4[i1];
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.email === undefined){
-const err17 = {instancePath:instancePath+"/cc/" + i1,schemaPath:"#/properties/cc/items/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'"};
+const len_2483e6 = data_bd236f.length;
+for(let i_0edcb4=0; i_0edcb4<len_2483e6; i_0edcb4++){
+let data_bf4e12 = data_bd236f[i_0edcb4];
+if(data_bf4e12 && typeof data_bf4e12 == "object" && !Array.isArray(data_bf4e12)){
+if(data_bf4e12.email === undefined){
+const err_756e73 = {instancePath:instancePath+"/cc/" + i_0edcb4,schemaPath:"#/properties/cc/items/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_756e73];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err_756e73);
 }
 errors++;
 }
-for(const key2 in data5){
-if(!((key2 === "email") || (key2 === "name"))){
-const err18 = {instancePath:instancePath+"/cc/" + i1,schemaPath:"#/properties/cc/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+for(const key_f293e3 in data_bf4e12){
+if(!((key_f293e3 === "email") || (key_f293e3 === "name"))){
+const err_4ec8d0 = {instancePath:instancePath+"/cc/" + i_0edcb4,schemaPath:"#/properties/cc/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_f293e3},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err_4ec8d0];
 }
 else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-if(data5.email !== undefined){
-let data6 = data5.email;
-if(typeof data6 === "string"){
-if(func0(data6) > 254){
-const err19 = {instancePath:instancePath+"/cc/" + i1+"/email",schemaPath:"#/properties/cc/items/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-if(!(formats0.test(data6))){
-const err20 = {instancePath:instancePath+"/cc/" + i1+"/email",schemaPath:"#/properties/cc/items/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
+vErrors.push(err_4ec8d0);
 }
 errors++;
 }
 }
-else {
-const err21 = {instancePath:instancePath+"/cc/" + i1+"/email",schemaPath:"#/properties/cc/items/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_bf4e12.email !== undefined){
+let data_949519 = data_bf4e12.email;
+if(typeof data_949519 === "string"){
+if(func0(data_949519) > 254){
+const err_d805a3 = {instancePath:instancePath+"/cc/" + i_0edcb4+"/email",schemaPath:"#/properties/cc/items/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err_d805a3];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err_d805a3);
 }
 errors++;
 }
-}
-if(data5.name !== undefined){
-let data7 = data5.name;
-if(typeof data7 === "string"){
-if(func0(data7) > 200){
-const err22 = {instancePath:instancePath+"/cc/" + i1+"/name",schemaPath:"#/properties/cc/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(!(formats0.test(data_949519))){
+const err_d8aad1 = {instancePath:instancePath+"/cc/" + i_0edcb4+"/email",schemaPath:"#/properties/cc/items/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_d8aad1];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err_d8aad1);
 }
 errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/cc/" + i1+"/name",schemaPath:"#/properties/cc/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_c17201 = {instancePath:instancePath+"/cc/" + i_0edcb4+"/email",schemaPath:"#/properties/cc/items/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_c17201];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err_c17201);
 }
 errors++;
 }
 }
-}
-else {
-const err24 = {instancePath:instancePath+"/cc/" + i1,schemaPath:"#/properties/cc/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data_bf4e12.name !== undefined){
+let data_222b83 = data_bf4e12.name;
+if(typeof data_222b83 === "string"){
+if(func0(data_222b83) > 200){
+const err_84e0aa = {instancePath:instancePath+"/cc/" + i_0edcb4+"/name",schemaPath:"#/properties/cc/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err_84e0aa];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err_84e0aa);
+}
+errors++;
+}
+}
+else {
+const err_b16d86 = {instancePath:instancePath+"/cc/" + i_0edcb4+"/name",schemaPath:"#/properties/cc/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_b16d86];
+}
+else {
+vErrors.push(err_b16d86);
 }
 errors++;
 }
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/cc",schemaPath:"#/properties/cc/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err_515c30 = {instancePath:instancePath+"/cc/" + i_0edcb4,schemaPath:"#/properties/cc/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err_515c30];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err_515c30);
+}
+errors++;
+}
+}
+}
+else {
+const err_ff99e8 = {instancePath:instancePath+"/cc",schemaPath:"#/properties/cc/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err_ff99e8];
+}
+else {
+vErrors.push(err_ff99e8);
 }
 errors++;
 }
 }
 if(data.template !== undefined){
-let data8 = data.template;
-if(typeof data8 !== "string"){
-const err26 = {instancePath:instancePath+"/template",schemaPath:"#/properties/template/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_0f83ca = data.template;
+if(typeof data_0f83ca !== "string"){
+const err_ec3287 = {instancePath:instancePath+"/template",schemaPath:"#/properties/template/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err_ec3287];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err_ec3287);
 }
 errors++;
 }
-if(!(((((data8 === "welcome") || (data8 === "email_changed")) || (data8 === "payment_receipt")) || (data8 === "payment_failed")) || (data8 === "report_ready"))){
-const err27 = {instancePath:instancePath+"/template",schemaPath:"#/properties/template/enum",keyword:"enum",params:{allowedValues: schema0.properties.template.enum},message:"must be equal to one of the allowed values"};
+if(!(((((data_0f83ca === "welcome") || (data_0f83ca === "email_changed")) || (data_0f83ca === "payment_receipt")) || (data_0f83ca === "payment_failed")) || (data_0f83ca === "report_ready"))){
+const err_b352ce = {instancePath:instancePath+"/template",schemaPath:"#/properties/template/enum",keyword:"enum",params:{allowedValues: schema0.properties.template.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err_b352ce];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err_b352ce);
 }
 errors++;
 }
 }
 if(data.locale !== undefined){
-let data9 = data.locale;
-if(typeof data9 === "string"){
-if(!pattern0.test(data9)){
-const err28 = {instancePath:instancePath+"/locale",schemaPath:"#/properties/locale/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2,3}(-[A-Z]{2})?$"},message:"must match pattern \""+"^[a-z]{2,3}(-[A-Z]{2})?$"+"\""};
+let data_4fb762 = data.locale;
+if(typeof data_4fb762 === "string"){
+if(!pattern0.test(data_4fb762)){
+const err_595821 = {instancePath:instancePath+"/locale",schemaPath:"#/properties/locale/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2,3}(-[A-Z]{2})?$"},message:"must match pattern \""+"^[a-z]{2,3}(-[A-Z]{2})?$"+"\""};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err_595821];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err_595821);
 }
 errors++;
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/locale",schemaPath:"#/properties/locale/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_11573c = {instancePath:instancePath+"/locale",schemaPath:"#/properties/locale/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err_11573c];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err_11573c);
 }
 errors++;
 }
 }
 if(data.variables !== undefined){
-let data10 = data.variables;
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-if(Object.keys(data10).length > 100){
-const err30 = {instancePath:instancePath+"/variables",schemaPath:"#/properties/variables/maxProperties",keyword:"maxProperties",params:{limit: 100},message:"must NOT have more than 100 properties"};
+let data_a241db = data.variables;
+if(data_a241db && typeof data_a241db == "object" && !Array.isArray(data_a241db)){
+if(Object.keys(data_a241db).length > 100){
+const err_5431d4 = {instancePath:instancePath+"/variables",schemaPath:"#/properties/variables/maxProperties",keyword:"maxProperties",params:{limit: 100},message:"must NOT have more than 100 properties"};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err_5431d4];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err_5431d4);
 }
 errors++;
 }
-for(const key3 in data10){
-const _errs26 = errors;
-if(typeof key3 === "string"){
-if(!pattern1.test(key3)){
-const err31 = {instancePath:instancePath+"/variables",schemaPath:"#/properties/variables/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z][a-zA-Z0-9_]*$"+"\"",propertyName:key3};
+for(const key_c92e29 in data_a241db){
+const _errs_7764c8 = errors;
+if(typeof key_c92e29 === "string"){
+if(!pattern1.test(key_c92e29)){
+const err_e7d173 = {instancePath:instancePath+"/variables",schemaPath:"#/properties/variables/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z][a-zA-Z0-9_]*$"},message:"must match pattern \""+"^[a-zA-Z][a-zA-Z0-9_]*$"+"\"",propertyName:key_c92e29};
 if(vErrors === null){
-vErrors = [err31];
+vErrors = [err_e7d173];
 }
 else {
-vErrors.push(err31);
-}
-errors++;
-}
-}
-var valid7 = _errs26 === errors;
-if(!valid7){
-const err32 = {instancePath:instancePath+"/variables",schemaPath:"#/properties/variables/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
+vErrors.push(err_e7d173);
 }
 errors++;
 }
 }
-for(const key4 in data10){
-let data11 = data10[key4];
-if(typeof data11 === "string"){
-if(func0(data11) > 2000){
-const err33 = {instancePath:instancePath+"/variables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/variables/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
+var valid_6b2477 = _errs_7764c8 === errors;
+if(!valid_6b2477){
+const err_3680cc = {instancePath:instancePath+"/variables",schemaPath:"#/properties/variables/propertyNames",keyword:"propertyNames",params:{propertyName: key_c92e29},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err33];
+vErrors = [err_3680cc];
 }
 else {
-vErrors.push(err33);
+vErrors.push(err_3680cc);
+}
+errors++;
+}
+}
+for(const key_424d48 in data_a241db){
+let data_cb10bc = data_a241db[key_424d48];
+if(typeof data_cb10bc === "string"){
+if(func0(data_cb10bc) > 2000){
+const err_8d9d66 = {instancePath:instancePath+"/variables/" + key_424d48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/variables/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
+if(vErrors === null){
+vErrors = [err_8d9d66];
+}
+else {
+vErrors.push(err_8d9d66);
 }
 errors++;
 }
 }
 else {
-const err34 = {instancePath:instancePath+"/variables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/variables/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_2fb184 = {instancePath:instancePath+"/variables/" + key_424d48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/variables/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err34];
+vErrors = [err_2fb184];
 }
 else {
-vErrors.push(err34);
+vErrors.push(err_2fb184);
 }
 errors++;
 }
 }
 }
 else {
-const err35 = {instancePath:instancePath+"/variables",schemaPath:"#/properties/variables/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_565237 = {instancePath:instancePath+"/variables",schemaPath:"#/properties/variables/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err35];
+vErrors = [err_565237];
 }
 else {
-vErrors.push(err35);
+vErrors.push(err_565237);
 }
 errors++;
 }
 }
 if(data.replyTo !== undefined){
-let data12 = data.replyTo;
-if(typeof data12 === "string"){
-if(func0(data12) > 254){
-const err36 = {instancePath:instancePath+"/replyTo",schemaPath:"#/properties/replyTo/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+let data_211944 = data.replyTo;
+if(typeof data_211944 === "string"){
+if(func0(data_211944) > 254){
+const err_f401d5 = {instancePath:instancePath+"/replyTo",schemaPath:"#/properties/replyTo/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
-vErrors = [err36];
+vErrors = [err_f401d5];
 }
 else {
-vErrors.push(err36);
+vErrors.push(err_f401d5);
 }
 errors++;
 }
-if(!(formats0.test(data12))){
-const err37 = {instancePath:instancePath+"/replyTo",schemaPath:"#/properties/replyTo/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(!(formats0.test(data_211944))){
+const err_d8e629 = {instancePath:instancePath+"/replyTo",schemaPath:"#/properties/replyTo/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
 if(vErrors === null){
-vErrors = [err37];
+vErrors = [err_d8e629];
 }
 else {
-vErrors.push(err37);
-}
-errors++;
-}
-}
-else {
-const err38 = {instancePath:instancePath+"/replyTo",schemaPath:"#/properties/replyTo/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
+vErrors.push(err_d8e629);
 }
 errors++;
 }
 }
-}
 else {
-const err39 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_a3728a = {instancePath:instancePath+"/replyTo",schemaPath:"#/properties/replyTo/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err39];
+vErrors = [err_a3728a];
 }
 else {
-vErrors.push(err39);
+vErrors.push(err_a3728a);
+}
+errors++;
+}
+}
+}
+else {
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err_04983d];
+}
+else {
+vErrors.push(err_04983d);
 }
 errors++;
 }

@@ -13,266 +13,266 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.userId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
+const err_d9c887 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_d9c887];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_d9c887);
 }
 errors++;
 }
 if(data.email === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'"};
+const err_bc6a67 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_bc6a67];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_bc6a67);
 }
 errors++;
 }
 if(data.fullName === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "fullName"},message:"must have required property '"+"fullName"+"'"};
+const err_237abd = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "fullName"},message:"must have required property '"+"fullName"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_237abd];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_237abd);
 }
 errors++;
 }
 if(data.role === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'"};
+const err_64dfac = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_64dfac];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_64dfac);
 }
 errors++;
 }
 if(data.signupMethod === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "signupMethod"},message:"must have required property '"+"signupMethod"+"'"};
+const err_4a1d37 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "signupMethod"},message:"must have required property '"+"signupMethod"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_4a1d37];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_4a1d37);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((((((key0 === "userId") || (key0 === "email")) || (key0 === "fullName")) || (key0 === "role")) || (key0 === "locale")) || (key0 === "signupMethod")) || (key0 === "invitedBy"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_06c95d in data){
+if(!(((((((key_06c95d === "userId") || (key_06c95d === "email")) || (key_06c95d === "fullName")) || (key_06c95d === "role")) || (key_06c95d === "locale")) || (key_06c95d === "signupMethod")) || (key_06c95d === "invitedBy"))){
+const err_2fa320 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_06c95d},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_2fa320];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_2fa320);
 }
 errors++;
 }
 }
 if(data.userId !== undefined){
-let data0 = data.userId;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err6 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_b9c96b = data.userId;
+if(typeof data_b9c96b === "string"){
+if(!(formats0.test(data_b9c96b))){
+const err_7c5d8c = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_7c5d8c];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_7c5d8c);
 }
 errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_0ac31a = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_0ac31a];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_0ac31a);
 }
 errors++;
 }
 }
 if(data.email !== undefined){
-let data1 = data.email;
-if(typeof data1 === "string"){
-if(func0(data1) > 254){
-const err8 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+let data_a1e46c = data.email;
+if(typeof data_a1e46c === "string"){
+if(func0(data_a1e46c) > 254){
+const err_1b8122 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_1b8122];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_1b8122);
 }
 errors++;
 }
-if(!(formats2.test(data1))){
-const err9 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(!(formats2.test(data_a1e46c))){
+const err_e15bc5 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_e15bc5];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_e15bc5);
 }
 errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_36218f = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_36218f];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_36218f);
 }
 errors++;
 }
 }
 if(data.fullName !== undefined){
-let data2 = data.fullName;
-if(typeof data2 === "string"){
-if(func0(data2) > 200){
-const err11 = {instancePath:instancePath+"/fullName",schemaPath:"#/properties/fullName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+let data_f536c5 = data.fullName;
+if(typeof data_f536c5 === "string"){
+if(func0(data_f536c5) > 200){
+const err_1b4c53 = {instancePath:instancePath+"/fullName",schemaPath:"#/properties/fullName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_1b4c53];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_1b4c53);
 }
 errors++;
 }
-if(func0(data2) < 1){
-const err12 = {instancePath:instancePath+"/fullName",schemaPath:"#/properties/fullName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func0(data_f536c5) < 1){
+const err_a0a1d5 = {instancePath:instancePath+"/fullName",schemaPath:"#/properties/fullName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_a0a1d5];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_a0a1d5);
 }
 errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/fullName",schemaPath:"#/properties/fullName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_889c73 = {instancePath:instancePath+"/fullName",schemaPath:"#/properties/fullName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_889c73];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_889c73);
 }
 errors++;
 }
 }
 if(data.role !== undefined){
-let data3 = data.role;
-if(typeof data3 !== "string"){
-const err14 = {instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_0b302c = data.role;
+if(typeof data_0b302c !== "string"){
+const err_e0aa2e = {instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_e0aa2e];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_e0aa2e);
 }
 errors++;
 }
-if(!((((data3 === "owner") || (data3 === "admin")) || (data3 === "member")) || (data3 === "viewer"))){
-const err15 = {instancePath:instancePath+"/role",schemaPath:"#/properties/role/enum",keyword:"enum",params:{allowedValues: schema0.properties.role.enum},message:"must be equal to one of the allowed values"};
+if(!((((data_0b302c === "owner") || (data_0b302c === "admin")) || (data_0b302c === "member")) || (data_0b302c === "viewer"))){
+const err_c85838 = {instancePath:instancePath+"/role",schemaPath:"#/properties/role/enum",keyword:"enum",params:{allowedValues: schema0.properties.role.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_c85838];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_c85838);
 }
 errors++;
 }
 }
 if(data.locale !== undefined){
-let data4 = data.locale;
-if(typeof data4 === "string"){
-if(!pattern0.test(data4)){
-const err16 = {instancePath:instancePath+"/locale",schemaPath:"#/properties/locale/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2,3}(-[A-Z]{2})?$"},message:"must match pattern \""+"^[a-z]{2,3}(-[A-Z]{2})?$"+"\""};
+let data_4fb762 = data.locale;
+if(typeof data_4fb762 === "string"){
+if(!pattern0.test(data_4fb762)){
+const err_595821 = {instancePath:instancePath+"/locale",schemaPath:"#/properties/locale/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2,3}(-[A-Z]{2})?$"},message:"must match pattern \""+"^[a-z]{2,3}(-[A-Z]{2})?$"+"\""};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_595821];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err_595821);
 }
 errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/locale",schemaPath:"#/properties/locale/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_11573c = {instancePath:instancePath+"/locale",schemaPath:"#/properties/locale/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_11573c];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err_11573c);
 }
 errors++;
 }
 }
 if(data.signupMethod !== undefined){
-let data5 = data.signupMethod;
-if(typeof data5 !== "string"){
-const err18 = {instancePath:instancePath+"/signupMethod",schemaPath:"#/properties/signupMethod/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_7a0c1c = data.signupMethod;
+if(typeof data_7a0c1c !== "string"){
+const err_3f3071 = {instancePath:instancePath+"/signupMethod",schemaPath:"#/properties/signupMethod/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err_3f3071];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err_3f3071);
 }
 errors++;
 }
-if(!(((((data5 === "password") || (data5 === "google")) || (data5 === "microsoft")) || (data5 === "saml")) || (data5 === "invitation"))){
-const err19 = {instancePath:instancePath+"/signupMethod",schemaPath:"#/properties/signupMethod/enum",keyword:"enum",params:{allowedValues: schema0.properties.signupMethod.enum},message:"must be equal to one of the allowed values"};
+if(!(((((data_7a0c1c === "password") || (data_7a0c1c === "google")) || (data_7a0c1c === "microsoft")) || (data_7a0c1c === "saml")) || (data_7a0c1c === "invitation"))){
+const err_ec991e = {instancePath:instancePath+"/signupMethod",schemaPath:"#/properties/signupMethod/enum",keyword:"enum",params:{allowedValues: schema0.properties.signupMethod.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err_ec991e];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err_ec991e);
 }
 errors++;
 }
 }
 if(data.invitedBy !== undefined){
-let data6 = data.invitedBy;
-if(typeof data6 === "string"){
-if(!(formats0.test(data6))){
-const err20 = {instancePath:instancePath+"/invitedBy",schemaPath:"#/properties/invitedBy/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_a7d43a = data.invitedBy;
+if(typeof data_a7d43a === "string"){
+if(!(formats0.test(data_a7d43a))){
+const err_03a972 = {instancePath:instancePath+"/invitedBy",schemaPath:"#/properties/invitedBy/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err_03a972];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err_03a972);
 }
 errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/invitedBy",schemaPath:"#/properties/invitedBy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_0028de = {instancePath:instancePath+"/invitedBy",schemaPath:"#/properties/invitedBy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err_0028de];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err_0028de);
 }
 errors++;
 }
 }
 }
 else {
-const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err_04983d);
 }
 errors++;
 }

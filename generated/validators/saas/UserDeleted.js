@@ -8,115 +8,115 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.userId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
+const err_d9c887 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_d9c887];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_d9c887);
 }
 errors++;
 }
 if(data.reason === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+const err_7b4f8a = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_7b4f8a];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_7b4f8a);
 }
 errors++;
 }
 if(data.erasePersonalData === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "erasePersonalData"},message:"must have required property '"+"erasePersonalData"+"'"};
+const err_db69e2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "erasePersonalData"},message:"must have required property '"+"erasePersonalData"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_db69e2];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_db69e2);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((key0 === "userId") || (key0 === "reason")) || (key0 === "erasePersonalData"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_66e556 in data){
+if(!(((key_66e556 === "userId") || (key_66e556 === "reason")) || (key_66e556 === "erasePersonalData"))){
+const err_545700 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_66e556},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_545700];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_545700);
 }
 errors++;
 }
 }
 if(data.userId !== undefined){
-let data0 = data.userId;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err4 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_b9c96b = data.userId;
+if(typeof data_b9c96b === "string"){
+if(!(formats0.test(data_b9c96b))){
+const err_7c5d8c = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_7c5d8c];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_7c5d8c);
 }
 errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_0ac31a = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_0ac31a];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_0ac31a);
 }
 errors++;
 }
 }
 if(data.reason !== undefined){
-let data1 = data.reason;
-if(typeof data1 !== "string"){
-const err6 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_088b4c = data.reason;
+if(typeof data_088b4c !== "string"){
+const err_3825a1 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_3825a1];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_3825a1);
 }
 errors++;
 }
-if(!(((((data1 === "user_request") || (data1 === "admin_action")) || (data1 === "tenant_closed")) || (data1 === "gdpr_erasure")) || (data1 === "inactivity"))){
-const err7 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema0.properties.reason.enum},message:"must be equal to one of the allowed values"};
+if(!(((((data_088b4c === "user_request") || (data_088b4c === "admin_action")) || (data_088b4c === "tenant_closed")) || (data_088b4c === "gdpr_erasure")) || (data_088b4c === "inactivity"))){
+const err_d3cade = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema0.properties.reason.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_d3cade];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_d3cade);
 }
 errors++;
 }
 }
 if(data.erasePersonalData !== undefined){
 if(typeof data.erasePersonalData !== "boolean"){
-const err8 = {instancePath:instancePath+"/erasePersonalData",schemaPath:"#/properties/erasePersonalData/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err_ec7193 = {instancePath:instancePath+"/erasePersonalData",schemaPath:"#/properties/erasePersonalData/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_ec7193];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_ec7193);
 }
 errors++;
 }
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_04983d);
 }
 errors++;
 }

@@ -13,436 +13,436 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.userId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
+const err_d9c887 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_d9c887];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_d9c887);
 }
 errors++;
 }
 if(data.changes === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "changes"},message:"must have required property '"+"changes"+"'"};
+const err_faf635 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "changes"},message:"must have required property '"+"changes"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_faf635];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_faf635);
 }
 errors++;
 }
 if(data.previous === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "previous"},message:"must have required property '"+"previous"+"'"};
+const err_dffd1f = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "previous"},message:"must have required property '"+"previous"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_dffd1f];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_dffd1f);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((key0 === "userId") || (key0 === "changes")) || (key0 === "previous"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_9091c2 in data){
+if(!(((key_9091c2 === "userId") || (key_9091c2 === "changes")) || (key_9091c2 === "previous"))){
+const err_beb6f0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_9091c2},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_beb6f0];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_beb6f0);
 }
 errors++;
 }
 }
 if(data.userId !== undefined){
-let data0 = data.userId;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err4 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_b9c96b = data.userId;
+if(typeof data_b9c96b === "string"){
+if(!(formats0.test(data_b9c96b))){
+const err_7c5d8c = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_7c5d8c];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_7c5d8c);
 }
 errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_0ac31a = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_0ac31a];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_0ac31a);
 }
 errors++;
 }
 }
 if(data.changes !== undefined){
-let data1 = data.changes;
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(Object.keys(data1).length < 1){
-const err6 = {instancePath:instancePath+"/changes",schemaPath:"#/properties/changes/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+let data_2a2392 = data.changes;
+if(data_2a2392 && typeof data_2a2392 == "object" && !Array.isArray(data_2a2392)){
+if(Object.keys(data_2a2392).length < 1){
+const err_e9fb34 = {instancePath:instancePath+"/changes",schemaPath:"#/properties/changes/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_e9fb34];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_e9fb34);
 }
 errors++;
 }
-for(const key1 in data1){
-if(!(((((key1 === "email") || (key1 === "fullName")) || (key1 === "role")) || (key1 === "locale")) || (key1 === "status"))){
-const err7 = {instancePath:instancePath+"/changes",schemaPath:"#/properties/changes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+for(const key_2bcd71 in data_2a2392){
+if(!(((((key_2bcd71 === "email") || (key_2bcd71 === "fullName")) || (key_2bcd71 === "role")) || (key_2bcd71 === "locale")) || (key_2bcd71 === "status"))){
+const err_94b4f9 = {instancePath:instancePath+"/changes",schemaPath:"#/properties/changes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_2bcd71},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_94b4f9];
 }
 else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data1.email !== undefined){
-let data2 = data1.email;
-if(typeof data2 === "string"){
-if(func0(data2) > 254){
-const err8 = {instancePath:instancePath+"/changes/email",schemaPath:"#/properties/changes/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if(!(formats2.test(data2))){
-const err9 = {instancePath:instancePath+"/changes/email",schemaPath:"#/properties/changes/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
+vErrors.push(err_94b4f9);
 }
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/changes/email",schemaPath:"#/properties/changes/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_2a2392.email !== undefined){
+let data_f833c8 = data_2a2392.email;
+if(typeof data_f833c8 === "string"){
+if(func0(data_f833c8) > 254){
+const err_828779 = {instancePath:instancePath+"/changes/email",schemaPath:"#/properties/changes/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_828779];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_828779);
 }
 errors++;
 }
-}
-if(data1.fullName !== undefined){
-let data3 = data1.fullName;
-if(typeof data3 === "string"){
-if(func0(data3) > 200){
-const err11 = {instancePath:instancePath+"/changes/fullName",schemaPath:"#/properties/changes/properties/fullName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(!(formats2.test(data_f833c8))){
+const err_5f8528 = {instancePath:instancePath+"/changes/email",schemaPath:"#/properties/changes/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_5f8528];
 }
 else {
-vErrors.push(err11);
-}
-errors++;
-}
-if(func0(data3) < 1){
-const err12 = {instancePath:instancePath+"/changes/fullName",schemaPath:"#/properties/changes/properties/fullName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
+vErrors.push(err_5f8528);
 }
 errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/changes/fullName",schemaPath:"#/properties/changes/properties/fullName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_e7f80c = {instancePath:instancePath+"/changes/email",schemaPath:"#/properties/changes/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_e7f80c];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_e7f80c);
 }
 errors++;
 }
 }
-if(data1.role !== undefined){
-let data4 = data1.role;
-if(typeof data4 !== "string"){
-const err14 = {instancePath:instancePath+"/changes/role",schemaPath:"#/properties/changes/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_2a2392.fullName !== undefined){
+let data_c81bab = data_2a2392.fullName;
+if(typeof data_c81bab === "string"){
+if(func0(data_c81bab) > 200){
+const err_7fdca2 = {instancePath:instancePath+"/changes/fullName",schemaPath:"#/properties/changes/properties/fullName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_7fdca2];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_7fdca2);
 }
 errors++;
 }
-if(!((((data4 === "owner") || (data4 === "admin")) || (data4 === "member")) || (data4 === "viewer"))){
-const err15 = {instancePath:instancePath+"/changes/role",schemaPath:"#/properties/changes/properties/role/enum",keyword:"enum",params:{allowedValues: schema0.properties.changes.properties.role.enum},message:"must be equal to one of the allowed values"};
+if(func0(data_c81bab) < 1){
+const err_adc2a0 = {instancePath:instancePath+"/changes/fullName",schemaPath:"#/properties/changes/properties/fullName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_adc2a0];
 }
 else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-if(data1.locale !== undefined){
-let data5 = data1.locale;
-if(typeof data5 === "string"){
-if(!pattern0.test(data5)){
-const err16 = {instancePath:instancePath+"/changes/locale",schemaPath:"#/properties/changes/properties/locale/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2,3}(-[A-Z]{2})?$"},message:"must match pattern \""+"^[a-z]{2,3}(-[A-Z]{2})?$"+"\""};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
+vErrors.push(err_adc2a0);
 }
 errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/changes/locale",schemaPath:"#/properties/changes/properties/locale/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_1fea95 = {instancePath:instancePath+"/changes/fullName",schemaPath:"#/properties/changes/properties/fullName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_1fea95];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err_1fea95);
 }
 errors++;
 }
 }
-if(data1.status !== undefined){
-let data6 = data1.status;
-if(typeof data6 !== "string"){
-const err18 = {instancePath:instancePath+"/changes/status",schemaPath:"#/properties/changes/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_2a2392.role !== undefined){
+let data_6fa9fd = data_2a2392.role;
+if(typeof data_6fa9fd !== "string"){
+const err_ec79b1 = {instancePath:instancePath+"/changes/role",schemaPath:"#/properties/changes/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err_ec79b1];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err_ec79b1);
 }
 errors++;
 }
-if(!((data6 === "active") || (data6 === "suspended"))){
-const err19 = {instancePath:instancePath+"/changes/status",schemaPath:"#/properties/changes/properties/status/enum",keyword:"enum",params:{allowedValues: schema0.properties.changes.properties.status.enum},message:"must be equal to one of the allowed values"};
+if(!((((data_6fa9fd === "owner") || (data_6fa9fd === "admin")) || (data_6fa9fd === "member")) || (data_6fa9fd === "viewer"))){
+const err_de748b = {instancePath:instancePath+"/changes/role",schemaPath:"#/properties/changes/properties/role/enum",keyword:"enum",params:{allowedValues: schema0.properties.changes.properties.role.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err_de748b];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err_de748b);
+}
+errors++;
+}
+}
+if(data_2a2392.locale !== undefined){
+let data_a1ee31 = data_2a2392.locale;
+if(typeof data_a1ee31 === "string"){
+if(!pattern0.test(data_a1ee31)){
+const err_38baa6 = {instancePath:instancePath+"/changes/locale",schemaPath:"#/properties/changes/properties/locale/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2,3}(-[A-Z]{2})?$"},message:"must match pattern \""+"^[a-z]{2,3}(-[A-Z]{2})?$"+"\""};
+if(vErrors === null){
+vErrors = [err_38baa6];
+}
+else {
+vErrors.push(err_38baa6);
+}
+errors++;
+}
+}
+else {
+const err_293770 = {instancePath:instancePath+"/changes/locale",schemaPath:"#/properties/changes/properties/locale/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_293770];
+}
+else {
+vErrors.push(err_293770);
+}
+errors++;
+}
+}
+if(data_2a2392.status !== undefined){
+let data_566ca0 = data_2a2392.status;
+if(typeof data_566ca0 !== "string"){
+const err_484f92 = {instancePath:instancePath+"/changes/status",schemaPath:"#/properties/changes/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_484f92];
+}
+else {
+vErrors.push(err_484f92);
+}
+errors++;
+}
+if(!((data_566ca0 === "active") || (data_566ca0 === "suspended"))){
+const err_a67341 = {instancePath:instancePath+"/changes/status",schemaPath:"#/properties/changes/properties/status/enum",keyword:"enum",params:{allowedValues: schema0.properties.changes.properties.status.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err_a67341];
+}
+else {
+vErrors.push(err_a67341);
 }
 errors++;
 }
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/changes",schemaPath:"#/properties/changes/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_55ba2a = {instancePath:instancePath+"/changes",schemaPath:"#/properties/changes/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err_55ba2a];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err_55ba2a);
 }
 errors++;
 }
 }
 if(data.previous !== undefined){
-let data7 = data.previous;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(Object.keys(data7).length < 1){
-const err21 = {instancePath:instancePath+"/previous",schemaPath:"#/properties/previous/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+let data_0460bc = data.previous;
+if(data_0460bc && typeof data_0460bc == "object" && !Array.isArray(data_0460bc)){
+if(Object.keys(data_0460bc).length < 1){
+const err_344451 = {instancePath:instancePath+"/previous",schemaPath:"#/properties/previous/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err_344451];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err_344451);
 }
 errors++;
 }
-for(const key2 in data7){
-if(!(((((key2 === "email") || (key2 === "fullName")) || (key2 === "role")) || (key2 === "locale")) || (key2 === "status"))){
-const err22 = {instancePath:instancePath+"/previous",schemaPath:"#/properties/previous/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+for(const key_bdc8a0 in data_0460bc){
+if(!(((((key_bdc8a0 === "email") || (key_bdc8a0 === "fullName")) || (key_bdc8a0 === "role")) || (key_bdc8a0 === "locale")) || (key_bdc8a0 === "status"))){
+const err_1328d0 = {instancePath:instancePath+"/previous",schemaPath:"#/properties/previous/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_bdc8a0},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_1328d0];
 }
 else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-if(data7.email !== undefined){
-let data8 = data7.email;
-if(typeof data8 === "string"){
-if(func0(data8) > 254){
-const err23 = {instancePath:instancePath+"/previous/email",schemaPath:"#/properties/previous/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-if(!(formats2.test(data8))){
-const err24 = {instancePath:instancePath+"/previous/email",schemaPath:"#/properties/previous/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
+vErrors.push(err_1328d0);
 }
 errors++;
 }
 }
-else {
-const err25 = {instancePath:instancePath+"/previous/email",schemaPath:"#/properties/previous/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_0460bc.email !== undefined){
+let data_e8c28f = data_0460bc.email;
+if(typeof data_e8c28f === "string"){
+if(func0(data_e8c28f) > 254){
+const err_685366 = {instancePath:instancePath+"/previous/email",schemaPath:"#/properties/previous/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err_685366];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err_685366);
 }
 errors++;
 }
-}
-if(data7.fullName !== undefined){
-let data9 = data7.fullName;
-if(typeof data9 === "string"){
-if(func0(data9) > 200){
-const err26 = {instancePath:instancePath+"/previous/fullName",schemaPath:"#/properties/previous/properties/fullName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(!(formats2.test(data_e8c28f))){
+const err_02ffe5 = {instancePath:instancePath+"/previous/email",schemaPath:"#/properties/previous/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err_02ffe5];
 }
 else {
-vErrors.push(err26);
-}
-errors++;
-}
-if(func0(data9) < 1){
-const err27 = {instancePath:instancePath+"/previous/fullName",schemaPath:"#/properties/previous/properties/fullName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
+vErrors.push(err_02ffe5);
 }
 errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/previous/fullName",schemaPath:"#/properties/previous/properties/fullName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_62de39 = {instancePath:instancePath+"/previous/email",schemaPath:"#/properties/previous/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err_62de39];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err_62de39);
 }
 errors++;
 }
 }
-if(data7.role !== undefined){
-let data10 = data7.role;
-if(typeof data10 !== "string"){
-const err29 = {instancePath:instancePath+"/previous/role",schemaPath:"#/properties/previous/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_0460bc.fullName !== undefined){
+let data_dcbcd9 = data_0460bc.fullName;
+if(typeof data_dcbcd9 === "string"){
+if(func0(data_dcbcd9) > 200){
+const err_c29b09 = {instancePath:instancePath+"/previous/fullName",schemaPath:"#/properties/previous/properties/fullName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err_c29b09];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err_c29b09);
 }
 errors++;
 }
-if(!((((data10 === "owner") || (data10 === "admin")) || (data10 === "member")) || (data10 === "viewer"))){
-const err30 = {instancePath:instancePath+"/previous/role",schemaPath:"#/properties/previous/properties/role/enum",keyword:"enum",params:{allowedValues: schema0.properties.previous.properties.role.enum},message:"must be equal to one of the allowed values"};
+if(func0(data_dcbcd9) < 1){
+const err_16b949 = {instancePath:instancePath+"/previous/fullName",schemaPath:"#/properties/previous/properties/fullName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err_16b949];
 }
 else {
-vErrors.push(err30);
-}
-errors++;
-}
-}
-if(data7.locale !== undefined){
-let data11 = data7.locale;
-if(typeof data11 === "string"){
-if(!pattern0.test(data11)){
-const err31 = {instancePath:instancePath+"/previous/locale",schemaPath:"#/properties/previous/properties/locale/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2,3}(-[A-Z]{2})?$"},message:"must match pattern \""+"^[a-z]{2,3}(-[A-Z]{2})?$"+"\""};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
+vErrors.push(err_16b949);
 }
 errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/previous/locale",schemaPath:"#/properties/previous/properties/locale/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_c4b87d = {instancePath:instancePath+"/previous/fullName",schemaPath:"#/properties/previous/properties/fullName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err32];
+vErrors = [err_c4b87d];
 }
 else {
-vErrors.push(err32);
+vErrors.push(err_c4b87d);
 }
 errors++;
 }
 }
-if(data7.status !== undefined){
-let data12 = data7.status;
-if(typeof data12 !== "string"){
-const err33 = {instancePath:instancePath+"/previous/status",schemaPath:"#/properties/previous/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_0460bc.role !== undefined){
+let data_f10a7a = data_0460bc.role;
+if(typeof data_f10a7a !== "string"){
+const err_753177 = {instancePath:instancePath+"/previous/role",schemaPath:"#/properties/previous/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err33];
+vErrors = [err_753177];
 }
 else {
-vErrors.push(err33);
+vErrors.push(err_753177);
 }
 errors++;
 }
-if(!((data12 === "active") || (data12 === "suspended"))){
-const err34 = {instancePath:instancePath+"/previous/status",schemaPath:"#/properties/previous/properties/status/enum",keyword:"enum",params:{allowedValues: schema0.properties.previous.properties.status.enum},message:"must be equal to one of the allowed values"};
+if(!((((data_f10a7a === "owner") || (data_f10a7a === "admin")) || (data_f10a7a === "member")) || (data_f10a7a === "viewer"))){
+const err_316cc3 = {instancePath:instancePath+"/previous/role",schemaPath:"#/properties/previous/properties/role/enum",keyword:"enum",params:{allowedValues: schema0.properties.previous.properties.role.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err34];
+vErrors = [err_316cc3];
 }
 else {
-vErrors.push(err34);
+vErrors.push(err_316cc3);
 }
 errors++;
 }
 }
-}
-else {
-const err35 = {instancePath:instancePath+"/previous",schemaPath:"#/properties/previous/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data_0460bc.locale !== undefined){
+let data_e2a923 = data_0460bc.locale;
+if(typeof data_e2a923 === "string"){
+if(!pattern0.test(data_e2a923)){
+const err_07867a = {instancePath:instancePath+"/previous/locale",schemaPath:"#/properties/previous/properties/locale/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2,3}(-[A-Z]{2})?$"},message:"must match pattern \""+"^[a-z]{2,3}(-[A-Z]{2})?$"+"\""};
 if(vErrors === null){
-vErrors = [err35];
+vErrors = [err_07867a];
 }
 else {
-vErrors.push(err35);
+vErrors.push(err_07867a);
+}
+errors++;
+}
+}
+else {
+const err_66be60 = {instancePath:instancePath+"/previous/locale",schemaPath:"#/properties/previous/properties/locale/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_66be60];
+}
+else {
+vErrors.push(err_66be60);
+}
+errors++;
+}
+}
+if(data_0460bc.status !== undefined){
+let data_2ffaf1 = data_0460bc.status;
+if(typeof data_2ffaf1 !== "string"){
+const err_102f8c = {instancePath:instancePath+"/previous/status",schemaPath:"#/properties/previous/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_102f8c];
+}
+else {
+vErrors.push(err_102f8c);
+}
+errors++;
+}
+if(!((data_2ffaf1 === "active") || (data_2ffaf1 === "suspended"))){
+const err_16ca43 = {instancePath:instancePath+"/previous/status",schemaPath:"#/properties/previous/properties/status/enum",keyword:"enum",params:{allowedValues: schema0.properties.previous.properties.status.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err_16ca43];
+}
+else {
+vErrors.push(err_16ca43);
 }
 errors++;
 }
 }
 }
 else {
-const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_8348ad = {instancePath:instancePath+"/previous",schemaPath:"#/properties/previous/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err36];
+vErrors = [err_8348ad];
 }
 else {
-vErrors.push(err36);
+vErrors.push(err_8348ad);
+}
+errors++;
+}
+}
+}
+else {
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err_04983d];
+}
+else {
+vErrors.push(err_04983d);
 }
 errors++;
 }

@@ -13,401 +13,401 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.approval_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "approval_id"},message:"must have required property '"+"approval_id"+"'"};
+const err_bd44ec = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "approval_id"},message:"must have required property '"+"approval_id"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_bd44ec];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_bd44ec);
 }
 errors++;
 }
 if(data.quote_id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "quote_id"},message:"must have required property '"+"quote_id"+"'"};
+const err_6ebee0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "quote_id"},message:"must have required property '"+"quote_id"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_6ebee0];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_6ebee0);
 }
 errors++;
 }
 if(data.quote_number === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "quote_number"},message:"must have required property '"+"quote_number"+"'"};
+const err_ec3b61 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "quote_number"},message:"must have required property '"+"quote_number"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_ec3b61];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_ec3b61);
 }
 errors++;
 }
 if(data.level === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "level"},message:"must have required property '"+"level"+"'"};
+const err_73cfc1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "level"},message:"must have required property '"+"level"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_73cfc1];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_73cfc1);
 }
 errors++;
 }
 if(data.approved_by === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "approved_by"},message:"must have required property '"+"approved_by"+"'"};
+const err_95113d = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "approved_by"},message:"must have required property '"+"approved_by"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_95113d];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_95113d);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((((((key0 === "approval_id") || (key0 === "quote_id")) || (key0 === "quote_number")) || (key0 === "level")) || (key0 === "approved_by")) || (key0 === "comment")) || (key0 === "conditions"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_a62a23 in data){
+if(!(((((((key_a62a23 === "approval_id") || (key_a62a23 === "quote_id")) || (key_a62a23 === "quote_number")) || (key_a62a23 === "level")) || (key_a62a23 === "approved_by")) || (key_a62a23 === "comment")) || (key_a62a23 === "conditions"))){
+const err_528c4d = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_a62a23},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_528c4d];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_528c4d);
 }
 errors++;
 }
 }
 if(data.approval_id !== undefined){
-let data0 = data.approval_id;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err6 = {instancePath:instancePath+"/approval_id",schemaPath:"#/properties/approval_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_b0285d = data.approval_id;
+if(typeof data_b0285d === "string"){
+if(!(formats0.test(data_b0285d))){
+const err_617615 = {instancePath:instancePath+"/approval_id",schemaPath:"#/properties/approval_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_617615];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_617615);
 }
 errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/approval_id",schemaPath:"#/properties/approval_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_0e15a8 = {instancePath:instancePath+"/approval_id",schemaPath:"#/properties/approval_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_0e15a8];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_0e15a8);
 }
 errors++;
 }
 }
 if(data.quote_id !== undefined){
-let data1 = data.quote_id;
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err8 = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_394f66 = data.quote_id;
+if(typeof data_394f66 === "string"){
+if(!(formats0.test(data_394f66))){
+const err_584f98 = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_584f98];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_584f98);
 }
 errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_53f21f = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_53f21f];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_53f21f);
 }
 errors++;
 }
 }
 if(data.quote_number !== undefined){
-let data2 = data.quote_number;
-if(typeof data2 === "string"){
-if(!pattern0.test(data2)){
-const err10 = {instancePath:instancePath+"/quote_number",schemaPath:"#/properties/quote_number/pattern",keyword:"pattern",params:{pattern: "^Q-[0-9]{4}-[0-9]{6}$"},message:"must match pattern \""+"^Q-[0-9]{4}-[0-9]{6}$"+"\""};
+let data_375744 = data.quote_number;
+if(typeof data_375744 === "string"){
+if(!pattern0.test(data_375744)){
+const err_f62ef1 = {instancePath:instancePath+"/quote_number",schemaPath:"#/properties/quote_number/pattern",keyword:"pattern",params:{pattern: "^Q-[0-9]{4}-[0-9]{6}$"},message:"must match pattern \""+"^Q-[0-9]{4}-[0-9]{6}$"+"\""};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_f62ef1];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_f62ef1);
 }
 errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/quote_number",schemaPath:"#/properties/quote_number/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_587750 = {instancePath:instancePath+"/quote_number",schemaPath:"#/properties/quote_number/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_587750];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_587750);
 }
 errors++;
 }
 }
 if(data.level !== undefined){
-let data3 = data.level;
-if(typeof data3 !== "string"){
-const err12 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_dd41bc = data.level;
+if(typeof data_dd41bc !== "string"){
+const err_40c6b3 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_40c6b3];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_40c6b3);
 }
 errors++;
 }
-if(!((((data3 === "manager") || (data3 === "director")) || (data3 === "vp")) || (data3 === "cfo"))){
-const err13 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/enum",keyword:"enum",params:{allowedValues: schema0.properties.level.enum},message:"must be equal to one of the allowed values"};
+if(!((((data_dd41bc === "manager") || (data_dd41bc === "director")) || (data_dd41bc === "vp")) || (data_dd41bc === "cfo"))){
+const err_868c53 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/enum",keyword:"enum",params:{allowedValues: schema0.properties.level.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_868c53];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_868c53);
 }
 errors++;
 }
 }
 if(data.approved_by !== undefined){
-let data4 = data.approved_by;
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-if(data4.user_id === undefined){
-const err14 = {instancePath:instancePath+"/approved_by",schemaPath:"#/properties/approved_by/required",keyword:"required",params:{missingProperty: "user_id"},message:"must have required property '"+"user_id"+"'"};
+let data_1df17e = data.approved_by;
+if(data_1df17e && typeof data_1df17e == "object" && !Array.isArray(data_1df17e)){
+if(data_1df17e.user_id === undefined){
+const err_33e64c = {instancePath:instancePath+"/approved_by",schemaPath:"#/properties/approved_by/required",keyword:"required",params:{missingProperty: "user_id"},message:"must have required property '"+"user_id"+"'"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_33e64c];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_33e64c);
 }
 errors++;
 }
-if(data4.name === undefined){
-const err15 = {instancePath:instancePath+"/approved_by",schemaPath:"#/properties/approved_by/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data_1df17e.name === undefined){
+const err_f4aac5 = {instancePath:instancePath+"/approved_by",schemaPath:"#/properties/approved_by/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_f4aac5];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_f4aac5);
 }
 errors++;
 }
-for(const key1 in data4){
-if(!(((key1 === "user_id") || (key1 === "name")) || (key1 === "email"))){
-const err16 = {instancePath:instancePath+"/approved_by",schemaPath:"#/properties/approved_by/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+for(const key_66fc07 in data_1df17e){
+if(!(((key_66fc07 === "user_id") || (key_66fc07 === "name")) || (key_66fc07 === "email"))){
+const err_427c5d = {instancePath:instancePath+"/approved_by",schemaPath:"#/properties/approved_by/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_66fc07},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_427c5d];
 }
 else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-if(data4.user_id !== undefined){
-let data5 = data4.user_id;
-if(typeof data5 === "string"){
-if(!(formats0.test(data5))){
-const err17 = {instancePath:instancePath+"/approved_by/user_id",schemaPath:"#/properties/approved_by/properties/user_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
+vErrors.push(err_427c5d);
 }
 errors++;
 }
 }
-else {
-const err18 = {instancePath:instancePath+"/approved_by/user_id",schemaPath:"#/properties/approved_by/properties/user_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_1df17e.user_id !== undefined){
+let data_62c48e = data_1df17e.user_id;
+if(typeof data_62c48e === "string"){
+if(!(formats0.test(data_62c48e))){
+const err_a06be5 = {instancePath:instancePath+"/approved_by/user_id",schemaPath:"#/properties/approved_by/properties/user_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err_a06be5];
 }
 else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-if(data4.name !== undefined){
-let data6 = data4.name;
-if(typeof data6 === "string"){
-if(func0(data6) > 200){
-const err19 = {instancePath:instancePath+"/approved_by/name",schemaPath:"#/properties/approved_by/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-if(func0(data6) < 1){
-const err20 = {instancePath:instancePath+"/approved_by/name",schemaPath:"#/properties/approved_by/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
+vErrors.push(err_a06be5);
 }
 errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/approved_by/name",schemaPath:"#/properties/approved_by/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_ec5637 = {instancePath:instancePath+"/approved_by/user_id",schemaPath:"#/properties/approved_by/properties/user_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err_ec5637];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err_ec5637);
 }
 errors++;
 }
 }
-if(data4.email !== undefined){
-let data7 = data4.email;
-if(typeof data7 === "string"){
-if(func0(data7) > 254){
-const err22 = {instancePath:instancePath+"/approved_by/email",schemaPath:"#/properties/approved_by/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+if(data_1df17e.name !== undefined){
+let data_051f67 = data_1df17e.name;
+if(typeof data_051f67 === "string"){
+if(func0(data_051f67) > 200){
+const err_fc7003 = {instancePath:instancePath+"/approved_by/name",schemaPath:"#/properties/approved_by/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_fc7003];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err_fc7003);
 }
 errors++;
 }
-if(!(formats6.test(data7))){
-const err23 = {instancePath:instancePath+"/approved_by/email",schemaPath:"#/properties/approved_by/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(func0(data_051f67) < 1){
+const err_72c07b = {instancePath:instancePath+"/approved_by/name",schemaPath:"#/properties/approved_by/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_72c07b];
 }
 else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-else {
-const err24 = {instancePath:instancePath+"/approved_by/email",schemaPath:"#/properties/approved_by/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
+vErrors.push(err_72c07b);
 }
 errors++;
 }
 }
-}
 else {
-const err25 = {instancePath:instancePath+"/approved_by",schemaPath:"#/properties/approved_by/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_db69ba = {instancePath:instancePath+"/approved_by/name",schemaPath:"#/properties/approved_by/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err_db69ba];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err_db69ba);
+}
+errors++;
+}
+}
+if(data_1df17e.email !== undefined){
+let data_5413b0 = data_1df17e.email;
+if(typeof data_5413b0 === "string"){
+if(func0(data_5413b0) > 254){
+const err_d3d1a9 = {instancePath:instancePath+"/approved_by/email",schemaPath:"#/properties/approved_by/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+if(vErrors === null){
+vErrors = [err_d3d1a9];
+}
+else {
+vErrors.push(err_d3d1a9);
+}
+errors++;
+}
+if(!(formats6.test(data_5413b0))){
+const err_852999 = {instancePath:instancePath+"/approved_by/email",schemaPath:"#/properties/approved_by/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(vErrors === null){
+vErrors = [err_852999];
+}
+else {
+vErrors.push(err_852999);
+}
+errors++;
+}
+}
+else {
+const err_4ab0b2 = {instancePath:instancePath+"/approved_by/email",schemaPath:"#/properties/approved_by/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_4ab0b2];
+}
+else {
+vErrors.push(err_4ab0b2);
+}
+errors++;
+}
+}
+}
+else {
+const err_0026da = {instancePath:instancePath+"/approved_by",schemaPath:"#/properties/approved_by/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err_0026da];
+}
+else {
+vErrors.push(err_0026da);
 }
 errors++;
 }
 }
 if(data.comment !== undefined){
-let data8 = data.comment;
-if(typeof data8 === "string"){
-if(func0(data8) > 2000){
-const err26 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
+let data_abb617 = data.comment;
+if(typeof data_abb617 === "string"){
+if(func0(data_abb617) > 2000){
+const err_75cf13 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err_75cf13];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err_75cf13);
 }
 errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_8350f5 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err_8350f5];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err_8350f5);
 }
 errors++;
 }
 }
 if(data.conditions !== undefined){
-let data9 = data.conditions;
-if(Array.isArray(data9)){
-if(data9.length > 20){
-const err28 = {instancePath:instancePath+"/conditions",schemaPath:"#/properties/conditions/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+let data_2f2ad9 = data.conditions;
+if(Array.isArray(data_2f2ad9)){
+if(data_2f2ad9.length > 20){
+const err_8930e0 = {instancePath:instancePath+"/conditions",schemaPath:"#/properties/conditions/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err_8930e0];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err_8930e0);
 }
 errors++;
 }
-const len0 = data9.length;
-for(let i0=0; i0<len0; i0++){
-let data10 = data9[i0];
-if(typeof data10 === "string"){
-if(func0(data10) > 500){
-const err29 = {instancePath:instancePath+"/conditions/" + i0,schemaPath:"#/properties/conditions/items/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+const len_4040c1 = data_2f2ad9.length;
+for(let i_73f951=0; i_73f951<len_4040c1; i_73f951++){
+let data_ddb512 = data_2f2ad9[i_73f951];
+if(typeof data_ddb512 === "string"){
+if(func0(data_ddb512) > 500){
+const err_023180 = {instancePath:instancePath+"/conditions/" + i_73f951,schemaPath:"#/properties/conditions/items/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err_023180];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err_023180);
 }
 errors++;
 }
-if(func0(data10) < 1){
-const err30 = {instancePath:instancePath+"/conditions/" + i0,schemaPath:"#/properties/conditions/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func0(data_ddb512) < 1){
+const err_e82ac5 = {instancePath:instancePath+"/conditions/" + i_73f951,schemaPath:"#/properties/conditions/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err_e82ac5];
 }
 else {
-vErrors.push(err30);
-}
-errors++;
-}
-}
-else {
-const err31 = {instancePath:instancePath+"/conditions/" + i0,schemaPath:"#/properties/conditions/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
+vErrors.push(err_e82ac5);
 }
 errors++;
 }
 }
-}
 else {
-const err32 = {instancePath:instancePath+"/conditions",schemaPath:"#/properties/conditions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err_8813db = {instancePath:instancePath+"/conditions/" + i_73f951,schemaPath:"#/properties/conditions/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err32];
+vErrors = [err_8813db];
 }
 else {
-vErrors.push(err32);
+vErrors.push(err_8813db);
 }
 errors++;
 }
 }
 }
 else {
-const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_b391d0 = {instancePath:instancePath+"/conditions",schemaPath:"#/properties/conditions/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err33];
+vErrors = [err_b391d0];
 }
 else {
-vErrors.push(err33);
+vErrors.push(err_b391d0);
+}
+errors++;
+}
+}
+}
+else {
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err_04983d];
+}
+else {
+vErrors.push(err_04983d);
 }
 errors++;
 }

@@ -13,360 +13,360 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.approval_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "approval_id"},message:"must have required property '"+"approval_id"+"'"};
+const err_bd44ec = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "approval_id"},message:"must have required property '"+"approval_id"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_bd44ec];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_bd44ec);
 }
 errors++;
 }
 if(data.quote_id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "quote_id"},message:"must have required property '"+"quote_id"+"'"};
+const err_6ebee0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "quote_id"},message:"must have required property '"+"quote_id"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_6ebee0];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_6ebee0);
 }
 errors++;
 }
 if(data.quote_number === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "quote_number"},message:"must have required property '"+"quote_number"+"'"};
+const err_ec3b61 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "quote_number"},message:"must have required property '"+"quote_number"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_ec3b61];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_ec3b61);
 }
 errors++;
 }
 if(data.level === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "level"},message:"must have required property '"+"level"+"'"};
+const err_73cfc1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "level"},message:"must have required property '"+"level"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_73cfc1];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_73cfc1);
 }
 errors++;
 }
 if(data.rejected_by === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rejected_by"},message:"must have required property '"+"rejected_by"+"'"};
+const err_645e4c = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rejected_by"},message:"must have required property '"+"rejected_by"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_645e4c];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_645e4c);
 }
 errors++;
 }
 if(data.reason === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+const err_7b4f8a = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_7b4f8a];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_7b4f8a);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((((key0 === "approval_id") || (key0 === "quote_id")) || (key0 === "quote_number")) || (key0 === "level")) || (key0 === "rejected_by")) || (key0 === "reason"))){
-const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_dc5fbb in data){
+if(!((((((key_dc5fbb === "approval_id") || (key_dc5fbb === "quote_id")) || (key_dc5fbb === "quote_number")) || (key_dc5fbb === "level")) || (key_dc5fbb === "rejected_by")) || (key_dc5fbb === "reason"))){
+const err_e02983 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_dc5fbb},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_e02983];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_e02983);
 }
 errors++;
 }
 }
 if(data.approval_id !== undefined){
-let data0 = data.approval_id;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err7 = {instancePath:instancePath+"/approval_id",schemaPath:"#/properties/approval_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_b0285d = data.approval_id;
+if(typeof data_b0285d === "string"){
+if(!(formats0.test(data_b0285d))){
+const err_617615 = {instancePath:instancePath+"/approval_id",schemaPath:"#/properties/approval_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_617615];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_617615);
 }
 errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/approval_id",schemaPath:"#/properties/approval_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_0e15a8 = {instancePath:instancePath+"/approval_id",schemaPath:"#/properties/approval_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_0e15a8];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_0e15a8);
 }
 errors++;
 }
 }
 if(data.quote_id !== undefined){
-let data1 = data.quote_id;
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err9 = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_394f66 = data.quote_id;
+if(typeof data_394f66 === "string"){
+if(!(formats0.test(data_394f66))){
+const err_584f98 = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_584f98];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_584f98);
 }
 errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_53f21f = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_53f21f];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_53f21f);
 }
 errors++;
 }
 }
 if(data.quote_number !== undefined){
-let data2 = data.quote_number;
-if(typeof data2 === "string"){
-if(!pattern0.test(data2)){
-const err11 = {instancePath:instancePath+"/quote_number",schemaPath:"#/properties/quote_number/pattern",keyword:"pattern",params:{pattern: "^Q-[0-9]{4}-[0-9]{6}$"},message:"must match pattern \""+"^Q-[0-9]{4}-[0-9]{6}$"+"\""};
+let data_375744 = data.quote_number;
+if(typeof data_375744 === "string"){
+if(!pattern0.test(data_375744)){
+const err_f62ef1 = {instancePath:instancePath+"/quote_number",schemaPath:"#/properties/quote_number/pattern",keyword:"pattern",params:{pattern: "^Q-[0-9]{4}-[0-9]{6}$"},message:"must match pattern \""+"^Q-[0-9]{4}-[0-9]{6}$"+"\""};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_f62ef1];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_f62ef1);
 }
 errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/quote_number",schemaPath:"#/properties/quote_number/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_587750 = {instancePath:instancePath+"/quote_number",schemaPath:"#/properties/quote_number/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_587750];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_587750);
 }
 errors++;
 }
 }
 if(data.level !== undefined){
-let data3 = data.level;
-if(typeof data3 !== "string"){
-const err13 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_dd41bc = data.level;
+if(typeof data_dd41bc !== "string"){
+const err_40c6b3 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_40c6b3];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_40c6b3);
 }
 errors++;
 }
-if(!((((data3 === "manager") || (data3 === "director")) || (data3 === "vp")) || (data3 === "cfo"))){
-const err14 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/enum",keyword:"enum",params:{allowedValues: schema0.properties.level.enum},message:"must be equal to one of the allowed values"};
+if(!((((data_dd41bc === "manager") || (data_dd41bc === "director")) || (data_dd41bc === "vp")) || (data_dd41bc === "cfo"))){
+const err_868c53 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/enum",keyword:"enum",params:{allowedValues: schema0.properties.level.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_868c53];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_868c53);
 }
 errors++;
 }
 }
 if(data.rejected_by !== undefined){
-let data4 = data.rejected_by;
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-if(data4.user_id === undefined){
-const err15 = {instancePath:instancePath+"/rejected_by",schemaPath:"#/properties/rejected_by/required",keyword:"required",params:{missingProperty: "user_id"},message:"must have required property '"+"user_id"+"'"};
+let data_de6dfd = data.rejected_by;
+if(data_de6dfd && typeof data_de6dfd == "object" && !Array.isArray(data_de6dfd)){
+if(data_de6dfd.user_id === undefined){
+const err_4f3d44 = {instancePath:instancePath+"/rejected_by",schemaPath:"#/properties/rejected_by/required",keyword:"required",params:{missingProperty: "user_id"},message:"must have required property '"+"user_id"+"'"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_4f3d44];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_4f3d44);
 }
 errors++;
 }
-if(data4.name === undefined){
-const err16 = {instancePath:instancePath+"/rejected_by",schemaPath:"#/properties/rejected_by/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data_de6dfd.name === undefined){
+const err_accfd3 = {instancePath:instancePath+"/rejected_by",schemaPath:"#/properties/rejected_by/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_accfd3];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err_accfd3);
 }
 errors++;
 }
-for(const key1 in data4){
-if(!(((key1 === "user_id") || (key1 === "name")) || (key1 === "email"))){
-const err17 = {instancePath:instancePath+"/rejected_by",schemaPath:"#/properties/rejected_by/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+for(const key_290ab8 in data_de6dfd){
+if(!(((key_290ab8 === "user_id") || (key_290ab8 === "name")) || (key_290ab8 === "email"))){
+const err_640fc5 = {instancePath:instancePath+"/rejected_by",schemaPath:"#/properties/rejected_by/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_290ab8},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_640fc5];
 }
 else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-if(data4.user_id !== undefined){
-let data5 = data4.user_id;
-if(typeof data5 === "string"){
-if(!(formats0.test(data5))){
-const err18 = {instancePath:instancePath+"/rejected_by/user_id",schemaPath:"#/properties/rejected_by/properties/user_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
+vErrors.push(err_640fc5);
 }
 errors++;
 }
 }
-else {
-const err19 = {instancePath:instancePath+"/rejected_by/user_id",schemaPath:"#/properties/rejected_by/properties/user_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_de6dfd.user_id !== undefined){
+let data_dd5c52 = data_de6dfd.user_id;
+if(typeof data_dd5c52 === "string"){
+if(!(formats0.test(data_dd5c52))){
+const err_6df390 = {instancePath:instancePath+"/rejected_by/user_id",schemaPath:"#/properties/rejected_by/properties/user_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err_6df390];
 }
 else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-if(data4.name !== undefined){
-let data6 = data4.name;
-if(typeof data6 === "string"){
-if(func0(data6) > 200){
-const err20 = {instancePath:instancePath+"/rejected_by/name",schemaPath:"#/properties/rejected_by/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-if(func0(data6) < 1){
-const err21 = {instancePath:instancePath+"/rejected_by/name",schemaPath:"#/properties/rejected_by/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
+vErrors.push(err_6df390);
 }
 errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/rejected_by/name",schemaPath:"#/properties/rejected_by/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_5c3ca6 = {instancePath:instancePath+"/rejected_by/user_id",schemaPath:"#/properties/rejected_by/properties/user_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_5c3ca6];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err_5c3ca6);
 }
 errors++;
 }
 }
-if(data4.email !== undefined){
-let data7 = data4.email;
-if(typeof data7 === "string"){
-if(func0(data7) > 254){
-const err23 = {instancePath:instancePath+"/rejected_by/email",schemaPath:"#/properties/rejected_by/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+if(data_de6dfd.name !== undefined){
+let data_2b1224 = data_de6dfd.name;
+if(typeof data_2b1224 === "string"){
+if(func0(data_2b1224) > 200){
+const err_80c809 = {instancePath:instancePath+"/rejected_by/name",schemaPath:"#/properties/rejected_by/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_80c809];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err_80c809);
 }
 errors++;
 }
-if(!(formats6.test(data7))){
-const err24 = {instancePath:instancePath+"/rejected_by/email",schemaPath:"#/properties/rejected_by/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(func0(data_2b1224) < 1){
+const err_c9c3e7 = {instancePath:instancePath+"/rejected_by/name",schemaPath:"#/properties/rejected_by/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err_c9c3e7];
 }
 else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-else {
-const err25 = {instancePath:instancePath+"/rejected_by/email",schemaPath:"#/properties/rejected_by/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
+vErrors.push(err_c9c3e7);
 }
 errors++;
 }
 }
-}
 else {
-const err26 = {instancePath:instancePath+"/rejected_by",schemaPath:"#/properties/rejected_by/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_85bccd = {instancePath:instancePath+"/rejected_by/name",schemaPath:"#/properties/rejected_by/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err_85bccd];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err_85bccd);
+}
+errors++;
+}
+}
+if(data_de6dfd.email !== undefined){
+let data_60c930 = data_de6dfd.email;
+if(typeof data_60c930 === "string"){
+if(func0(data_60c930) > 254){
+const err_cd6b53 = {instancePath:instancePath+"/rejected_by/email",schemaPath:"#/properties/rejected_by/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+if(vErrors === null){
+vErrors = [err_cd6b53];
+}
+else {
+vErrors.push(err_cd6b53);
+}
+errors++;
+}
+if(!(formats6.test(data_60c930))){
+const err_71252e = {instancePath:instancePath+"/rejected_by/email",schemaPath:"#/properties/rejected_by/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(vErrors === null){
+vErrors = [err_71252e];
+}
+else {
+vErrors.push(err_71252e);
+}
+errors++;
+}
+}
+else {
+const err_d067e9 = {instancePath:instancePath+"/rejected_by/email",schemaPath:"#/properties/rejected_by/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_d067e9];
+}
+else {
+vErrors.push(err_d067e9);
+}
+errors++;
+}
+}
+}
+else {
+const err_a957a6 = {instancePath:instancePath+"/rejected_by",schemaPath:"#/properties/rejected_by/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err_a957a6];
+}
+else {
+vErrors.push(err_a957a6);
 }
 errors++;
 }
 }
 if(data.reason !== undefined){
-let data8 = data.reason;
-if(typeof data8 === "string"){
-if(func0(data8) > 2000){
-const err27 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
+let data_dbc279 = data.reason;
+if(typeof data_dbc279 === "string"){
+if(func0(data_dbc279) > 2000){
+const err_d0ce97 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err_d0ce97];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err_d0ce97);
 }
 errors++;
 }
-if(func0(data8) < 1){
-const err28 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func0(data_dbc279) < 1){
+const err_4c36e2 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err_4c36e2];
 }
 else {
-vErrors.push(err28);
-}
-errors++;
-}
-}
-else {
-const err29 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
+vErrors.push(err_4c36e2);
 }
 errors++;
 }
 }
-}
 else {
-const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_3825a1 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err_3825a1];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err_3825a1);
+}
+errors++;
+}
+}
+}
+else {
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err_04983d];
+}
+else {
+vErrors.push(err_04983d);
 }
 errors++;
 }

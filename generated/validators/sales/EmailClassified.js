@@ -13,323 +13,323 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.email_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "email_id"},message:"must have required property '"+"email_id"+"'"};
+const err_58a988 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "email_id"},message:"must have required property '"+"email_id"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_58a988];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_58a988);
 }
 errors++;
 }
 if(data.mailbox === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "mailbox"},message:"must have required property '"+"mailbox"+"'"};
+const err_9a58b2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "mailbox"},message:"must have required property '"+"mailbox"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_9a58b2];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_9a58b2);
 }
 errors++;
 }
 if(data.from_address === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "from_address"},message:"must have required property '"+"from_address"+"'"};
+const err_5b2dd0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "from_address"},message:"must have required property '"+"from_address"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_5b2dd0];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_5b2dd0);
 }
 errors++;
 }
 if(data.subject === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'"};
+const err_9b228a = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_9b228a];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_9b228a);
 }
 errors++;
 }
 if(data.received_at === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "received_at"},message:"must have required property '"+"received_at"+"'"};
+const err_db779f = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "received_at"},message:"must have required property '"+"received_at"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_db779f];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_db779f);
 }
 errors++;
 }
 if(data.category === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "category"},message:"must have required property '"+"category"+"'"};
+const err_9759a8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "category"},message:"must have required property '"+"category"+"'"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_9759a8];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_9759a8);
 }
 errors++;
 }
 if(data.priority_score === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "priority_score"},message:"must have required property '"+"priority_score"+"'"};
+const err_ed55c1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "priority_score"},message:"must have required property '"+"priority_score"+"'"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_ed55c1];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_ed55c1);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((((((key0 === "email_id") || (key0 === "mailbox")) || (key0 === "from_address")) || (key0 === "subject")) || (key0 === "received_at")) || (key0 === "category")) || (key0 === "priority_score")) || (key0 === "customer_id"))){
-const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_02e03d in data){
+if(!((((((((key_02e03d === "email_id") || (key_02e03d === "mailbox")) || (key_02e03d === "from_address")) || (key_02e03d === "subject")) || (key_02e03d === "received_at")) || (key_02e03d === "category")) || (key_02e03d === "priority_score")) || (key_02e03d === "customer_id"))){
+const err_307b8f = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_02e03d},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_307b8f];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_307b8f);
 }
 errors++;
 }
 }
 if(data.email_id !== undefined){
-let data0 = data.email_id;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err8 = {instancePath:instancePath+"/email_id",schemaPath:"#/properties/email_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_8d818a = data.email_id;
+if(typeof data_8d818a === "string"){
+if(!(formats0.test(data_8d818a))){
+const err_87fb85 = {instancePath:instancePath+"/email_id",schemaPath:"#/properties/email_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_87fb85];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_87fb85);
 }
 errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/email_id",schemaPath:"#/properties/email_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_bf2a06 = {instancePath:instancePath+"/email_id",schemaPath:"#/properties/email_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_bf2a06];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_bf2a06);
 }
 errors++;
 }
 }
 if(data.mailbox !== undefined){
-let data1 = data.mailbox;
-if(typeof data1 === "string"){
-if(func0(data1) > 254){
-const err10 = {instancePath:instancePath+"/mailbox",schemaPath:"#/properties/mailbox/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+let data_05a43e = data.mailbox;
+if(typeof data_05a43e === "string"){
+if(func0(data_05a43e) > 254){
+const err_b02539 = {instancePath:instancePath+"/mailbox",schemaPath:"#/properties/mailbox/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_b02539];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_b02539);
 }
 errors++;
 }
-if(!(formats2.test(data1))){
-const err11 = {instancePath:instancePath+"/mailbox",schemaPath:"#/properties/mailbox/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(!(formats2.test(data_05a43e))){
+const err_c35486 = {instancePath:instancePath+"/mailbox",schemaPath:"#/properties/mailbox/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_c35486];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_c35486);
 }
 errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/mailbox",schemaPath:"#/properties/mailbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_25684b = {instancePath:instancePath+"/mailbox",schemaPath:"#/properties/mailbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_25684b];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_25684b);
 }
 errors++;
 }
 }
 if(data.from_address !== undefined){
-let data2 = data.from_address;
-if(typeof data2 === "string"){
-if(func0(data2) > 254){
-const err13 = {instancePath:instancePath+"/from_address",schemaPath:"#/properties/from_address/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+let data_078569 = data.from_address;
+if(typeof data_078569 === "string"){
+if(func0(data_078569) > 254){
+const err_197042 = {instancePath:instancePath+"/from_address",schemaPath:"#/properties/from_address/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_197042];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_197042);
 }
 errors++;
 }
-if(!(formats2.test(data2))){
-const err14 = {instancePath:instancePath+"/from_address",schemaPath:"#/properties/from_address/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(!(formats2.test(data_078569))){
+const err_3bb274 = {instancePath:instancePath+"/from_address",schemaPath:"#/properties/from_address/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_3bb274];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_3bb274);
 }
 errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/from_address",schemaPath:"#/properties/from_address/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_7ddd8b = {instancePath:instancePath+"/from_address",schemaPath:"#/properties/from_address/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_7ddd8b];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_7ddd8b);
 }
 errors++;
 }
 }
 if(data.subject !== undefined){
-let data3 = data.subject;
-if(typeof data3 === "string"){
-if(func0(data3) > 998){
-const err16 = {instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 998},message:"must NOT have more than 998 characters"};
+let data_b33fb5 = data.subject;
+if(typeof data_b33fb5 === "string"){
+if(func0(data_b33fb5) > 998){
+const err_13f593 = {instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 998},message:"must NOT have more than 998 characters"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_13f593];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err_13f593);
 }
 errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_41aabf = {instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_41aabf];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err_41aabf);
 }
 errors++;
 }
 }
 if(data.received_at !== undefined){
-let data4 = data.received_at;
-if(typeof data4 === "string"){
-if(!(formats6.validate(data4))){
-const err18 = {instancePath:instancePath+"/received_at",schemaPath:"#/properties/received_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+let data_a9bec2 = data.received_at;
+if(typeof data_a9bec2 === "string"){
+if(!(formats6.validate(data_a9bec2))){
+const err_39bcec = {instancePath:instancePath+"/received_at",schemaPath:"#/properties/received_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err_39bcec];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err_39bcec);
 }
 errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/received_at",schemaPath:"#/properties/received_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_eaf4a0 = {instancePath:instancePath+"/received_at",schemaPath:"#/properties/received_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err_eaf4a0];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err_eaf4a0);
 }
 errors++;
 }
 }
 if(data.category !== undefined){
-let data5 = data.category;
-if(typeof data5 !== "string"){
-const err20 = {instancePath:instancePath+"/category",schemaPath:"#/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_6ff6d5 = data.category;
+if(typeof data_6ff6d5 !== "string"){
+const err_b93aa2 = {instancePath:instancePath+"/category",schemaPath:"#/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err_b93aa2];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err_b93aa2);
 }
 errors++;
 }
-if(!(((((((data5 === "INQUIRY") || (data5 === "QUOTE_REQUEST")) || (data5 === "ORDER")) || (data5 === "COMPLAINT")) || (data5 === "SUPPORT")) || (data5 === "SPAM")) || (data5 === "OTHER"))){
-const err21 = {instancePath:instancePath+"/category",schemaPath:"#/properties/category/enum",keyword:"enum",params:{allowedValues: schema0.properties.category.enum},message:"must be equal to one of the allowed values"};
+if(!(((((((data_6ff6d5 === "INQUIRY") || (data_6ff6d5 === "QUOTE_REQUEST")) || (data_6ff6d5 === "ORDER")) || (data_6ff6d5 === "COMPLAINT")) || (data_6ff6d5 === "SUPPORT")) || (data_6ff6d5 === "SPAM")) || (data_6ff6d5 === "OTHER"))){
+const err_783072 = {instancePath:instancePath+"/category",schemaPath:"#/properties/category/enum",keyword:"enum",params:{allowedValues: schema0.properties.category.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err_783072];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err_783072);
 }
 errors++;
 }
 }
 if(data.priority_score !== undefined){
-let data6 = data.priority_score;
-if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
-const err22 = {instancePath:instancePath+"/priority_score",schemaPath:"#/properties/priority_score/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data_7991f9 = data.priority_score;
+if(!((typeof data_7991f9 == "number") && (!(data_7991f9 % 1) && !isNaN(data_7991f9)))){
+const err_2412df = {instancePath:instancePath+"/priority_score",schemaPath:"#/properties/priority_score/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_2412df];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err_2412df);
 }
 errors++;
 }
-if(typeof data6 == "number"){
-if(data6 > 10 || isNaN(data6)){
-const err23 = {instancePath:instancePath+"/priority_score",schemaPath:"#/properties/priority_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+if(typeof data_7991f9 == "number"){
+if(data_7991f9 > 10 || isNaN(data_7991f9)){
+const err_ebf4f2 = {instancePath:instancePath+"/priority_score",schemaPath:"#/properties/priority_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_ebf4f2];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err_ebf4f2);
 }
 errors++;
 }
-if(data6 < 1 || isNaN(data6)){
-const err24 = {instancePath:instancePath+"/priority_score",schemaPath:"#/properties/priority_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data_7991f9 < 1 || isNaN(data_7991f9)){
+const err_23d319 = {instancePath:instancePath+"/priority_score",schemaPath:"#/properties/priority_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err_23d319];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err_23d319);
 }
 errors++;
 }
 }
 }
 if(data.customer_id !== undefined){
-let data7 = data.customer_id;
-if(typeof data7 === "string"){
-if(!(formats0.test(data7))){
-const err25 = {instancePath:instancePath+"/customer_id",schemaPath:"#/properties/customer_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_7ce437 = data.customer_id;
+if(typeof data_7ce437 === "string"){
+if(!(formats0.test(data_7ce437))){
+const err_4fb919 = {instancePath:instancePath+"/customer_id",schemaPath:"#/properties/customer_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err_4fb919];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err_4fb919);
 }
 errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/customer_id",schemaPath:"#/properties/customer_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_b1b4ed = {instancePath:instancePath+"/customer_id",schemaPath:"#/properties/customer_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err_b1b4ed];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err_b1b4ed);
 }
 errors++;
 }
 }
 }
 else {
-const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err_04983d);
 }
 errors++;
 }

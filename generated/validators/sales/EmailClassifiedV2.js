@@ -16,688 +16,688 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.email_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "email_id"},message:"must have required property '"+"email_id"+"'"};
+const err_58a988 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "email_id"},message:"must have required property '"+"email_id"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_58a988];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_58a988);
 }
 errors++;
 }
 if(data.mailbox === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "mailbox"},message:"must have required property '"+"mailbox"+"'"};
+const err_9a58b2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "mailbox"},message:"must have required property '"+"mailbox"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_9a58b2];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_9a58b2);
 }
 errors++;
 }
 if(data.sender === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sender"},message:"must have required property '"+"sender"+"'"};
+const err_d515b4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sender"},message:"must have required property '"+"sender"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_d515b4];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_d515b4);
 }
 errors++;
 }
 if(data.subject === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'"};
+const err_9b228a = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_9b228a];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_9b228a);
 }
 errors++;
 }
 if(data.received_at === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "received_at"},message:"must have required property '"+"received_at"+"'"};
+const err_db779f = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "received_at"},message:"must have required property '"+"received_at"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_db779f];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_db779f);
 }
 errors++;
 }
 if(data.language === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "language"},message:"must have required property '"+"language"+"'"};
+const err_399ee0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "language"},message:"must have required property '"+"language"+"'"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_399ee0];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_399ee0);
 }
 errors++;
 }
 if(data.classifications === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "classifications"},message:"must have required property '"+"classifications"+"'"};
+const err_ad7b1f = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "classifications"},message:"must have required property '"+"classifications"+"'"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_ad7b1f];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_ad7b1f);
 }
 errors++;
 }
 if(data.priority === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "priority"},message:"must have required property '"+"priority"+"'"};
+const err_341495 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "priority"},message:"must have required property '"+"priority"+"'"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_341495];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_341495);
 }
 errors++;
 }
 if(data.model_version === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "model_version"},message:"must have required property '"+"model_version"+"'"};
+const err_ad21b5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "model_version"},message:"must have required property '"+"model_version"+"'"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_ad21b5];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_ad21b5);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(func0.call(schema0.properties, key0))){
-const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_44c26d in data){
+if(!(func0.call(schema0.properties, key_44c26d))){
+const err_703aab = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_44c26d},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_703aab];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_703aab);
 }
 errors++;
 }
 }
 if(data.email_id !== undefined){
-let data0 = data.email_id;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err10 = {instancePath:instancePath+"/email_id",schemaPath:"#/properties/email_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_8d818a = data.email_id;
+if(typeof data_8d818a === "string"){
+if(!(formats0.test(data_8d818a))){
+const err_87fb85 = {instancePath:instancePath+"/email_id",schemaPath:"#/properties/email_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_87fb85];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_87fb85);
 }
 errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/email_id",schemaPath:"#/properties/email_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_bf2a06 = {instancePath:instancePath+"/email_id",schemaPath:"#/properties/email_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_bf2a06];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_bf2a06);
 }
 errors++;
 }
 }
 if(data.mailbox !== undefined){
-let data1 = data.mailbox;
-if(typeof data1 === "string"){
-if(func1(data1) > 254){
-const err12 = {instancePath:instancePath+"/mailbox",schemaPath:"#/properties/mailbox/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+let data_05a43e = data.mailbox;
+if(typeof data_05a43e === "string"){
+if(func1(data_05a43e) > 254){
+const err_b02539 = {instancePath:instancePath+"/mailbox",schemaPath:"#/properties/mailbox/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_b02539];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_b02539);
 }
 errors++;
 }
-if(!(formats2.test(data1))){
-const err13 = {instancePath:instancePath+"/mailbox",schemaPath:"#/properties/mailbox/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(!(formats2.test(data_05a43e))){
+const err_c35486 = {instancePath:instancePath+"/mailbox",schemaPath:"#/properties/mailbox/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_c35486];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_c35486);
 }
 errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/mailbox",schemaPath:"#/properties/mailbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_25684b = {instancePath:instancePath+"/mailbox",schemaPath:"#/properties/mailbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_25684b];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_25684b);
 }
 errors++;
 }
 }
 if(data.sender !== undefined){
-let data2 = data.sender;
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-if(data2.address === undefined){
-const err15 = {instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'"};
+let data_33c87b = data.sender;
+if(data_33c87b && typeof data_33c87b == "object" && !Array.isArray(data_33c87b)){
+if(data_33c87b.address === undefined){
+const err_c444a7 = {instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_c444a7];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_c444a7);
 }
 errors++;
 }
-if(data2.domain === undefined){
-const err16 = {instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/required",keyword:"required",params:{missingProperty: "domain"},message:"must have required property '"+"domain"+"'"};
+if(data_33c87b.domain === undefined){
+const err_55ab9f = {instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/required",keyword:"required",params:{missingProperty: "domain"},message:"must have required property '"+"domain"+"'"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_55ab9f];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err_55ab9f);
 }
 errors++;
 }
-for(const key1 in data2){
-if(!((((key1 === "address") || (key1 === "display_name")) || (key1 === "domain")) || (key1 === "customer_id"))){
-const err17 = {instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+for(const key_27f4d0 in data_33c87b){
+if(!((((key_27f4d0 === "address") || (key_27f4d0 === "display_name")) || (key_27f4d0 === "domain")) || (key_27f4d0 === "customer_id"))){
+const err_61e9d2 = {instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_27f4d0},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_61e9d2];
 }
 else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-if(data2.address !== undefined){
-let data3 = data2.address;
-if(typeof data3 === "string"){
-if(func1(data3) > 254){
-const err18 = {instancePath:instancePath+"/sender/address",schemaPath:"#/properties/sender/properties/address/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-if(!(formats2.test(data3))){
-const err19 = {instancePath:instancePath+"/sender/address",schemaPath:"#/properties/sender/properties/address/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
+vErrors.push(err_61e9d2);
 }
 errors++;
 }
 }
-else {
-const err20 = {instancePath:instancePath+"/sender/address",schemaPath:"#/properties/sender/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_33c87b.address !== undefined){
+let data_0a7601 = data_33c87b.address;
+if(typeof data_0a7601 === "string"){
+if(func1(data_0a7601) > 254){
+const err_031b5e = {instancePath:instancePath+"/sender/address",schemaPath:"#/properties/sender/properties/address/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err_031b5e];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err_031b5e);
 }
 errors++;
 }
-}
-if(data2.display_name !== undefined){
-let data4 = data2.display_name;
-if(typeof data4 === "string"){
-if(func1(data4) > 200){
-const err21 = {instancePath:instancePath+"/sender/display_name",schemaPath:"#/properties/sender/properties/display_name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(!(formats2.test(data_0a7601))){
+const err_f86322 = {instancePath:instancePath+"/sender/address",schemaPath:"#/properties/sender/properties/address/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err_f86322];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err_f86322);
 }
 errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/sender/display_name",schemaPath:"#/properties/sender/properties/display_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_8f5694 = {instancePath:instancePath+"/sender/address",schemaPath:"#/properties/sender/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_8f5694];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err_8f5694);
 }
 errors++;
 }
 }
-if(data2.domain !== undefined){
-let data5 = data2.domain;
-if(typeof data5 === "string"){
-if(func1(data5) > 253){
-const err23 = {instancePath:instancePath+"/sender/domain",schemaPath:"#/properties/sender/properties/domain/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+if(data_33c87b.display_name !== undefined){
+let data_4b18dc = data_33c87b.display_name;
+if(typeof data_4b18dc === "string"){
+if(func1(data_4b18dc) > 200){
+const err_e9c905 = {instancePath:instancePath+"/sender/display_name",schemaPath:"#/properties/sender/properties/display_name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_e9c905];
 }
 else {
-vErrors.push(err23);
-}
-errors++;
-}
-if(!pattern0.test(data5)){
-const err24 = {instancePath:instancePath+"/sender/domain",schemaPath:"#/properties/sender/properties/domain/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9.-]+\\.[a-z]{2,}$"},message:"must match pattern \""+"^[a-z0-9.-]+\\.[a-z]{2,}$"+"\""};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
+vErrors.push(err_e9c905);
 }
 errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/sender/domain",schemaPath:"#/properties/sender/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_b5137c = {instancePath:instancePath+"/sender/display_name",schemaPath:"#/properties/sender/properties/display_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err_b5137c];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err_b5137c);
 }
 errors++;
 }
 }
-if(data2.customer_id !== undefined){
-let data6 = data2.customer_id;
-if(typeof data6 === "string"){
-if(!(formats0.test(data6))){
-const err26 = {instancePath:instancePath+"/sender/customer_id",schemaPath:"#/properties/sender/properties/customer_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data_33c87b.domain !== undefined){
+let data_99200a = data_33c87b.domain;
+if(typeof data_99200a === "string"){
+if(func1(data_99200a) > 253){
+const err_26f4b1 = {instancePath:instancePath+"/sender/domain",schemaPath:"#/properties/sender/properties/domain/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err_26f4b1];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err_26f4b1);
+}
+errors++;
+}
+if(!pattern0.test(data_99200a)){
+const err_209004 = {instancePath:instancePath+"/sender/domain",schemaPath:"#/properties/sender/properties/domain/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9.-]+\\.[a-z]{2,}$"},message:"must match pattern \""+"^[a-z0-9.-]+\\.[a-z]{2,}$"+"\""};
+if(vErrors === null){
+vErrors = [err_209004];
+}
+else {
+vErrors.push(err_209004);
 }
 errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/sender/customer_id",schemaPath:"#/properties/sender/properties/customer_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_fd02b3 = {instancePath:instancePath+"/sender/domain",schemaPath:"#/properties/sender/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err_fd02b3];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err_fd02b3);
+}
+errors++;
+}
+}
+if(data_33c87b.customer_id !== undefined){
+let data_61c1fe = data_33c87b.customer_id;
+if(typeof data_61c1fe === "string"){
+if(!(formats0.test(data_61c1fe))){
+const err_edcf8c = {instancePath:instancePath+"/sender/customer_id",schemaPath:"#/properties/sender/properties/customer_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err_edcf8c];
+}
+else {
+vErrors.push(err_edcf8c);
+}
+errors++;
+}
+}
+else {
+const err_0a2d11 = {instancePath:instancePath+"/sender/customer_id",schemaPath:"#/properties/sender/properties/customer_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_0a2d11];
+}
+else {
+vErrors.push(err_0a2d11);
 }
 errors++;
 }
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_57984f = {instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err_57984f];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err_57984f);
 }
 errors++;
 }
 }
 if(data.subject !== undefined){
-let data7 = data.subject;
-if(typeof data7 === "string"){
-if(func1(data7) > 998){
-const err29 = {instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 998},message:"must NOT have more than 998 characters"};
+let data_b33fb5 = data.subject;
+if(typeof data_b33fb5 === "string"){
+if(func1(data_b33fb5) > 998){
+const err_13f593 = {instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/maxLength",keyword:"maxLength",params:{limit: 998},message:"must NOT have more than 998 characters"};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err_13f593];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err_13f593);
 }
 errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_41aabf = {instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err_41aabf];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err_41aabf);
 }
 errors++;
 }
 }
 if(data.received_at !== undefined){
-let data8 = data.received_at;
-if(typeof data8 === "string"){
-if(!(formats8.validate(data8))){
-const err31 = {instancePath:instancePath+"/received_at",schemaPath:"#/properties/received_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+let data_a9bec2 = data.received_at;
+if(typeof data_a9bec2 === "string"){
+if(!(formats8.validate(data_a9bec2))){
+const err_39bcec = {instancePath:instancePath+"/received_at",schemaPath:"#/properties/received_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
-vErrors = [err31];
+vErrors = [err_39bcec];
 }
 else {
-vErrors.push(err31);
+vErrors.push(err_39bcec);
 }
 errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/received_at",schemaPath:"#/properties/received_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_eaf4a0 = {instancePath:instancePath+"/received_at",schemaPath:"#/properties/received_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err32];
+vErrors = [err_eaf4a0];
 }
 else {
-vErrors.push(err32);
+vErrors.push(err_eaf4a0);
 }
 errors++;
 }
 }
 if(data.language !== undefined){
-let data9 = data.language;
-if(typeof data9 === "string"){
-if(!pattern1.test(data9)){
-const err33 = {instancePath:instancePath+"/language",schemaPath:"#/properties/language/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2,3}$"},message:"must match pattern \""+"^[a-z]{2,3}$"+"\""};
+let data_2351e5 = data.language;
+if(typeof data_2351e5 === "string"){
+if(!pattern1.test(data_2351e5)){
+const err_13fdbe = {instancePath:instancePath+"/language",schemaPath:"#/properties/language/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2,3}$"},message:"must match pattern \""+"^[a-z]{2,3}$"+"\""};
 if(vErrors === null){
-vErrors = [err33];
+vErrors = [err_13fdbe];
 }
 else {
-vErrors.push(err33);
+vErrors.push(err_13fdbe);
 }
 errors++;
 }
 }
 else {
-const err34 = {instancePath:instancePath+"/language",schemaPath:"#/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_a3e07a = {instancePath:instancePath+"/language",schemaPath:"#/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err34];
+vErrors = [err_a3e07a];
 }
 else {
-vErrors.push(err34);
+vErrors.push(err_a3e07a);
 }
 errors++;
 }
 }
 if(data.classifications !== undefined){
-let data10 = data.classifications;
-if(Array.isArray(data10)){
-if(data10.length > 7){
-const err35 = {instancePath:instancePath+"/classifications",schemaPath:"#/properties/classifications/maxItems",keyword:"maxItems",params:{limit: 7},message:"must NOT have more than 7 items"};
+let data_f356e6 = data.classifications;
+if(Array.isArray(data_f356e6)){
+if(data_f356e6.length > 7){
+const err_f18951 = {instancePath:instancePath+"/classifications",schemaPath:"#/properties/classifications/maxItems",keyword:"maxItems",params:{limit: 7},message:"must NOT have more than 7 items"};
 if(vErrors === null){
-vErrors = [err35];
+vErrors = [err_f18951];
 }
 else {
-vErrors.push(err35);
+vErrors.push(err_f18951);
 }
 errors++;
 }
-if(data10.length < 1){
-const err36 = {instancePath:instancePath+"/classifications",schemaPath:"#/properties/classifications/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data_f356e6.length < 1){
+const err_bae6b1 = {instancePath:instancePath+"/classifications",schemaPath:"#/properties/classifications/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
-vErrors = [err36];
+vErrors = [err_bae6b1];
 }
 else {
-vErrors.push(err36);
+vErrors.push(err_bae6b1);
 }
 errors++;
 }
-const len0 = data10.length;
-for(let i0=0; i0<len0; i0++){
-let data11 = data10[i0];
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-if(data11.category === undefined){
-const err37 = {instancePath:instancePath+"/classifications/" + i0,schemaPath:"#/properties/classifications/items/required",keyword:"required",params:{missingProperty: "category"},message:"must have required property '"+"category"+"'"};
+const len_9ebe98 = data_f356e6.length;
+for(let i_e6a398=0; i_e6a398<len_9ebe98; i_e6a398++){
+let data_9d494e = data_f356e6[i_e6a398];
+if(data_9d494e && typeof data_9d494e == "object" && !Array.isArray(data_9d494e)){
+if(data_9d494e.category === undefined){
+const err_020886 = {instancePath:instancePath+"/classifications/" + i_e6a398,schemaPath:"#/properties/classifications/items/required",keyword:"required",params:{missingProperty: "category"},message:"must have required property '"+"category"+"'"};
 if(vErrors === null){
-vErrors = [err37];
+vErrors = [err_020886];
 }
 else {
-vErrors.push(err37);
+vErrors.push(err_020886);
 }
 errors++;
 }
-if(data11.confidence === undefined){
-const err38 = {instancePath:instancePath+"/classifications/" + i0,schemaPath:"#/properties/classifications/items/required",keyword:"required",params:{missingProperty: "confidence"},message:"must have required property '"+"confidence"+"'"};
+if(data_9d494e.confidence === undefined){
+const err_fd86b5 = {instancePath:instancePath+"/classifications/" + i_e6a398,schemaPath:"#/properties/classifications/items/required",keyword:"required",params:{missingProperty: "confidence"},message:"must have required property '"+"confidence"+"'"};
 if(vErrors === null){
-vErrors = [err38];
+vErrors = [err_fd86b5];
 }
 else {
-vErrors.push(err38);
+vErrors.push(err_fd86b5);
 }
 errors++;
 }
-for(const key2 in data11){
-if(!((key2 === "category") || (key2 === "confidence"))){
-const err39 = {instancePath:instancePath+"/classifications/" + i0,schemaPath:"#/properties/classifications/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+for(const key_3ef954 in data_9d494e){
+if(!((key_3ef954 === "category") || (key_3ef954 === "confidence"))){
+const err_0f7d25 = {instancePath:instancePath+"/classifications/" + i_e6a398,schemaPath:"#/properties/classifications/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_3ef954},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err39];
+vErrors = [err_0f7d25];
 }
 else {
-vErrors.push(err39);
-}
-errors++;
-}
-}
-if(data11.category !== undefined){
-let data12 = data11.category;
-if(typeof data12 !== "string"){
-const err40 = {instancePath:instancePath+"/classifications/" + i0+"/category",schemaPath:"#/properties/classifications/items/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-if(!(((((((data12 === "INQUIRY") || (data12 === "QUOTE_REQUEST")) || (data12 === "ORDER")) || (data12 === "COMPLAINT")) || (data12 === "SUPPORT")) || (data12 === "SPAM")) || (data12 === "OTHER"))){
-const err41 = {instancePath:instancePath+"/classifications/" + i0+"/category",schemaPath:"#/properties/classifications/items/properties/category/enum",keyword:"enum",params:{allowedValues: schema0.properties.classifications.items.properties.category.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
+vErrors.push(err_0f7d25);
 }
 errors++;
 }
 }
-if(data11.confidence !== undefined){
-let data13 = data11.confidence;
-if(typeof data13 == "number"){
-if(data13 > 1 || isNaN(data13)){
-const err42 = {instancePath:instancePath+"/classifications/" + i0+"/confidence",schemaPath:"#/properties/classifications/items/properties/confidence/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data_9d494e.category !== undefined){
+let data_1e1928 = data_9d494e.category;
+if(typeof data_1e1928 !== "string"){
+const err_6c56b3 = {instancePath:instancePath+"/classifications/" + i_e6a398+"/category",schemaPath:"#/properties/classifications/items/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err42];
+vErrors = [err_6c56b3];
 }
 else {
-vErrors.push(err42);
+vErrors.push(err_6c56b3);
 }
 errors++;
 }
-if(data13 < 0 || isNaN(data13)){
-const err43 = {instancePath:instancePath+"/classifications/" + i0+"/confidence",schemaPath:"#/properties/classifications/items/properties/confidence/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(!(((((((data_1e1928 === "INQUIRY") || (data_1e1928 === "QUOTE_REQUEST")) || (data_1e1928 === "ORDER")) || (data_1e1928 === "COMPLAINT")) || (data_1e1928 === "SUPPORT")) || (data_1e1928 === "SPAM")) || (data_1e1928 === "OTHER"))){
+const err_63b887 = {instancePath:instancePath+"/classifications/" + i_e6a398+"/category",schemaPath:"#/properties/classifications/items/properties/category/enum",keyword:"enum",params:{allowedValues: schema0.properties.classifications.items.properties.category.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err43];
+vErrors = [err_63b887];
 }
 else {
-vErrors.push(err43);
-}
-errors++;
-}
-}
-else {
-const err44 = {instancePath:instancePath+"/classifications/" + i0+"/confidence",schemaPath:"#/properties/classifications/items/properties/confidence/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
+vErrors.push(err_63b887);
 }
 errors++;
 }
 }
-}
-else {
-const err45 = {instancePath:instancePath+"/classifications/" + i0,schemaPath:"#/properties/classifications/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data_9d494e.confidence !== undefined){
+let data_961f4a = data_9d494e.confidence;
+if(typeof data_961f4a == "number"){
+if(data_961f4a > 1 || isNaN(data_961f4a)){
+const err_90923f = {instancePath:instancePath+"/classifications/" + i_e6a398+"/confidence",schemaPath:"#/properties/classifications/items/properties/confidence/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
-vErrors = [err45];
+vErrors = [err_90923f];
 }
 else {
-vErrors.push(err45);
+vErrors.push(err_90923f);
+}
+errors++;
+}
+if(data_961f4a < 0 || isNaN(data_961f4a)){
+const err_f31cd2 = {instancePath:instancePath+"/classifications/" + i_e6a398+"/confidence",schemaPath:"#/properties/classifications/items/properties/confidence/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err_f31cd2];
+}
+else {
+vErrors.push(err_f31cd2);
+}
+errors++;
+}
+}
+else {
+const err_9e55d9 = {instancePath:instancePath+"/classifications/" + i_e6a398+"/confidence",schemaPath:"#/properties/classifications/items/properties/confidence/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err_9e55d9];
+}
+else {
+vErrors.push(err_9e55d9);
 }
 errors++;
 }
 }
 }
 else {
-const err46 = {instancePath:instancePath+"/classifications",schemaPath:"#/properties/classifications/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err_ee4b8f = {instancePath:instancePath+"/classifications/" + i_e6a398,schemaPath:"#/properties/classifications/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err46];
+vErrors = [err_ee4b8f];
 }
 else {
-vErrors.push(err46);
+vErrors.push(err_ee4b8f);
+}
+errors++;
+}
+}
+}
+else {
+const err_077582 = {instancePath:instancePath+"/classifications",schemaPath:"#/properties/classifications/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err_077582];
+}
+else {
+vErrors.push(err_077582);
 }
 errors++;
 }
 }
 if(data.priority !== undefined){
-let data14 = data.priority;
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-if(data14.score === undefined){
-const err47 = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/required",keyword:"required",params:{missingProperty: "score"},message:"must have required property '"+"score"+"'"};
+let data_c24685 = data.priority;
+if(data_c24685 && typeof data_c24685 == "object" && !Array.isArray(data_c24685)){
+if(data_c24685.score === undefined){
+const err_2c34d1 = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/required",keyword:"required",params:{missingProperty: "score"},message:"must have required property '"+"score"+"'"};
 if(vErrors === null){
-vErrors = [err47];
+vErrors = [err_2c34d1];
 }
 else {
-vErrors.push(err47);
+vErrors.push(err_2c34d1);
 }
 errors++;
 }
-if(data14.band === undefined){
-const err48 = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/required",keyword:"required",params:{missingProperty: "band"},message:"must have required property '"+"band"+"'"};
+if(data_c24685.band === undefined){
+const err_5b449d = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/required",keyword:"required",params:{missingProperty: "band"},message:"must have required property '"+"band"+"'"};
 if(vErrors === null){
-vErrors = [err48];
+vErrors = [err_5b449d];
 }
 else {
-vErrors.push(err48);
+vErrors.push(err_5b449d);
 }
 errors++;
 }
-for(const key3 in data14){
-if(!((key3 === "score") || (key3 === "band"))){
-const err49 = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+for(const key_4ccc83 in data_c24685){
+if(!((key_4ccc83 === "score") || (key_4ccc83 === "band"))){
+const err_524124 = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_4ccc83},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err49];
+vErrors = [err_524124];
 }
 else {
-vErrors.push(err49);
-}
-errors++;
-}
-}
-if(data14.score !== undefined){
-let data15 = data14.score;
-if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
-const err50 = {instancePath:instancePath+"/priority/score",schemaPath:"#/properties/priority/properties/score/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err50];
-}
-else {
-vErrors.push(err50);
-}
-errors++;
-}
-if(typeof data15 == "number"){
-if(data15 > 100 || isNaN(data15)){
-const err51 = {instancePath:instancePath+"/priority/score",schemaPath:"#/properties/priority/properties/score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
-if(vErrors === null){
-vErrors = [err51];
-}
-else {
-vErrors.push(err51);
-}
-errors++;
-}
-if(data15 < 0 || isNaN(data15)){
-const err52 = {instancePath:instancePath+"/priority/score",schemaPath:"#/properties/priority/properties/score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err52];
-}
-else {
-vErrors.push(err52);
+vErrors.push(err_524124);
 }
 errors++;
 }
 }
-}
-if(data14.band !== undefined){
-let data16 = data14.band;
-if(typeof data16 !== "string"){
-const err53 = {instancePath:instancePath+"/priority/band",schemaPath:"#/properties/priority/properties/band/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_c24685.score !== undefined){
+let data_6797bd = data_c24685.score;
+if(!((typeof data_6797bd == "number") && (!(data_6797bd % 1) && !isNaN(data_6797bd)))){
+const err_c2e7c3 = {instancePath:instancePath+"/priority/score",schemaPath:"#/properties/priority/properties/score/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err53];
+vErrors = [err_c2e7c3];
 }
 else {
-vErrors.push(err53);
+vErrors.push(err_c2e7c3);
 }
 errors++;
 }
-if(!((((data16 === "low") || (data16 === "normal")) || (data16 === "high")) || (data16 === "urgent"))){
-const err54 = {instancePath:instancePath+"/priority/band",schemaPath:"#/properties/priority/properties/band/enum",keyword:"enum",params:{allowedValues: schema0.properties.priority.properties.band.enum},message:"must be equal to one of the allowed values"};
+if(typeof data_6797bd == "number"){
+if(data_6797bd > 100 || isNaN(data_6797bd)){
+const err_87c977 = {instancePath:instancePath+"/priority/score",schemaPath:"#/properties/priority/properties/score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
-vErrors = [err54];
+vErrors = [err_87c977];
 }
 else {
-vErrors.push(err54);
+vErrors.push(err_87c977);
+}
+errors++;
+}
+if(data_6797bd < 0 || isNaN(data_6797bd)){
+const err_c3bd63 = {instancePath:instancePath+"/priority/score",schemaPath:"#/properties/priority/properties/score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err_c3bd63];
+}
+else {
+vErrors.push(err_c3bd63);
 }
 errors++;
 }
 }
 }
-else {
-const err55 = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data_c24685.band !== undefined){
+let data_797aa9 = data_c24685.band;
+if(typeof data_797aa9 !== "string"){
+const err_c21f39 = {instancePath:instancePath+"/priority/band",schemaPath:"#/properties/priority/properties/band/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err55];
+vErrors = [err_c21f39];
 }
 else {
-vErrors.push(err55);
+vErrors.push(err_c21f39);
+}
+errors++;
+}
+if(!((((data_797aa9 === "low") || (data_797aa9 === "normal")) || (data_797aa9 === "high")) || (data_797aa9 === "urgent"))){
+const err_535719 = {instancePath:instancePath+"/priority/band",schemaPath:"#/properties/priority/properties/band/enum",keyword:"enum",params:{allowedValues: schema0.properties.priority.properties.band.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err_535719];
+}
+else {
+vErrors.push(err_535719);
+}
+errors++;
+}
+}
+}
+else {
+const err_05dfb8 = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err_05dfb8];
+}
+else {
+vErrors.push(err_05dfb8);
 }
 errors++;
 }
 }
 if(data.model_version !== undefined){
-let data17 = data.model_version;
-if(typeof data17 === "string"){
-if(func1(data17) > 50){
-const err56 = {instancePath:instancePath+"/model_version",schemaPath:"#/properties/model_version/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
+let data_764fe2 = data.model_version;
+if(typeof data_764fe2 === "string"){
+if(func1(data_764fe2) > 50){
+const err_ba94cf = {instancePath:instancePath+"/model_version",schemaPath:"#/properties/model_version/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
 if(vErrors === null){
-vErrors = [err56];
+vErrors = [err_ba94cf];
 }
 else {
-vErrors.push(err56);
+vErrors.push(err_ba94cf);
 }
 errors++;
 }
 }
 else {
-const err57 = {instancePath:instancePath+"/model_version",schemaPath:"#/properties/model_version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_bf8163 = {instancePath:instancePath+"/model_version",schemaPath:"#/properties/model_version/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err57];
+vErrors = [err_bf8163];
 }
 else {
-vErrors.push(err57);
+vErrors.push(err_bf8163);
 }
 errors++;
 }
 }
 }
 else {
-const err58 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err58];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err58);
+vErrors.push(err_04983d);
 }
 errors++;
 }

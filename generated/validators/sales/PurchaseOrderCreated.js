@@ -18,897 +18,897 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.po_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "po_id"},message:"must have required property '"+"po_id"+"'"};
+const err_bddb04 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "po_id"},message:"must have required property '"+"po_id"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_bddb04];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_bddb04);
 }
 errors++;
 }
 if(data.po_number === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "po_number"},message:"must have required property '"+"po_number"+"'"};
+const err_8d29bd = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "po_number"},message:"must have required property '"+"po_number"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_8d29bd];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_8d29bd);
 }
 errors++;
 }
 if(data.quote_id === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "quote_id"},message:"must have required property '"+"quote_id"+"'"};
+const err_6ebee0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "quote_id"},message:"must have required property '"+"quote_id"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_6ebee0];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_6ebee0);
 }
 errors++;
 }
 if(data.quote_number === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "quote_number"},message:"must have required property '"+"quote_number"+"'"};
+const err_ec3b61 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "quote_number"},message:"must have required property '"+"quote_number"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_ec3b61];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_ec3b61);
 }
 errors++;
 }
 if(data.customer_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "customer_id"},message:"must have required property '"+"customer_id"+"'"};
+const err_488359 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "customer_id"},message:"must have required property '"+"customer_id"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_488359];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_488359);
 }
 errors++;
 }
 if(data.lines === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lines"},message:"must have required property '"+"lines"+"'"};
+const err_754703 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lines"},message:"must have required property '"+"lines"+"'"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_754703];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_754703);
 }
 errors++;
 }
 if(data.total === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "total"},message:"must have required property '"+"total"+"'"};
+const err_77cae3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "total"},message:"must have required property '"+"total"+"'"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_77cae3];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_77cae3);
 }
 errors++;
 }
 if(data.payment_terms === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payment_terms"},message:"must have required property '"+"payment_terms"+"'"};
+const err_7caf60 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payment_terms"},message:"must have required property '"+"payment_terms"+"'"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_7caf60];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_7caf60);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(func0.call(schema0.properties, key0))){
-const err8 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_44c26d in data){
+if(!(func0.call(schema0.properties, key_44c26d))){
+const err_703aab = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_44c26d},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_703aab];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_703aab);
 }
 errors++;
 }
 }
 if(data.po_id !== undefined){
-let data0 = data.po_id;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err9 = {instancePath:instancePath+"/po_id",schemaPath:"#/properties/po_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_0c57f8 = data.po_id;
+if(typeof data_0c57f8 === "string"){
+if(!(formats0.test(data_0c57f8))){
+const err_76739e = {instancePath:instancePath+"/po_id",schemaPath:"#/properties/po_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_76739e];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_76739e);
 }
 errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/po_id",schemaPath:"#/properties/po_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_4a4435 = {instancePath:instancePath+"/po_id",schemaPath:"#/properties/po_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_4a4435];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_4a4435);
 }
 errors++;
 }
 }
 if(data.po_number !== undefined){
-let data1 = data.po_number;
-if(typeof data1 === "string"){
-if(!pattern0.test(data1)){
-const err11 = {instancePath:instancePath+"/po_number",schemaPath:"#/properties/po_number/pattern",keyword:"pattern",params:{pattern: "^PO-[0-9]{4}-[0-9]{6}$"},message:"must match pattern \""+"^PO-[0-9]{4}-[0-9]{6}$"+"\""};
+let data_781d57 = data.po_number;
+if(typeof data_781d57 === "string"){
+if(!pattern0.test(data_781d57)){
+const err_6c9589 = {instancePath:instancePath+"/po_number",schemaPath:"#/properties/po_number/pattern",keyword:"pattern",params:{pattern: "^PO-[0-9]{4}-[0-9]{6}$"},message:"must match pattern \""+"^PO-[0-9]{4}-[0-9]{6}$"+"\""};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_6c9589];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_6c9589);
 }
 errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/po_number",schemaPath:"#/properties/po_number/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_3da908 = {instancePath:instancePath+"/po_number",schemaPath:"#/properties/po_number/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_3da908];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_3da908);
 }
 errors++;
 }
 }
 if(data.customer_po_reference !== undefined){
-let data2 = data.customer_po_reference;
-if(typeof data2 === "string"){
-if(func1(data2) > 50){
-const err13 = {instancePath:instancePath+"/customer_po_reference",schemaPath:"#/properties/customer_po_reference/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
+let data_a34f0c = data.customer_po_reference;
+if(typeof data_a34f0c === "string"){
+if(func1(data_a34f0c) > 50){
+const err_028077 = {instancePath:instancePath+"/customer_po_reference",schemaPath:"#/properties/customer_po_reference/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_028077];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_028077);
 }
 errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/customer_po_reference",schemaPath:"#/properties/customer_po_reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_99e8dd = {instancePath:instancePath+"/customer_po_reference",schemaPath:"#/properties/customer_po_reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_99e8dd];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_99e8dd);
 }
 errors++;
 }
 }
 if(data.quote_id !== undefined){
-let data3 = data.quote_id;
-if(typeof data3 === "string"){
-if(!(formats0.test(data3))){
-const err15 = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_394f66 = data.quote_id;
+if(typeof data_394f66 === "string"){
+if(!(formats0.test(data_394f66))){
+const err_584f98 = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_584f98];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_584f98);
 }
 errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_53f21f = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_53f21f];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err_53f21f);
 }
 errors++;
 }
 }
 if(data.quote_number !== undefined){
-let data4 = data.quote_number;
-if(typeof data4 === "string"){
-if(!pattern1.test(data4)){
-const err17 = {instancePath:instancePath+"/quote_number",schemaPath:"#/properties/quote_number/pattern",keyword:"pattern",params:{pattern: "^Q-[0-9]{4}-[0-9]{6}$"},message:"must match pattern \""+"^Q-[0-9]{4}-[0-9]{6}$"+"\""};
+let data_375744 = data.quote_number;
+if(typeof data_375744 === "string"){
+if(!pattern1.test(data_375744)){
+const err_f62ef1 = {instancePath:instancePath+"/quote_number",schemaPath:"#/properties/quote_number/pattern",keyword:"pattern",params:{pattern: "^Q-[0-9]{4}-[0-9]{6}$"},message:"must match pattern \""+"^Q-[0-9]{4}-[0-9]{6}$"+"\""};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_f62ef1];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err_f62ef1);
 }
 errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/quote_number",schemaPath:"#/properties/quote_number/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_587750 = {instancePath:instancePath+"/quote_number",schemaPath:"#/properties/quote_number/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err_587750];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err_587750);
 }
 errors++;
 }
 }
 if(data.customer_id !== undefined){
-let data5 = data.customer_id;
-if(typeof data5 === "string"){
-if(!(formats0.test(data5))){
-const err19 = {instancePath:instancePath+"/customer_id",schemaPath:"#/properties/customer_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_7ce437 = data.customer_id;
+if(typeof data_7ce437 === "string"){
+if(!(formats0.test(data_7ce437))){
+const err_4fb919 = {instancePath:instancePath+"/customer_id",schemaPath:"#/properties/customer_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err_4fb919];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err_4fb919);
 }
 errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/customer_id",schemaPath:"#/properties/customer_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_b1b4ed = {instancePath:instancePath+"/customer_id",schemaPath:"#/properties/customer_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err_b1b4ed];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err_b1b4ed);
 }
 errors++;
 }
 }
 if(data.lines !== undefined){
-let data6 = data.lines;
-if(Array.isArray(data6)){
-if(data6.length > 200){
-const err21 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
+let data_1569b7 = data.lines;
+if(Array.isArray(data_1569b7)){
+if(data_1569b7.length > 200){
+const err_f1fd3a = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err_f1fd3a];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err_f1fd3a);
 }
 errors++;
 }
-if(data6.length < 1){
-const err22 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data_1569b7.length < 1){
+const err_c88127 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_c88127];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err_c88127);
 }
 errors++;
 }
-const len0 = data6.length;
-for(let i0=0; i0<len0; i0++){
-let data7 = data6[i0];
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.sku === undefined){
-const err23 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
+const len_67826a = data_1569b7.length;
+for(let i_e154da=0; i_e154da<len_67826a; i_e154da++){
+let data_4002ef = data_1569b7[i_e154da];
+if(data_4002ef && typeof data_4002ef == "object" && !Array.isArray(data_4002ef)){
+if(data_4002ef.sku === undefined){
+const err_212305 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_212305];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err_212305);
 }
 errors++;
 }
-if(data7.description === undefined){
-const err24 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'"};
+if(data_4002ef.description === undefined){
+const err_f71bbe = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err_f71bbe];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err_f71bbe);
 }
 errors++;
 }
-if(data7.quantity === undefined){
-const err25 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
+if(data_4002ef.quantity === undefined){
+const err_18041b = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err_18041b];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err_18041b);
 }
 errors++;
 }
-if(data7.unit_price === undefined){
-const err26 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "unit_price"},message:"must have required property '"+"unit_price"+"'"};
+if(data_4002ef.unit_price === undefined){
+const err_7b9976 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "unit_price"},message:"must have required property '"+"unit_price"+"'"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err_7b9976];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err_7b9976);
 }
 errors++;
 }
-if(data7.discount_percent === undefined){
-const err27 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "discount_percent"},message:"must have required property '"+"discount_percent"+"'"};
+if(data_4002ef.discount_percent === undefined){
+const err_8f33f3 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "discount_percent"},message:"must have required property '"+"discount_percent"+"'"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err_8f33f3];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err_8f33f3);
 }
 errors++;
 }
-if(data7.line_total === undefined){
-const err28 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "line_total"},message:"must have required property '"+"line_total"+"'"};
+if(data_4002ef.line_total === undefined){
+const err_0ab338 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "line_total"},message:"must have required property '"+"line_total"+"'"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err_0ab338];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err_0ab338);
 }
 errors++;
 }
-for(const key1 in data7){
-if(!((((((key1 === "sku") || (key1 === "description")) || (key1 === "quantity")) || (key1 === "unit_price")) || (key1 === "discount_percent")) || (key1 === "line_total"))){
-const err29 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+for(const key_558bf3 in data_4002ef){
+if(!((((((key_558bf3 === "sku") || (key_558bf3 === "description")) || (key_558bf3 === "quantity")) || (key_558bf3 === "unit_price")) || (key_558bf3 === "discount_percent")) || (key_558bf3 === "line_total"))){
+const err_c7cc1c = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_558bf3},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err_c7cc1c];
 }
 else {
-vErrors.push(err29);
-}
-errors++;
-}
-}
-if(data7.sku !== undefined){
-let data8 = data7.sku;
-if(typeof data8 === "string"){
-if(func1(data8) > 40){
-const err30 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-if(func1(data8) < 3){
-const err31 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-if(!pattern2.test(data8)){
-const err32 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]+(-[A-Z0-9]+)*$"},message:"must match pattern \""+"^[A-Z0-9]+(-[A-Z0-9]+)*$"+"\""};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
+vErrors.push(err_c7cc1c);
 }
 errors++;
 }
 }
-else {
-const err33 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_4002ef.sku !== undefined){
+let data_3b9730 = data_4002ef.sku;
+if(typeof data_3b9730 === "string"){
+if(func1(data_3b9730) > 40){
+const err_0babbb = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
 if(vErrors === null){
-vErrors = [err33];
+vErrors = [err_0babbb];
 }
 else {
-vErrors.push(err33);
+vErrors.push(err_0babbb);
 }
 errors++;
 }
-}
-if(data7.description !== undefined){
-let data9 = data7.description;
-if(typeof data9 === "string"){
-if(func1(data9) > 500){
-const err34 = {instancePath:instancePath+"/lines/" + i0+"/description",schemaPath:"#/properties/lines/items/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+if(func1(data_3b9730) < 3){
+const err_d35af5 = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
 if(vErrors === null){
-vErrors = [err34];
+vErrors = [err_d35af5];
 }
 else {
-vErrors.push(err34);
+vErrors.push(err_d35af5);
 }
 errors++;
 }
-if(func1(data9) < 1){
-const err35 = {instancePath:instancePath+"/lines/" + i0+"/description",schemaPath:"#/properties/lines/items/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(!pattern2.test(data_3b9730)){
+const err_c09e5c = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]+(-[A-Z0-9]+)*$"},message:"must match pattern \""+"^[A-Z0-9]+(-[A-Z0-9]+)*$"+"\""};
 if(vErrors === null){
-vErrors = [err35];
+vErrors = [err_c09e5c];
 }
 else {
-vErrors.push(err35);
+vErrors.push(err_c09e5c);
 }
 errors++;
 }
 }
 else {
-const err36 = {instancePath:instancePath+"/lines/" + i0+"/description",schemaPath:"#/properties/lines/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_5c8d54 = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err36];
+vErrors = [err_5c8d54];
 }
 else {
-vErrors.push(err36);
+vErrors.push(err_5c8d54);
 }
 errors++;
 }
 }
-if(data7.quantity !== undefined){
-let data10 = data7.quantity;
-if(!((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10)))){
-const err37 = {instancePath:instancePath+"/lines/" + i0+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data_4002ef.description !== undefined){
+let data_f9ff74 = data_4002ef.description;
+if(typeof data_f9ff74 === "string"){
+if(func1(data_f9ff74) > 500){
+const err_cc7ff0 = {instancePath:instancePath+"/lines/" + i_e154da+"/description",schemaPath:"#/properties/lines/items/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
 if(vErrors === null){
-vErrors = [err37];
+vErrors = [err_cc7ff0];
 }
 else {
-vErrors.push(err37);
+vErrors.push(err_cc7ff0);
 }
 errors++;
 }
-if(typeof data10 == "number"){
-if(data10 > 100000 || isNaN(data10)){
-const err38 = {instancePath:instancePath+"/lines/" + i0+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"};
+if(func1(data_f9ff74) < 1){
+const err_94b2bf = {instancePath:instancePath+"/lines/" + i_e154da+"/description",schemaPath:"#/properties/lines/items/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err38];
+vErrors = [err_94b2bf];
 }
 else {
-vErrors.push(err38);
-}
-errors++;
-}
-if(data10 < 1 || isNaN(data10)){
-const err39 = {instancePath:instancePath+"/lines/" + i0+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
-}
-errors++;
-}
-}
-}
-if(data7.unit_price !== undefined){
-let data11 = data7.unit_price;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-if(data11.amount === undefined){
-const err40 = {instancePath:instancePath+"/lines/" + i0+"/unit_price",schemaPath:"#/properties/lines/items/properties/unit_price/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-if(data11.currency === undefined){
-const err41 = {instancePath:instancePath+"/lines/" + i0+"/unit_price",schemaPath:"#/properties/lines/items/properties/unit_price/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
-}
-for(const key2 in data11){
-if(!((key2 === "amount") || (key2 === "currency"))){
-const err42 = {instancePath:instancePath+"/lines/" + i0+"/unit_price",schemaPath:"#/properties/lines/items/properties/unit_price/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
-}
-errors++;
-}
-}
-if(data11.amount !== undefined){
-let data12 = data11.amount;
-if(typeof data12 === "string"){
-if(func1(data12) > 20){
-const err43 = {instancePath:instancePath+"/lines/" + i0+"/unit_price/amount",schemaPath:"#/properties/lines/items/properties/unit_price/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
-if(vErrors === null){
-vErrors = [err43];
-}
-else {
-vErrors.push(err43);
-}
-errors++;
-}
-if(!pattern3.test(data12)){
-const err44 = {instancePath:instancePath+"/lines/" + i0+"/unit_price/amount",schemaPath:"#/properties/lines/items/properties/unit_price/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
+vErrors.push(err_94b2bf);
 }
 errors++;
 }
 }
 else {
-const err45 = {instancePath:instancePath+"/lines/" + i0+"/unit_price/amount",schemaPath:"#/properties/lines/items/properties/unit_price/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_141b12 = {instancePath:instancePath+"/lines/" + i_e154da+"/description",schemaPath:"#/properties/lines/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err45];
+vErrors = [err_141b12];
 }
 else {
-vErrors.push(err45);
+vErrors.push(err_141b12);
 }
 errors++;
 }
 }
-if(data11.currency !== undefined){
-let data13 = data11.currency;
-if(typeof data13 === "string"){
-if(!pattern4.test(data13)){
-const err46 = {instancePath:instancePath+"/lines/" + i0+"/unit_price/currency",schemaPath:"#/properties/lines/items/properties/unit_price/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(data_4002ef.quantity !== undefined){
+let data_1a9633 = data_4002ef.quantity;
+if(!((typeof data_1a9633 == "number") && (!(data_1a9633 % 1) && !isNaN(data_1a9633)))){
+const err_87992b = {instancePath:instancePath+"/lines/" + i_e154da+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err46];
+vErrors = [err_87992b];
 }
 else {
-vErrors.push(err46);
+vErrors.push(err_87992b);
+}
+errors++;
+}
+if(typeof data_1a9633 == "number"){
+if(data_1a9633 > 100000 || isNaN(data_1a9633)){
+const err_a74c66 = {instancePath:instancePath+"/lines/" + i_e154da+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"};
+if(vErrors === null){
+vErrors = [err_a74c66];
+}
+else {
+vErrors.push(err_a74c66);
+}
+errors++;
+}
+if(data_1a9633 < 1 || isNaN(data_1a9633)){
+const err_fcef13 = {instancePath:instancePath+"/lines/" + i_e154da+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err_fcef13];
+}
+else {
+vErrors.push(err_fcef13);
 }
 errors++;
 }
 }
-else {
-const err47 = {instancePath:instancePath+"/lines/" + i0+"/unit_price/currency",schemaPath:"#/properties/lines/items/properties/unit_price/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data_4002ef.unit_price !== undefined){
+let data_15732c = data_4002ef.unit_price;
+if(data_15732c && typeof data_15732c == "object" && !Array.isArray(data_15732c)){
+if(data_15732c.amount === undefined){
+const err_3cbf6f = {instancePath:instancePath+"/lines/" + i_e154da+"/unit_price",schemaPath:"#/properties/lines/items/properties/unit_price/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
-vErrors = [err47];
+vErrors = [err_3cbf6f];
 }
 else {
-vErrors.push(err47);
+vErrors.push(err_3cbf6f);
+}
+errors++;
+}
+if(data_15732c.currency === undefined){
+const err_2103ce = {instancePath:instancePath+"/lines/" + i_e154da+"/unit_price",schemaPath:"#/properties/lines/items/properties/unit_price/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+if(vErrors === null){
+vErrors = [err_2103ce];
+}
+else {
+vErrors.push(err_2103ce);
+}
+errors++;
+}
+for(const key_9df73d in data_15732c){
+if(!((key_9df73d === "amount") || (key_9df73d === "currency"))){
+const err_3ac9d0 = {instancePath:instancePath+"/lines/" + i_e154da+"/unit_price",schemaPath:"#/properties/lines/items/properties/unit_price/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_9df73d},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err_3ac9d0];
+}
+else {
+vErrors.push(err_3ac9d0);
 }
 errors++;
 }
 }
-}
-else {
-const err48 = {instancePath:instancePath+"/lines/" + i0+"/unit_price",schemaPath:"#/properties/lines/items/properties/unit_price/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data_15732c.amount !== undefined){
+let data_66361d = data_15732c.amount;
+if(typeof data_66361d === "string"){
+if(func1(data_66361d) > 20){
+const err_497c62 = {instancePath:instancePath+"/lines/" + i_e154da+"/unit_price/amount",schemaPath:"#/properties/lines/items/properties/unit_price/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
-vErrors = [err48];
+vErrors = [err_497c62];
 }
 else {
-vErrors.push(err48);
+vErrors.push(err_497c62);
 }
 errors++;
 }
-}
-if(data7.discount_percent !== undefined){
-let data14 = data7.discount_percent;
-if(typeof data14 == "number"){
-if(data14 > 100 || isNaN(data14)){
-const err49 = {instancePath:instancePath+"/lines/" + i0+"/discount_percent",schemaPath:"#/properties/lines/items/properties/discount_percent/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(!pattern3.test(data_66361d)){
+const err_36fa7d = {instancePath:instancePath+"/lines/" + i_e154da+"/unit_price/amount",schemaPath:"#/properties/lines/items/properties/unit_price/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
 if(vErrors === null){
-vErrors = [err49];
+vErrors = [err_36fa7d];
 }
 else {
-vErrors.push(err49);
-}
-errors++;
-}
-if(data14 < 0 || isNaN(data14)){
-const err50 = {instancePath:instancePath+"/lines/" + i0+"/discount_percent",schemaPath:"#/properties/lines/items/properties/discount_percent/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err50];
-}
-else {
-vErrors.push(err50);
-}
-errors++;
-}
-}
-else {
-const err51 = {instancePath:instancePath+"/lines/" + i0+"/discount_percent",schemaPath:"#/properties/lines/items/properties/discount_percent/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err51];
-}
-else {
-vErrors.push(err51);
-}
-errors++;
-}
-}
-if(data7.line_total !== undefined){
-let data15 = data7.line_total;
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-if(data15.amount === undefined){
-const err52 = {instancePath:instancePath+"/lines/" + i0+"/line_total",schemaPath:"#/properties/lines/items/properties/line_total/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
-if(vErrors === null){
-vErrors = [err52];
-}
-else {
-vErrors.push(err52);
-}
-errors++;
-}
-if(data15.currency === undefined){
-const err53 = {instancePath:instancePath+"/lines/" + i0+"/line_total",schemaPath:"#/properties/lines/items/properties/line_total/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
-if(vErrors === null){
-vErrors = [err53];
-}
-else {
-vErrors.push(err53);
-}
-errors++;
-}
-for(const key3 in data15){
-if(!((key3 === "amount") || (key3 === "currency"))){
-const err54 = {instancePath:instancePath+"/lines/" + i0+"/line_total",schemaPath:"#/properties/lines/items/properties/line_total/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err54];
-}
-else {
-vErrors.push(err54);
-}
-errors++;
-}
-}
-if(data15.amount !== undefined){
-let data16 = data15.amount;
-if(typeof data16 === "string"){
-if(func1(data16) > 20){
-const err55 = {instancePath:instancePath+"/lines/" + i0+"/line_total/amount",schemaPath:"#/properties/lines/items/properties/line_total/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
-if(vErrors === null){
-vErrors = [err55];
-}
-else {
-vErrors.push(err55);
-}
-errors++;
-}
-if(!pattern3.test(data16)){
-const err56 = {instancePath:instancePath+"/lines/" + i0+"/line_total/amount",schemaPath:"#/properties/lines/items/properties/line_total/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
-if(vErrors === null){
-vErrors = [err56];
-}
-else {
-vErrors.push(err56);
+vErrors.push(err_36fa7d);
 }
 errors++;
 }
 }
 else {
-const err57 = {instancePath:instancePath+"/lines/" + i0+"/line_total/amount",schemaPath:"#/properties/lines/items/properties/line_total/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_ad7571 = {instancePath:instancePath+"/lines/" + i_e154da+"/unit_price/amount",schemaPath:"#/properties/lines/items/properties/unit_price/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err57];
+vErrors = [err_ad7571];
 }
 else {
-vErrors.push(err57);
+vErrors.push(err_ad7571);
 }
 errors++;
 }
 }
-if(data15.currency !== undefined){
-let data17 = data15.currency;
-if(typeof data17 === "string"){
-if(!pattern4.test(data17)){
-const err58 = {instancePath:instancePath+"/lines/" + i0+"/line_total/currency",schemaPath:"#/properties/lines/items/properties/line_total/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(data_15732c.currency !== undefined){
+let data_81cef3 = data_15732c.currency;
+if(typeof data_81cef3 === "string"){
+if(!pattern4.test(data_81cef3)){
+const err_e1feed = {instancePath:instancePath+"/lines/" + i_e154da+"/unit_price/currency",schemaPath:"#/properties/lines/items/properties/unit_price/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
-vErrors = [err58];
+vErrors = [err_e1feed];
 }
 else {
-vErrors.push(err58);
+vErrors.push(err_e1feed);
 }
 errors++;
 }
 }
 else {
-const err59 = {instancePath:instancePath+"/lines/" + i0+"/line_total/currency",schemaPath:"#/properties/lines/items/properties/line_total/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_3d3147 = {instancePath:instancePath+"/lines/" + i_e154da+"/unit_price/currency",schemaPath:"#/properties/lines/items/properties/unit_price/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err59];
+vErrors = [err_3d3147];
 }
 else {
-vErrors.push(err59);
+vErrors.push(err_3d3147);
 }
 errors++;
 }
 }
 }
 else {
-const err60 = {instancePath:instancePath+"/lines/" + i0+"/line_total",schemaPath:"#/properties/lines/items/properties/line_total/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_8c69d2 = {instancePath:instancePath+"/lines/" + i_e154da+"/unit_price",schemaPath:"#/properties/lines/items/properties/unit_price/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err60];
+vErrors = [err_8c69d2];
 }
 else {
-vErrors.push(err60);
+vErrors.push(err_8c69d2);
+}
+errors++;
+}
+}
+if(data_4002ef.discount_percent !== undefined){
+let data_957853 = data_4002ef.discount_percent;
+if(typeof data_957853 == "number"){
+if(data_957853 > 100 || isNaN(data_957853)){
+const err_6f9bd7 = {instancePath:instancePath+"/lines/" + i_e154da+"/discount_percent",schemaPath:"#/properties/lines/items/properties/discount_percent/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(vErrors === null){
+vErrors = [err_6f9bd7];
+}
+else {
+vErrors.push(err_6f9bd7);
+}
+errors++;
+}
+if(data_957853 < 0 || isNaN(data_957853)){
+const err_64df72 = {instancePath:instancePath+"/lines/" + i_e154da+"/discount_percent",schemaPath:"#/properties/lines/items/properties/discount_percent/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err_64df72];
+}
+else {
+vErrors.push(err_64df72);
+}
+errors++;
+}
+}
+else {
+const err_5d28f0 = {instancePath:instancePath+"/lines/" + i_e154da+"/discount_percent",schemaPath:"#/properties/lines/items/properties/discount_percent/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err_5d28f0];
+}
+else {
+vErrors.push(err_5d28f0);
+}
+errors++;
+}
+}
+if(data_4002ef.line_total !== undefined){
+let data_6b9dec = data_4002ef.line_total;
+if(data_6b9dec && typeof data_6b9dec == "object" && !Array.isArray(data_6b9dec)){
+if(data_6b9dec.amount === undefined){
+const err_bb4174 = {instancePath:instancePath+"/lines/" + i_e154da+"/line_total",schemaPath:"#/properties/lines/items/properties/line_total/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+if(vErrors === null){
+vErrors = [err_bb4174];
+}
+else {
+vErrors.push(err_bb4174);
+}
+errors++;
+}
+if(data_6b9dec.currency === undefined){
+const err_a5ed4a = {instancePath:instancePath+"/lines/" + i_e154da+"/line_total",schemaPath:"#/properties/lines/items/properties/line_total/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+if(vErrors === null){
+vErrors = [err_a5ed4a];
+}
+else {
+vErrors.push(err_a5ed4a);
+}
+errors++;
+}
+for(const key_75f04c in data_6b9dec){
+if(!((key_75f04c === "amount") || (key_75f04c === "currency"))){
+const err_0946e2 = {instancePath:instancePath+"/lines/" + i_e154da+"/line_total",schemaPath:"#/properties/lines/items/properties/line_total/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_75f04c},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err_0946e2];
+}
+else {
+vErrors.push(err_0946e2);
+}
+errors++;
+}
+}
+if(data_6b9dec.amount !== undefined){
+let data_7becec = data_6b9dec.amount;
+if(typeof data_7becec === "string"){
+if(func1(data_7becec) > 20){
+const err_fe69cc = {instancePath:instancePath+"/lines/" + i_e154da+"/line_total/amount",schemaPath:"#/properties/lines/items/properties/line_total/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
+if(vErrors === null){
+vErrors = [err_fe69cc];
+}
+else {
+vErrors.push(err_fe69cc);
+}
+errors++;
+}
+if(!pattern3.test(data_7becec)){
+const err_fa22fd = {instancePath:instancePath+"/lines/" + i_e154da+"/line_total/amount",schemaPath:"#/properties/lines/items/properties/line_total/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
+if(vErrors === null){
+vErrors = [err_fa22fd];
+}
+else {
+vErrors.push(err_fa22fd);
+}
+errors++;
+}
+}
+else {
+const err_a211d0 = {instancePath:instancePath+"/lines/" + i_e154da+"/line_total/amount",schemaPath:"#/properties/lines/items/properties/line_total/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_a211d0];
+}
+else {
+vErrors.push(err_a211d0);
+}
+errors++;
+}
+}
+if(data_6b9dec.currency !== undefined){
+let data_d08f3f = data_6b9dec.currency;
+if(typeof data_d08f3f === "string"){
+if(!pattern4.test(data_d08f3f)){
+const err_d1cd3e = {instancePath:instancePath+"/lines/" + i_e154da+"/line_total/currency",schemaPath:"#/properties/lines/items/properties/line_total/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(vErrors === null){
+vErrors = [err_d1cd3e];
+}
+else {
+vErrors.push(err_d1cd3e);
+}
+errors++;
+}
+}
+else {
+const err_e1ba09 = {instancePath:instancePath+"/lines/" + i_e154da+"/line_total/currency",schemaPath:"#/properties/lines/items/properties/line_total/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_e1ba09];
+}
+else {
+vErrors.push(err_e1ba09);
 }
 errors++;
 }
 }
 }
 else {
-const err61 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_b5a475 = {instancePath:instancePath+"/lines/" + i_e154da+"/line_total",schemaPath:"#/properties/lines/items/properties/line_total/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err61];
+vErrors = [err_b5a475];
 }
 else {
-vErrors.push(err61);
+vErrors.push(err_b5a475);
 }
 errors++;
 }
 }
 }
 else {
-const err62 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err_7e7bd3 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err62];
+vErrors = [err_7e7bd3];
 }
 else {
-vErrors.push(err62);
+vErrors.push(err_7e7bd3);
+}
+errors++;
+}
+}
+}
+else {
+const err_27d227 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err_27d227];
+}
+else {
+vErrors.push(err_27d227);
 }
 errors++;
 }
 }
 if(data.total !== undefined){
-let data18 = data.total;
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-if(data18.amount === undefined){
-const err63 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+let data_08cab5 = data.total;
+if(data_08cab5 && typeof data_08cab5 == "object" && !Array.isArray(data_08cab5)){
+if(data_08cab5.amount === undefined){
+const err_e1a3a1 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
-vErrors = [err63];
+vErrors = [err_e1a3a1];
 }
 else {
-vErrors.push(err63);
+vErrors.push(err_e1a3a1);
 }
 errors++;
 }
-if(data18.currency === undefined){
-const err64 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+if(data_08cab5.currency === undefined){
+const err_84e1bc = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
-vErrors = [err64];
+vErrors = [err_84e1bc];
 }
 else {
-vErrors.push(err64);
+vErrors.push(err_84e1bc);
 }
 errors++;
 }
-for(const key4 in data18){
-if(!((key4 === "amount") || (key4 === "currency"))){
-const err65 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+for(const key_435bad in data_08cab5){
+if(!((key_435bad === "amount") || (key_435bad === "currency"))){
+const err_cb32c6 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_435bad},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err65];
+vErrors = [err_cb32c6];
 }
 else {
-vErrors.push(err65);
-}
-errors++;
-}
-}
-if(data18.amount !== undefined){
-let data19 = data18.amount;
-if(typeof data19 === "string"){
-if(func1(data19) > 20){
-const err66 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
-if(vErrors === null){
-vErrors = [err66];
-}
-else {
-vErrors.push(err66);
-}
-errors++;
-}
-if(!pattern3.test(data19)){
-const err67 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
-if(vErrors === null){
-vErrors = [err67];
-}
-else {
-vErrors.push(err67);
+vErrors.push(err_cb32c6);
 }
 errors++;
 }
 }
-else {
-const err68 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_08cab5.amount !== undefined){
+let data_c0803d = data_08cab5.amount;
+if(typeof data_c0803d === "string"){
+if(func1(data_c0803d) > 20){
+const err_4b0693 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
-vErrors = [err68];
+vErrors = [err_4b0693];
 }
 else {
-vErrors.push(err68);
+vErrors.push(err_4b0693);
 }
 errors++;
 }
-}
-if(data18.currency !== undefined){
-let data20 = data18.currency;
-if(typeof data20 === "string"){
-if(!pattern4.test(data20)){
-const err69 = {instancePath:instancePath+"/total/currency",schemaPath:"#/properties/total/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(!pattern3.test(data_c0803d)){
+const err_b2eb33 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
 if(vErrors === null){
-vErrors = [err69];
+vErrors = [err_b2eb33];
 }
 else {
-vErrors.push(err69);
+vErrors.push(err_b2eb33);
 }
 errors++;
 }
 }
 else {
-const err70 = {instancePath:instancePath+"/total/currency",schemaPath:"#/properties/total/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_3f58d3 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err70];
+vErrors = [err_3f58d3];
 }
 else {
-vErrors.push(err70);
+vErrors.push(err_3f58d3);
+}
+errors++;
+}
+}
+if(data_08cab5.currency !== undefined){
+let data_8d623f = data_08cab5.currency;
+if(typeof data_8d623f === "string"){
+if(!pattern4.test(data_8d623f)){
+const err_552b4e = {instancePath:instancePath+"/total/currency",schemaPath:"#/properties/total/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(vErrors === null){
+vErrors = [err_552b4e];
+}
+else {
+vErrors.push(err_552b4e);
+}
+errors++;
+}
+}
+else {
+const err_5ebe97 = {instancePath:instancePath+"/total/currency",schemaPath:"#/properties/total/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_5ebe97];
+}
+else {
+vErrors.push(err_5ebe97);
 }
 errors++;
 }
 }
 }
 else {
-const err71 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_68f5ee = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err71];
+vErrors = [err_68f5ee];
 }
 else {
-vErrors.push(err71);
+vErrors.push(err_68f5ee);
 }
 errors++;
 }
 }
 if(data.payment_terms !== undefined){
-let data21 = data.payment_terms;
-if(typeof data21 !== "string"){
-const err72 = {instancePath:instancePath+"/payment_terms",schemaPath:"#/properties/payment_terms/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_48c1b4 = data.payment_terms;
+if(typeof data_48c1b4 !== "string"){
+const err_5f89e4 = {instancePath:instancePath+"/payment_terms",schemaPath:"#/properties/payment_terms/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err72];
+vErrors = [err_5f89e4];
 }
 else {
-vErrors.push(err72);
+vErrors.push(err_5f89e4);
 }
 errors++;
 }
-if(!((((data21 === "prepaid") || (data21 === "net_15")) || (data21 === "net_30")) || (data21 === "net_60"))){
-const err73 = {instancePath:instancePath+"/payment_terms",schemaPath:"#/properties/payment_terms/enum",keyword:"enum",params:{allowedValues: schema0.properties.payment_terms.enum},message:"must be equal to one of the allowed values"};
+if(!((((data_48c1b4 === "prepaid") || (data_48c1b4 === "net_15")) || (data_48c1b4 === "net_30")) || (data_48c1b4 === "net_60"))){
+const err_bb2bce = {instancePath:instancePath+"/payment_terms",schemaPath:"#/properties/payment_terms/enum",keyword:"enum",params:{allowedValues: schema0.properties.payment_terms.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err73];
+vErrors = [err_bb2bce];
 }
 else {
-vErrors.push(err73);
+vErrors.push(err_bb2bce);
 }
 errors++;
 }
 }
 if(data.requested_delivery_date !== undefined){
-let data22 = data.requested_delivery_date;
-if(typeof data22 === "string"){
-if(!(formats6.validate(data22))){
-const err74 = {instancePath:instancePath+"/requested_delivery_date",schemaPath:"#/properties/requested_delivery_date/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
+let data_a27b22 = data.requested_delivery_date;
+if(typeof data_a27b22 === "string"){
+if(!(formats6.validate(data_a27b22))){
+const err_b1b2c5 = {instancePath:instancePath+"/requested_delivery_date",schemaPath:"#/properties/requested_delivery_date/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
 if(vErrors === null){
-vErrors = [err74];
+vErrors = [err_b1b2c5];
 }
 else {
-vErrors.push(err74);
+vErrors.push(err_b1b2c5);
 }
 errors++;
 }
 }
 else {
-const err75 = {instancePath:instancePath+"/requested_delivery_date",schemaPath:"#/properties/requested_delivery_date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_a3bbcb = {instancePath:instancePath+"/requested_delivery_date",schemaPath:"#/properties/requested_delivery_date/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err75];
+vErrors = [err_a3bbcb];
 }
 else {
-vErrors.push(err75);
+vErrors.push(err_a3bbcb);
 }
 errors++;
 }
 }
 }
 else {
-const err76 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err76];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err76);
+vErrors.push(err_04983d);
 }
 errors++;
 }

@@ -15,550 +15,550 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.quote_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "quote_id"},message:"must have required property '"+"quote_id"+"'"};
+const err_6ebee0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "quote_id"},message:"must have required property '"+"quote_id"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_6ebee0];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_6ebee0);
 }
 errors++;
 }
 if(data.quote_number === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "quote_number"},message:"must have required property '"+"quote_number"+"'"};
+const err_ec3b61 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "quote_number"},message:"must have required property '"+"quote_number"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_ec3b61];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_ec3b61);
 }
 errors++;
 }
 if(data.customer_id === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "customer_id"},message:"must have required property '"+"customer_id"+"'"};
+const err_488359 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "customer_id"},message:"must have required property '"+"customer_id"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_488359];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_488359);
 }
 errors++;
 }
 if(data.total === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "total"},message:"must have required property '"+"total"+"'"};
+const err_77cae3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "total"},message:"must have required property '"+"total"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_77cae3];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_77cae3);
 }
 errors++;
 }
 if(data.reasons === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reasons"},message:"must have required property '"+"reasons"+"'"};
+const err_e64ccd = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reasons"},message:"must have required property '"+"reasons"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_e64ccd];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_e64ccd);
 }
 errors++;
 }
 if(data.required_level === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "required_level"},message:"must have required property '"+"required_level"+"'"};
+const err_8b20e4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "required_level"},message:"must have required property '"+"required_level"+"'"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_8b20e4];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_8b20e4);
 }
 errors++;
 }
 if(data.requested_by === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requested_by"},message:"must have required property '"+"requested_by"+"'"};
+const err_b0fab8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requested_by"},message:"must have required property '"+"requested_by"+"'"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_b0fab8];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_b0fab8);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((((((key0 === "quote_id") || (key0 === "quote_number")) || (key0 === "customer_id")) || (key0 === "total")) || (key0 === "max_discount_percent")) || (key0 === "reasons")) || (key0 === "required_level")) || (key0 === "requested_by"))){
-const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_31d8b8 in data){
+if(!((((((((key_31d8b8 === "quote_id") || (key_31d8b8 === "quote_number")) || (key_31d8b8 === "customer_id")) || (key_31d8b8 === "total")) || (key_31d8b8 === "max_discount_percent")) || (key_31d8b8 === "reasons")) || (key_31d8b8 === "required_level")) || (key_31d8b8 === "requested_by"))){
+const err_c38b73 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_31d8b8},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_c38b73];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_c38b73);
 }
 errors++;
 }
 }
 if(data.quote_id !== undefined){
-let data0 = data.quote_id;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err8 = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_394f66 = data.quote_id;
+if(typeof data_394f66 === "string"){
+if(!(formats0.test(data_394f66))){
+const err_584f98 = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_584f98];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_584f98);
 }
 errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_53f21f = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_53f21f];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_53f21f);
 }
 errors++;
 }
 }
 if(data.quote_number !== undefined){
-let data1 = data.quote_number;
-if(typeof data1 === "string"){
-if(!pattern0.test(data1)){
-const err10 = {instancePath:instancePath+"/quote_number",schemaPath:"#/properties/quote_number/pattern",keyword:"pattern",params:{pattern: "^Q-[0-9]{4}-[0-9]{6}$"},message:"must match pattern \""+"^Q-[0-9]{4}-[0-9]{6}$"+"\""};
+let data_375744 = data.quote_number;
+if(typeof data_375744 === "string"){
+if(!pattern0.test(data_375744)){
+const err_f62ef1 = {instancePath:instancePath+"/quote_number",schemaPath:"#/properties/quote_number/pattern",keyword:"pattern",params:{pattern: "^Q-[0-9]{4}-[0-9]{6}$"},message:"must match pattern \""+"^Q-[0-9]{4}-[0-9]{6}$"+"\""};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_f62ef1];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_f62ef1);
 }
 errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/quote_number",schemaPath:"#/properties/quote_number/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_587750 = {instancePath:instancePath+"/quote_number",schemaPath:"#/properties/quote_number/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_587750];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_587750);
 }
 errors++;
 }
 }
 if(data.customer_id !== undefined){
-let data2 = data.customer_id;
-if(typeof data2 === "string"){
-if(!(formats0.test(data2))){
-const err12 = {instancePath:instancePath+"/customer_id",schemaPath:"#/properties/customer_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_7ce437 = data.customer_id;
+if(typeof data_7ce437 === "string"){
+if(!(formats0.test(data_7ce437))){
+const err_4fb919 = {instancePath:instancePath+"/customer_id",schemaPath:"#/properties/customer_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_4fb919];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_4fb919);
 }
 errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/customer_id",schemaPath:"#/properties/customer_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_b1b4ed = {instancePath:instancePath+"/customer_id",schemaPath:"#/properties/customer_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_b1b4ed];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_b1b4ed);
 }
 errors++;
 }
 }
 if(data.total !== undefined){
-let data3 = data.total;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.amount === undefined){
-const err14 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+let data_08cab5 = data.total;
+if(data_08cab5 && typeof data_08cab5 == "object" && !Array.isArray(data_08cab5)){
+if(data_08cab5.amount === undefined){
+const err_e1a3a1 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_e1a3a1];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_e1a3a1);
 }
 errors++;
 }
-if(data3.currency === undefined){
-const err15 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+if(data_08cab5.currency === undefined){
+const err_84e1bc = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_84e1bc];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_84e1bc);
 }
 errors++;
 }
-for(const key1 in data3){
-if(!((key1 === "amount") || (key1 === "currency"))){
-const err16 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+for(const key_435bad in data_08cab5){
+if(!((key_435bad === "amount") || (key_435bad === "currency"))){
+const err_cb32c6 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_435bad},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_cb32c6];
 }
 else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-if(data3.amount !== undefined){
-let data4 = data3.amount;
-if(typeof data4 === "string"){
-if(func0(data4) > 20){
-const err17 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-if(!pattern1.test(data4)){
-const err18 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
+vErrors.push(err_cb32c6);
 }
 errors++;
 }
 }
-else {
-const err19 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_08cab5.amount !== undefined){
+let data_c0803d = data_08cab5.amount;
+if(typeof data_c0803d === "string"){
+if(func0(data_c0803d) > 20){
+const err_4b0693 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err_4b0693];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err_4b0693);
 }
 errors++;
 }
-}
-if(data3.currency !== undefined){
-let data5 = data3.currency;
-if(typeof data5 === "string"){
-if(!pattern2.test(data5)){
-const err20 = {instancePath:instancePath+"/total/currency",schemaPath:"#/properties/total/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(!pattern1.test(data_c0803d)){
+const err_b2eb33 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err_b2eb33];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err_b2eb33);
 }
 errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/total/currency",schemaPath:"#/properties/total/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_3f58d3 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err_3f58d3];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err_3f58d3);
+}
+errors++;
+}
+}
+if(data_08cab5.currency !== undefined){
+let data_8d623f = data_08cab5.currency;
+if(typeof data_8d623f === "string"){
+if(!pattern2.test(data_8d623f)){
+const err_552b4e = {instancePath:instancePath+"/total/currency",schemaPath:"#/properties/total/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(vErrors === null){
+vErrors = [err_552b4e];
+}
+else {
+vErrors.push(err_552b4e);
+}
+errors++;
+}
+}
+else {
+const err_5ebe97 = {instancePath:instancePath+"/total/currency",schemaPath:"#/properties/total/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_5ebe97];
+}
+else {
+vErrors.push(err_5ebe97);
 }
 errors++;
 }
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_68f5ee = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_68f5ee];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err_68f5ee);
 }
 errors++;
 }
 }
 if(data.max_discount_percent !== undefined){
-let data6 = data.max_discount_percent;
-if(typeof data6 == "number"){
-if(data6 > 100 || isNaN(data6)){
-const err23 = {instancePath:instancePath+"/max_discount_percent",schemaPath:"#/properties/max_discount_percent/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+let data_40267a = data.max_discount_percent;
+if(typeof data_40267a == "number"){
+if(data_40267a > 100 || isNaN(data_40267a)){
+const err_4e7a0d = {instancePath:instancePath+"/max_discount_percent",schemaPath:"#/properties/max_discount_percent/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_4e7a0d];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err_4e7a0d);
 }
 errors++;
 }
-if(data6 < 0 || isNaN(data6)){
-const err24 = {instancePath:instancePath+"/max_discount_percent",schemaPath:"#/properties/max_discount_percent/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data_40267a < 0 || isNaN(data_40267a)){
+const err_484f9d = {instancePath:instancePath+"/max_discount_percent",schemaPath:"#/properties/max_discount_percent/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err_484f9d];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err_484f9d);
 }
 errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/max_discount_percent",schemaPath:"#/properties/max_discount_percent/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err_2eb1c0 = {instancePath:instancePath+"/max_discount_percent",schemaPath:"#/properties/max_discount_percent/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err_2eb1c0];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err_2eb1c0);
 }
 errors++;
 }
 }
 if(data.reasons !== undefined){
-let data7 = data.reasons;
-if(Array.isArray(data7)){
-if(data7.length < 1){
-const err26 = {instancePath:instancePath+"/reasons",schemaPath:"#/properties/reasons/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+let data_12454c = data.reasons;
+if(Array.isArray(data_12454c)){
+if(data_12454c.length < 1){
+const err_944b80 = {instancePath:instancePath+"/reasons",schemaPath:"#/properties/reasons/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err_944b80];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err_944b80);
 }
 errors++;
 }
-const len0 = data7.length;
-for(let i0=0; i0<len0; i0++){
-let data8 = data7[i0];
-if(typeof data8 !== "string"){
-const err27 = {instancePath:instancePath+"/reasons/" + i0,schemaPath:"#/properties/reasons/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len_713f53 = data_12454c.length;
+for(let i_0b2404=0; i_0b2404<len_713f53; i_0b2404++){
+let data_82b4d7 = data_12454c[i_0b2404];
+if(typeof data_82b4d7 !== "string"){
+const err_61b492 = {instancePath:instancePath+"/reasons/" + i_0b2404,schemaPath:"#/properties/reasons/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err_61b492];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err_61b492);
 }
 errors++;
 }
-if(!((((data8 === "discount_above_threshold") || (data8 === "total_above_threshold")) || (data8 === "non_standard_terms")) || (data8 === "new_customer"))){
-const err28 = {instancePath:instancePath+"/reasons/" + i0,schemaPath:"#/properties/reasons/items/enum",keyword:"enum",params:{allowedValues: schema0.properties.reasons.items.enum},message:"must be equal to one of the allowed values"};
+if(!((((data_82b4d7 === "discount_above_threshold") || (data_82b4d7 === "total_above_threshold")) || (data_82b4d7 === "non_standard_terms")) || (data_82b4d7 === "new_customer"))){
+const err_9a75c2 = {instancePath:instancePath+"/reasons/" + i_0b2404,schemaPath:"#/properties/reasons/items/enum",keyword:"enum",params:{allowedValues: schema0.properties.reasons.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err_9a75c2];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err_9a75c2);
 }
 errors++;
 }
 }
-let i1 = data7.length;
-let j0;
-if(i1 > 1){
-const indices0 = {};
-for(;i1--;){
-let item0 = data7[i1];
-if(typeof item0 !== "string"){
+let i_149ebe = data_12454c.length;
+let j_de96a2;
+if(i_149ebe > 1){
+const indices_58d3c1 = {};
+for(;i_149ebe--;){
+let item_e655c1 = data_12454c[i_149ebe];
+if(typeof item_e655c1 !== "string"){
 continue;
 }
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err29 = {instancePath:instancePath+"/reasons",schemaPath:"#/properties/reasons/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(typeof indices_58d3c1[item_e655c1] == "number"){
+j_de96a2 = indices_58d3c1[item_e655c1];
+const err_d6f3ab = {instancePath:instancePath+"/reasons",schemaPath:"#/properties/reasons/uniqueItems",keyword:"uniqueItems",params:{i: i_149ebe, j: j_de96a2},message:"must NOT have duplicate items (items ## "+j_de96a2+" and "+i_149ebe+" are identical)"};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err_d6f3ab];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err_d6f3ab);
 }
 errors++;
 break;
 }
-indices0[item0] = i1;
+indices_58d3c1[item_e655c1] = i_149ebe;
 }
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/reasons",schemaPath:"#/properties/reasons/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err_f11aca = {instancePath:instancePath+"/reasons",schemaPath:"#/properties/reasons/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err_f11aca];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err_f11aca);
 }
 errors++;
 }
 }
 if(data.required_level !== undefined){
-let data9 = data.required_level;
-if(typeof data9 !== "string"){
-const err31 = {instancePath:instancePath+"/required_level",schemaPath:"#/properties/required_level/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_9672c9 = data.required_level;
+if(typeof data_9672c9 !== "string"){
+const err_0a66da = {instancePath:instancePath+"/required_level",schemaPath:"#/properties/required_level/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err31];
+vErrors = [err_0a66da];
 }
 else {
-vErrors.push(err31);
+vErrors.push(err_0a66da);
 }
 errors++;
 }
-if(!((((data9 === "manager") || (data9 === "director")) || (data9 === "vp")) || (data9 === "cfo"))){
-const err32 = {instancePath:instancePath+"/required_level",schemaPath:"#/properties/required_level/enum",keyword:"enum",params:{allowedValues: schema0.properties.required_level.enum},message:"must be equal to one of the allowed values"};
+if(!((((data_9672c9 === "manager") || (data_9672c9 === "director")) || (data_9672c9 === "vp")) || (data_9672c9 === "cfo"))){
+const err_100834 = {instancePath:instancePath+"/required_level",schemaPath:"#/properties/required_level/enum",keyword:"enum",params:{allowedValues: schema0.properties.required_level.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err32];
+vErrors = [err_100834];
 }
 else {
-vErrors.push(err32);
+vErrors.push(err_100834);
 }
 errors++;
 }
 }
 if(data.requested_by !== undefined){
-let data10 = data.requested_by;
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-if(data10.user_id === undefined){
-const err33 = {instancePath:instancePath+"/requested_by",schemaPath:"#/properties/requested_by/required",keyword:"required",params:{missingProperty: "user_id"},message:"must have required property '"+"user_id"+"'"};
+let data_0f20eb = data.requested_by;
+if(data_0f20eb && typeof data_0f20eb == "object" && !Array.isArray(data_0f20eb)){
+if(data_0f20eb.user_id === undefined){
+const err_123404 = {instancePath:instancePath+"/requested_by",schemaPath:"#/properties/requested_by/required",keyword:"required",params:{missingProperty: "user_id"},message:"must have required property '"+"user_id"+"'"};
 if(vErrors === null){
-vErrors = [err33];
+vErrors = [err_123404];
 }
 else {
-vErrors.push(err33);
+vErrors.push(err_123404);
 }
 errors++;
 }
-if(data10.name === undefined){
-const err34 = {instancePath:instancePath+"/requested_by",schemaPath:"#/properties/requested_by/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data_0f20eb.name === undefined){
+const err_b0d725 = {instancePath:instancePath+"/requested_by",schemaPath:"#/properties/requested_by/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
-vErrors = [err34];
+vErrors = [err_b0d725];
 }
 else {
-vErrors.push(err34);
+vErrors.push(err_b0d725);
 }
 errors++;
 }
-for(const key2 in data10){
-if(!(((key2 === "user_id") || (key2 === "name")) || (key2 === "email"))){
-const err35 = {instancePath:instancePath+"/requested_by",schemaPath:"#/properties/requested_by/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+for(const key_439420 in data_0f20eb){
+if(!(((key_439420 === "user_id") || (key_439420 === "name")) || (key_439420 === "email"))){
+const err_48bdbc = {instancePath:instancePath+"/requested_by",schemaPath:"#/properties/requested_by/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_439420},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err35];
+vErrors = [err_48bdbc];
 }
 else {
-vErrors.push(err35);
-}
-errors++;
-}
-}
-if(data10.user_id !== undefined){
-let data11 = data10.user_id;
-if(typeof data11 === "string"){
-if(!(formats0.test(data11))){
-const err36 = {instancePath:instancePath+"/requested_by/user_id",schemaPath:"#/properties/requested_by/properties/user_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err36];
-}
-else {
-vErrors.push(err36);
+vErrors.push(err_48bdbc);
 }
 errors++;
 }
 }
-else {
-const err37 = {instancePath:instancePath+"/requested_by/user_id",schemaPath:"#/properties/requested_by/properties/user_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_0f20eb.user_id !== undefined){
+let data_dd68d9 = data_0f20eb.user_id;
+if(typeof data_dd68d9 === "string"){
+if(!(formats0.test(data_dd68d9))){
+const err_6d3746 = {instancePath:instancePath+"/requested_by/user_id",schemaPath:"#/properties/requested_by/properties/user_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err37];
+vErrors = [err_6d3746];
 }
 else {
-vErrors.push(err37);
-}
-errors++;
-}
-}
-if(data10.name !== undefined){
-let data12 = data10.name;
-if(typeof data12 === "string"){
-if(func0(data12) > 200){
-const err38 = {instancePath:instancePath+"/requested_by/name",schemaPath:"#/properties/requested_by/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
-}
-errors++;
-}
-if(func0(data12) < 1){
-const err39 = {instancePath:instancePath+"/requested_by/name",schemaPath:"#/properties/requested_by/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
+vErrors.push(err_6d3746);
 }
 errors++;
 }
 }
 else {
-const err40 = {instancePath:instancePath+"/requested_by/name",schemaPath:"#/properties/requested_by/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_cd6e22 = {instancePath:instancePath+"/requested_by/user_id",schemaPath:"#/properties/requested_by/properties/user_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err40];
+vErrors = [err_cd6e22];
 }
 else {
-vErrors.push(err40);
+vErrors.push(err_cd6e22);
 }
 errors++;
 }
 }
-if(data10.email !== undefined){
-let data13 = data10.email;
-if(typeof data13 === "string"){
-if(func0(data13) > 254){
-const err41 = {instancePath:instancePath+"/requested_by/email",schemaPath:"#/properties/requested_by/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+if(data_0f20eb.name !== undefined){
+let data_e5025a = data_0f20eb.name;
+if(typeof data_e5025a === "string"){
+if(func0(data_e5025a) > 200){
+const err_2fe3df = {instancePath:instancePath+"/requested_by/name",schemaPath:"#/properties/requested_by/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err41];
+vErrors = [err_2fe3df];
 }
 else {
-vErrors.push(err41);
+vErrors.push(err_2fe3df);
 }
 errors++;
 }
-if(!(formats6.test(data13))){
-const err42 = {instancePath:instancePath+"/requested_by/email",schemaPath:"#/properties/requested_by/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(func0(data_e5025a) < 1){
+const err_59459e = {instancePath:instancePath+"/requested_by/name",schemaPath:"#/properties/requested_by/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err42];
+vErrors = [err_59459e];
 }
 else {
-vErrors.push(err42);
-}
-errors++;
-}
-}
-else {
-const err43 = {instancePath:instancePath+"/requested_by/email",schemaPath:"#/properties/requested_by/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err43];
-}
-else {
-vErrors.push(err43);
+vErrors.push(err_59459e);
 }
 errors++;
 }
 }
-}
 else {
-const err44 = {instancePath:instancePath+"/requested_by",schemaPath:"#/properties/requested_by/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_87fa33 = {instancePath:instancePath+"/requested_by/name",schemaPath:"#/properties/requested_by/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err44];
+vErrors = [err_87fa33];
 }
 else {
-vErrors.push(err44);
+vErrors.push(err_87fa33);
+}
+errors++;
+}
+}
+if(data_0f20eb.email !== undefined){
+let data_e0ec0d = data_0f20eb.email;
+if(typeof data_e0ec0d === "string"){
+if(func0(data_e0ec0d) > 254){
+const err_339962 = {instancePath:instancePath+"/requested_by/email",schemaPath:"#/properties/requested_by/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+if(vErrors === null){
+vErrors = [err_339962];
+}
+else {
+vErrors.push(err_339962);
+}
+errors++;
+}
+if(!(formats6.test(data_e0ec0d))){
+const err_cb6dab = {instancePath:instancePath+"/requested_by/email",schemaPath:"#/properties/requested_by/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(vErrors === null){
+vErrors = [err_cb6dab];
+}
+else {
+vErrors.push(err_cb6dab);
+}
+errors++;
+}
+}
+else {
+const err_8559e4 = {instancePath:instancePath+"/requested_by/email",schemaPath:"#/properties/requested_by/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_8559e4];
+}
+else {
+vErrors.push(err_8559e4);
 }
 errors++;
 }
 }
 }
 else {
-const err45 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_8cd2ff = {instancePath:instancePath+"/requested_by",schemaPath:"#/properties/requested_by/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err45];
+vErrors = [err_8cd2ff];
 }
 else {
-vErrors.push(err45);
+vErrors.push(err_8cd2ff);
+}
+errors++;
+}
+}
+}
+else {
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err_04983d];
+}
+else {
+vErrors.push(err_04983d);
 }
 errors++;
 }

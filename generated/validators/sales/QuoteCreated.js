@@ -18,1237 +18,1237 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.quote_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "quote_id"},message:"must have required property '"+"quote_id"+"'"};
+const err_6ebee0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "quote_id"},message:"must have required property '"+"quote_id"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_6ebee0];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_6ebee0);
 }
 errors++;
 }
 if(data.quote_number === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "quote_number"},message:"must have required property '"+"quote_number"+"'"};
+const err_ec3b61 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "quote_number"},message:"must have required property '"+"quote_number"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_ec3b61];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_ec3b61);
 }
 errors++;
 }
 if(data.customer_id === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "customer_id"},message:"must have required property '"+"customer_id"+"'"};
+const err_488359 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "customer_id"},message:"must have required property '"+"customer_id"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_488359];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_488359);
 }
 errors++;
 }
 if(data.lines === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lines"},message:"must have required property '"+"lines"+"'"};
+const err_754703 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lines"},message:"must have required property '"+"lines"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_754703];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_754703);
 }
 errors++;
 }
 if(data.subtotal === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "subtotal"},message:"must have required property '"+"subtotal"+"'"};
+const err_95475e = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "subtotal"},message:"must have required property '"+"subtotal"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_95475e];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_95475e);
 }
 errors++;
 }
 if(data.discount_total === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "discount_total"},message:"must have required property '"+"discount_total"+"'"};
+const err_88cc96 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "discount_total"},message:"must have required property '"+"discount_total"+"'"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_88cc96];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_88cc96);
 }
 errors++;
 }
 if(data.total === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "total"},message:"must have required property '"+"total"+"'"};
+const err_77cae3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "total"},message:"must have required property '"+"total"+"'"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_77cae3];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_77cae3);
 }
 errors++;
 }
 if(data.valid_until === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "valid_until"},message:"must have required property '"+"valid_until"+"'"};
+const err_d00e25 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "valid_until"},message:"must have required property '"+"valid_until"+"'"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_d00e25];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_d00e25);
 }
 errors++;
 }
 if(data.requires_approval === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requires_approval"},message:"must have required property '"+"requires_approval"+"'"};
+const err_a8f5f5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requires_approval"},message:"must have required property '"+"requires_approval"+"'"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_a8f5f5];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_a8f5f5);
 }
 errors++;
 }
 if(data.created_by === undefined){
-const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "created_by"},message:"must have required property '"+"created_by"+"'"};
+const err_7db9e4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "created_by"},message:"must have required property '"+"created_by"+"'"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_7db9e4];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_7db9e4);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(func0.call(schema0.properties, key0))){
-const err10 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_44c26d in data){
+if(!(func0.call(schema0.properties, key_44c26d))){
+const err_703aab = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_44c26d},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_703aab];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_703aab);
 }
 errors++;
 }
 }
 if(data.quote_id !== undefined){
-let data0 = data.quote_id;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err11 = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_394f66 = data.quote_id;
+if(typeof data_394f66 === "string"){
+if(!(formats0.test(data_394f66))){
+const err_584f98 = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_584f98];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_584f98);
 }
 errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_53f21f = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_53f21f];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_53f21f);
 }
 errors++;
 }
 }
 if(data.quote_number !== undefined){
-let data1 = data.quote_number;
-if(typeof data1 === "string"){
-if(!pattern0.test(data1)){
-const err13 = {instancePath:instancePath+"/quote_number",schemaPath:"#/properties/quote_number/pattern",keyword:"pattern",params:{pattern: "^Q-[0-9]{4}-[0-9]{6}$"},message:"must match pattern \""+"^Q-[0-9]{4}-[0-9]{6}$"+"\""};
+let data_375744 = data.quote_number;
+if(typeof data_375744 === "string"){
+if(!pattern0.test(data_375744)){
+const err_f62ef1 = {instancePath:instancePath+"/quote_number",schemaPath:"#/properties/quote_number/pattern",keyword:"pattern",params:{pattern: "^Q-[0-9]{4}-[0-9]{6}$"},message:"must match pattern \""+"^Q-[0-9]{4}-[0-9]{6}$"+"\""};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_f62ef1];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_f62ef1);
 }
 errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/quote_number",schemaPath:"#/properties/quote_number/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_587750 = {instancePath:instancePath+"/quote_number",schemaPath:"#/properties/quote_number/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_587750];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_587750);
 }
 errors++;
 }
 }
 if(data.customer_id !== undefined){
-let data2 = data.customer_id;
-if(typeof data2 === "string"){
-if(!(formats0.test(data2))){
-const err15 = {instancePath:instancePath+"/customer_id",schemaPath:"#/properties/customer_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_7ce437 = data.customer_id;
+if(typeof data_7ce437 === "string"){
+if(!(formats0.test(data_7ce437))){
+const err_4fb919 = {instancePath:instancePath+"/customer_id",schemaPath:"#/properties/customer_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_4fb919];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_4fb919);
 }
 errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/customer_id",schemaPath:"#/properties/customer_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_b1b4ed = {instancePath:instancePath+"/customer_id",schemaPath:"#/properties/customer_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_b1b4ed];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err_b1b4ed);
 }
 errors++;
 }
 }
 if(data.opportunity_id !== undefined){
-let data3 = data.opportunity_id;
-if(typeof data3 === "string"){
-if(!(formats0.test(data3))){
-const err17 = {instancePath:instancePath+"/opportunity_id",schemaPath:"#/properties/opportunity_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_747cbc = data.opportunity_id;
+if(typeof data_747cbc === "string"){
+if(!(formats0.test(data_747cbc))){
+const err_8c5103 = {instancePath:instancePath+"/opportunity_id",schemaPath:"#/properties/opportunity_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_8c5103];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err_8c5103);
 }
 errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/opportunity_id",schemaPath:"#/properties/opportunity_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_c5ce3f = {instancePath:instancePath+"/opportunity_id",schemaPath:"#/properties/opportunity_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err_c5ce3f];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err_c5ce3f);
 }
 errors++;
 }
 }
 if(data.source_email_id !== undefined){
-let data4 = data.source_email_id;
-if(typeof data4 === "string"){
-if(!(formats0.test(data4))){
-const err19 = {instancePath:instancePath+"/source_email_id",schemaPath:"#/properties/source_email_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_5511e4 = data.source_email_id;
+if(typeof data_5511e4 === "string"){
+if(!(formats0.test(data_5511e4))){
+const err_42bd44 = {instancePath:instancePath+"/source_email_id",schemaPath:"#/properties/source_email_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err_42bd44];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err_42bd44);
 }
 errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/source_email_id",schemaPath:"#/properties/source_email_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_01c890 = {instancePath:instancePath+"/source_email_id",schemaPath:"#/properties/source_email_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err_01c890];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err_01c890);
 }
 errors++;
 }
 }
 if(data.lines !== undefined){
-let data5 = data.lines;
-if(Array.isArray(data5)){
-if(data5.length > 200){
-const err21 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
+let data_1569b7 = data.lines;
+if(Array.isArray(data_1569b7)){
+if(data_1569b7.length > 200){
+const err_f1fd3a = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err_f1fd3a];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err_f1fd3a);
 }
 errors++;
 }
-if(data5.length < 1){
-const err22 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data_1569b7.length < 1){
+const err_c88127 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_c88127];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err_c88127);
 }
 errors++;
 }
-const len0 = data5.length;
-for(let i0=0; i0<len0; i0++){
-let data6 = data5[i0];
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.sku === undefined){
-const err23 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
+const len_67826a = data_1569b7.length;
+for(let i_e154da=0; i_e154da<len_67826a; i_e154da++){
+let data_4002ef = data_1569b7[i_e154da];
+if(data_4002ef && typeof data_4002ef == "object" && !Array.isArray(data_4002ef)){
+if(data_4002ef.sku === undefined){
+const err_212305 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_212305];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err_212305);
 }
 errors++;
 }
-if(data6.description === undefined){
-const err24 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'"};
+if(data_4002ef.description === undefined){
+const err_f71bbe = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err_f71bbe];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err_f71bbe);
 }
 errors++;
 }
-if(data6.quantity === undefined){
-const err25 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
+if(data_4002ef.quantity === undefined){
+const err_18041b = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err_18041b];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err_18041b);
 }
 errors++;
 }
-if(data6.unit_price === undefined){
-const err26 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "unit_price"},message:"must have required property '"+"unit_price"+"'"};
+if(data_4002ef.unit_price === undefined){
+const err_7b9976 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "unit_price"},message:"must have required property '"+"unit_price"+"'"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err_7b9976];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err_7b9976);
 }
 errors++;
 }
-if(data6.discount_percent === undefined){
-const err27 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "discount_percent"},message:"must have required property '"+"discount_percent"+"'"};
+if(data_4002ef.discount_percent === undefined){
+const err_8f33f3 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "discount_percent"},message:"must have required property '"+"discount_percent"+"'"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err_8f33f3];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err_8f33f3);
 }
 errors++;
 }
-if(data6.line_total === undefined){
-const err28 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "line_total"},message:"must have required property '"+"line_total"+"'"};
+if(data_4002ef.line_total === undefined){
+const err_0ab338 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "line_total"},message:"must have required property '"+"line_total"+"'"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err_0ab338];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err_0ab338);
 }
 errors++;
 }
-for(const key1 in data6){
-if(!((((((key1 === "sku") || (key1 === "description")) || (key1 === "quantity")) || (key1 === "unit_price")) || (key1 === "discount_percent")) || (key1 === "line_total"))){
-const err29 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+for(const key_558bf3 in data_4002ef){
+if(!((((((key_558bf3 === "sku") || (key_558bf3 === "description")) || (key_558bf3 === "quantity")) || (key_558bf3 === "unit_price")) || (key_558bf3 === "discount_percent")) || (key_558bf3 === "line_total"))){
+const err_c7cc1c = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_558bf3},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err_c7cc1c];
 }
 else {
-vErrors.push(err29);
-}
-errors++;
-}
-}
-if(data6.sku !== undefined){
-let data7 = data6.sku;
-if(typeof data7 === "string"){
-if(func1(data7) > 40){
-const err30 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-if(func1(data7) < 3){
-const err31 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-if(!pattern1.test(data7)){
-const err32 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]+(-[A-Z0-9]+)*$"},message:"must match pattern \""+"^[A-Z0-9]+(-[A-Z0-9]+)*$"+"\""};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
+vErrors.push(err_c7cc1c);
 }
 errors++;
 }
 }
-else {
-const err33 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_4002ef.sku !== undefined){
+let data_3b9730 = data_4002ef.sku;
+if(typeof data_3b9730 === "string"){
+if(func1(data_3b9730) > 40){
+const err_0babbb = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
 if(vErrors === null){
-vErrors = [err33];
+vErrors = [err_0babbb];
 }
 else {
-vErrors.push(err33);
+vErrors.push(err_0babbb);
 }
 errors++;
 }
-}
-if(data6.description !== undefined){
-let data8 = data6.description;
-if(typeof data8 === "string"){
-if(func1(data8) > 500){
-const err34 = {instancePath:instancePath+"/lines/" + i0+"/description",schemaPath:"#/properties/lines/items/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+if(func1(data_3b9730) < 3){
+const err_d35af5 = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
 if(vErrors === null){
-vErrors = [err34];
+vErrors = [err_d35af5];
 }
 else {
-vErrors.push(err34);
+vErrors.push(err_d35af5);
 }
 errors++;
 }
-if(func1(data8) < 1){
-const err35 = {instancePath:instancePath+"/lines/" + i0+"/description",schemaPath:"#/properties/lines/items/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(!pattern1.test(data_3b9730)){
+const err_c09e5c = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]+(-[A-Z0-9]+)*$"},message:"must match pattern \""+"^[A-Z0-9]+(-[A-Z0-9]+)*$"+"\""};
 if(vErrors === null){
-vErrors = [err35];
+vErrors = [err_c09e5c];
 }
 else {
-vErrors.push(err35);
+vErrors.push(err_c09e5c);
 }
 errors++;
 }
 }
 else {
-const err36 = {instancePath:instancePath+"/lines/" + i0+"/description",schemaPath:"#/properties/lines/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_5c8d54 = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err36];
+vErrors = [err_5c8d54];
 }
 else {
-vErrors.push(err36);
+vErrors.push(err_5c8d54);
 }
 errors++;
 }
 }
-if(data6.quantity !== undefined){
-let data9 = data6.quantity;
-if(!((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9)))){
-const err37 = {instancePath:instancePath+"/lines/" + i0+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data_4002ef.description !== undefined){
+let data_f9ff74 = data_4002ef.description;
+if(typeof data_f9ff74 === "string"){
+if(func1(data_f9ff74) > 500){
+const err_cc7ff0 = {instancePath:instancePath+"/lines/" + i_e154da+"/description",schemaPath:"#/properties/lines/items/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
 if(vErrors === null){
-vErrors = [err37];
+vErrors = [err_cc7ff0];
 }
 else {
-vErrors.push(err37);
+vErrors.push(err_cc7ff0);
 }
 errors++;
 }
-if(typeof data9 == "number"){
-if(data9 > 100000 || isNaN(data9)){
-const err38 = {instancePath:instancePath+"/lines/" + i0+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"};
+if(func1(data_f9ff74) < 1){
+const err_94b2bf = {instancePath:instancePath+"/lines/" + i_e154da+"/description",schemaPath:"#/properties/lines/items/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err38];
+vErrors = [err_94b2bf];
 }
 else {
-vErrors.push(err38);
-}
-errors++;
-}
-if(data9 < 1 || isNaN(data9)){
-const err39 = {instancePath:instancePath+"/lines/" + i0+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
-}
-errors++;
-}
-}
-}
-if(data6.unit_price !== undefined){
-let data10 = data6.unit_price;
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-if(data10.amount === undefined){
-const err40 = {instancePath:instancePath+"/lines/" + i0+"/unit_price",schemaPath:"#/properties/lines/items/properties/unit_price/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-if(data10.currency === undefined){
-const err41 = {instancePath:instancePath+"/lines/" + i0+"/unit_price",schemaPath:"#/properties/lines/items/properties/unit_price/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
-}
-for(const key2 in data10){
-if(!((key2 === "amount") || (key2 === "currency"))){
-const err42 = {instancePath:instancePath+"/lines/" + i0+"/unit_price",schemaPath:"#/properties/lines/items/properties/unit_price/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
-}
-errors++;
-}
-}
-if(data10.amount !== undefined){
-let data11 = data10.amount;
-if(typeof data11 === "string"){
-if(func1(data11) > 20){
-const err43 = {instancePath:instancePath+"/lines/" + i0+"/unit_price/amount",schemaPath:"#/properties/lines/items/properties/unit_price/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
-if(vErrors === null){
-vErrors = [err43];
-}
-else {
-vErrors.push(err43);
-}
-errors++;
-}
-if(!pattern2.test(data11)){
-const err44 = {instancePath:instancePath+"/lines/" + i0+"/unit_price/amount",schemaPath:"#/properties/lines/items/properties/unit_price/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
+vErrors.push(err_94b2bf);
 }
 errors++;
 }
 }
 else {
-const err45 = {instancePath:instancePath+"/lines/" + i0+"/unit_price/amount",schemaPath:"#/properties/lines/items/properties/unit_price/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_141b12 = {instancePath:instancePath+"/lines/" + i_e154da+"/description",schemaPath:"#/properties/lines/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err45];
+vErrors = [err_141b12];
 }
 else {
-vErrors.push(err45);
+vErrors.push(err_141b12);
 }
 errors++;
 }
 }
-if(data10.currency !== undefined){
-let data12 = data10.currency;
-if(typeof data12 === "string"){
-if(!pattern3.test(data12)){
-const err46 = {instancePath:instancePath+"/lines/" + i0+"/unit_price/currency",schemaPath:"#/properties/lines/items/properties/unit_price/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(data_4002ef.quantity !== undefined){
+let data_1a9633 = data_4002ef.quantity;
+if(!((typeof data_1a9633 == "number") && (!(data_1a9633 % 1) && !isNaN(data_1a9633)))){
+const err_87992b = {instancePath:instancePath+"/lines/" + i_e154da+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err46];
+vErrors = [err_87992b];
 }
 else {
-vErrors.push(err46);
+vErrors.push(err_87992b);
+}
+errors++;
+}
+if(typeof data_1a9633 == "number"){
+if(data_1a9633 > 100000 || isNaN(data_1a9633)){
+const err_a74c66 = {instancePath:instancePath+"/lines/" + i_e154da+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"};
+if(vErrors === null){
+vErrors = [err_a74c66];
+}
+else {
+vErrors.push(err_a74c66);
+}
+errors++;
+}
+if(data_1a9633 < 1 || isNaN(data_1a9633)){
+const err_fcef13 = {instancePath:instancePath+"/lines/" + i_e154da+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err_fcef13];
+}
+else {
+vErrors.push(err_fcef13);
 }
 errors++;
 }
 }
-else {
-const err47 = {instancePath:instancePath+"/lines/" + i0+"/unit_price/currency",schemaPath:"#/properties/lines/items/properties/unit_price/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data_4002ef.unit_price !== undefined){
+let data_15732c = data_4002ef.unit_price;
+if(data_15732c && typeof data_15732c == "object" && !Array.isArray(data_15732c)){
+if(data_15732c.amount === undefined){
+const err_3cbf6f = {instancePath:instancePath+"/lines/" + i_e154da+"/unit_price",schemaPath:"#/properties/lines/items/properties/unit_price/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
-vErrors = [err47];
+vErrors = [err_3cbf6f];
 }
 else {
-vErrors.push(err47);
+vErrors.push(err_3cbf6f);
+}
+errors++;
+}
+if(data_15732c.currency === undefined){
+const err_2103ce = {instancePath:instancePath+"/lines/" + i_e154da+"/unit_price",schemaPath:"#/properties/lines/items/properties/unit_price/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+if(vErrors === null){
+vErrors = [err_2103ce];
+}
+else {
+vErrors.push(err_2103ce);
+}
+errors++;
+}
+for(const key_9df73d in data_15732c){
+if(!((key_9df73d === "amount") || (key_9df73d === "currency"))){
+const err_3ac9d0 = {instancePath:instancePath+"/lines/" + i_e154da+"/unit_price",schemaPath:"#/properties/lines/items/properties/unit_price/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_9df73d},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err_3ac9d0];
+}
+else {
+vErrors.push(err_3ac9d0);
 }
 errors++;
 }
 }
-}
-else {
-const err48 = {instancePath:instancePath+"/lines/" + i0+"/unit_price",schemaPath:"#/properties/lines/items/properties/unit_price/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data_15732c.amount !== undefined){
+let data_66361d = data_15732c.amount;
+if(typeof data_66361d === "string"){
+if(func1(data_66361d) > 20){
+const err_497c62 = {instancePath:instancePath+"/lines/" + i_e154da+"/unit_price/amount",schemaPath:"#/properties/lines/items/properties/unit_price/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
-vErrors = [err48];
+vErrors = [err_497c62];
 }
 else {
-vErrors.push(err48);
+vErrors.push(err_497c62);
 }
 errors++;
 }
-}
-if(data6.discount_percent !== undefined){
-let data13 = data6.discount_percent;
-if(typeof data13 == "number"){
-if(data13 > 100 || isNaN(data13)){
-const err49 = {instancePath:instancePath+"/lines/" + i0+"/discount_percent",schemaPath:"#/properties/lines/items/properties/discount_percent/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(!pattern2.test(data_66361d)){
+const err_36fa7d = {instancePath:instancePath+"/lines/" + i_e154da+"/unit_price/amount",schemaPath:"#/properties/lines/items/properties/unit_price/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
 if(vErrors === null){
-vErrors = [err49];
+vErrors = [err_36fa7d];
 }
 else {
-vErrors.push(err49);
-}
-errors++;
-}
-if(data13 < 0 || isNaN(data13)){
-const err50 = {instancePath:instancePath+"/lines/" + i0+"/discount_percent",schemaPath:"#/properties/lines/items/properties/discount_percent/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err50];
-}
-else {
-vErrors.push(err50);
-}
-errors++;
-}
-}
-else {
-const err51 = {instancePath:instancePath+"/lines/" + i0+"/discount_percent",schemaPath:"#/properties/lines/items/properties/discount_percent/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err51];
-}
-else {
-vErrors.push(err51);
-}
-errors++;
-}
-}
-if(data6.line_total !== undefined){
-let data14 = data6.line_total;
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-if(data14.amount === undefined){
-const err52 = {instancePath:instancePath+"/lines/" + i0+"/line_total",schemaPath:"#/properties/lines/items/properties/line_total/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
-if(vErrors === null){
-vErrors = [err52];
-}
-else {
-vErrors.push(err52);
-}
-errors++;
-}
-if(data14.currency === undefined){
-const err53 = {instancePath:instancePath+"/lines/" + i0+"/line_total",schemaPath:"#/properties/lines/items/properties/line_total/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
-if(vErrors === null){
-vErrors = [err53];
-}
-else {
-vErrors.push(err53);
-}
-errors++;
-}
-for(const key3 in data14){
-if(!((key3 === "amount") || (key3 === "currency"))){
-const err54 = {instancePath:instancePath+"/lines/" + i0+"/line_total",schemaPath:"#/properties/lines/items/properties/line_total/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err54];
-}
-else {
-vErrors.push(err54);
-}
-errors++;
-}
-}
-if(data14.amount !== undefined){
-let data15 = data14.amount;
-if(typeof data15 === "string"){
-if(func1(data15) > 20){
-const err55 = {instancePath:instancePath+"/lines/" + i0+"/line_total/amount",schemaPath:"#/properties/lines/items/properties/line_total/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
-if(vErrors === null){
-vErrors = [err55];
-}
-else {
-vErrors.push(err55);
-}
-errors++;
-}
-if(!pattern2.test(data15)){
-const err56 = {instancePath:instancePath+"/lines/" + i0+"/line_total/amount",schemaPath:"#/properties/lines/items/properties/line_total/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
-if(vErrors === null){
-vErrors = [err56];
-}
-else {
-vErrors.push(err56);
+vErrors.push(err_36fa7d);
 }
 errors++;
 }
 }
 else {
-const err57 = {instancePath:instancePath+"/lines/" + i0+"/line_total/amount",schemaPath:"#/properties/lines/items/properties/line_total/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_ad7571 = {instancePath:instancePath+"/lines/" + i_e154da+"/unit_price/amount",schemaPath:"#/properties/lines/items/properties/unit_price/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err57];
+vErrors = [err_ad7571];
 }
 else {
-vErrors.push(err57);
+vErrors.push(err_ad7571);
 }
 errors++;
 }
 }
-if(data14.currency !== undefined){
-let data16 = data14.currency;
-if(typeof data16 === "string"){
-if(!pattern3.test(data16)){
-const err58 = {instancePath:instancePath+"/lines/" + i0+"/line_total/currency",schemaPath:"#/properties/lines/items/properties/line_total/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(data_15732c.currency !== undefined){
+let data_81cef3 = data_15732c.currency;
+if(typeof data_81cef3 === "string"){
+if(!pattern3.test(data_81cef3)){
+const err_e1feed = {instancePath:instancePath+"/lines/" + i_e154da+"/unit_price/currency",schemaPath:"#/properties/lines/items/properties/unit_price/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
-vErrors = [err58];
+vErrors = [err_e1feed];
 }
 else {
-vErrors.push(err58);
+vErrors.push(err_e1feed);
 }
 errors++;
 }
 }
 else {
-const err59 = {instancePath:instancePath+"/lines/" + i0+"/line_total/currency",schemaPath:"#/properties/lines/items/properties/line_total/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_3d3147 = {instancePath:instancePath+"/lines/" + i_e154da+"/unit_price/currency",schemaPath:"#/properties/lines/items/properties/unit_price/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err59];
+vErrors = [err_3d3147];
 }
 else {
-vErrors.push(err59);
+vErrors.push(err_3d3147);
 }
 errors++;
 }
 }
 }
 else {
-const err60 = {instancePath:instancePath+"/lines/" + i0+"/line_total",schemaPath:"#/properties/lines/items/properties/line_total/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_8c69d2 = {instancePath:instancePath+"/lines/" + i_e154da+"/unit_price",schemaPath:"#/properties/lines/items/properties/unit_price/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err60];
+vErrors = [err_8c69d2];
 }
 else {
-vErrors.push(err60);
+vErrors.push(err_8c69d2);
+}
+errors++;
+}
+}
+if(data_4002ef.discount_percent !== undefined){
+let data_957853 = data_4002ef.discount_percent;
+if(typeof data_957853 == "number"){
+if(data_957853 > 100 || isNaN(data_957853)){
+const err_6f9bd7 = {instancePath:instancePath+"/lines/" + i_e154da+"/discount_percent",schemaPath:"#/properties/lines/items/properties/discount_percent/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(vErrors === null){
+vErrors = [err_6f9bd7];
+}
+else {
+vErrors.push(err_6f9bd7);
+}
+errors++;
+}
+if(data_957853 < 0 || isNaN(data_957853)){
+const err_64df72 = {instancePath:instancePath+"/lines/" + i_e154da+"/discount_percent",schemaPath:"#/properties/lines/items/properties/discount_percent/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err_64df72];
+}
+else {
+vErrors.push(err_64df72);
+}
+errors++;
+}
+}
+else {
+const err_5d28f0 = {instancePath:instancePath+"/lines/" + i_e154da+"/discount_percent",schemaPath:"#/properties/lines/items/properties/discount_percent/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err_5d28f0];
+}
+else {
+vErrors.push(err_5d28f0);
+}
+errors++;
+}
+}
+if(data_4002ef.line_total !== undefined){
+let data_6b9dec = data_4002ef.line_total;
+if(data_6b9dec && typeof data_6b9dec == "object" && !Array.isArray(data_6b9dec)){
+if(data_6b9dec.amount === undefined){
+const err_bb4174 = {instancePath:instancePath+"/lines/" + i_e154da+"/line_total",schemaPath:"#/properties/lines/items/properties/line_total/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+if(vErrors === null){
+vErrors = [err_bb4174];
+}
+else {
+vErrors.push(err_bb4174);
+}
+errors++;
+}
+if(data_6b9dec.currency === undefined){
+const err_a5ed4a = {instancePath:instancePath+"/lines/" + i_e154da+"/line_total",schemaPath:"#/properties/lines/items/properties/line_total/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+if(vErrors === null){
+vErrors = [err_a5ed4a];
+}
+else {
+vErrors.push(err_a5ed4a);
+}
+errors++;
+}
+for(const key_75f04c in data_6b9dec){
+if(!((key_75f04c === "amount") || (key_75f04c === "currency"))){
+const err_0946e2 = {instancePath:instancePath+"/lines/" + i_e154da+"/line_total",schemaPath:"#/properties/lines/items/properties/line_total/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_75f04c},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err_0946e2];
+}
+else {
+vErrors.push(err_0946e2);
+}
+errors++;
+}
+}
+if(data_6b9dec.amount !== undefined){
+let data_7becec = data_6b9dec.amount;
+if(typeof data_7becec === "string"){
+if(func1(data_7becec) > 20){
+const err_fe69cc = {instancePath:instancePath+"/lines/" + i_e154da+"/line_total/amount",schemaPath:"#/properties/lines/items/properties/line_total/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
+if(vErrors === null){
+vErrors = [err_fe69cc];
+}
+else {
+vErrors.push(err_fe69cc);
+}
+errors++;
+}
+if(!pattern2.test(data_7becec)){
+const err_fa22fd = {instancePath:instancePath+"/lines/" + i_e154da+"/line_total/amount",schemaPath:"#/properties/lines/items/properties/line_total/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
+if(vErrors === null){
+vErrors = [err_fa22fd];
+}
+else {
+vErrors.push(err_fa22fd);
+}
+errors++;
+}
+}
+else {
+const err_a211d0 = {instancePath:instancePath+"/lines/" + i_e154da+"/line_total/amount",schemaPath:"#/properties/lines/items/properties/line_total/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_a211d0];
+}
+else {
+vErrors.push(err_a211d0);
+}
+errors++;
+}
+}
+if(data_6b9dec.currency !== undefined){
+let data_d08f3f = data_6b9dec.currency;
+if(typeof data_d08f3f === "string"){
+if(!pattern3.test(data_d08f3f)){
+const err_d1cd3e = {instancePath:instancePath+"/lines/" + i_e154da+"/line_total/currency",schemaPath:"#/properties/lines/items/properties/line_total/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(vErrors === null){
+vErrors = [err_d1cd3e];
+}
+else {
+vErrors.push(err_d1cd3e);
+}
+errors++;
+}
+}
+else {
+const err_e1ba09 = {instancePath:instancePath+"/lines/" + i_e154da+"/line_total/currency",schemaPath:"#/properties/lines/items/properties/line_total/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_e1ba09];
+}
+else {
+vErrors.push(err_e1ba09);
 }
 errors++;
 }
 }
 }
 else {
-const err61 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_b5a475 = {instancePath:instancePath+"/lines/" + i_e154da+"/line_total",schemaPath:"#/properties/lines/items/properties/line_total/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err61];
+vErrors = [err_b5a475];
 }
 else {
-vErrors.push(err61);
+vErrors.push(err_b5a475);
 }
 errors++;
 }
 }
 }
 else {
-const err62 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err_7e7bd3 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err62];
+vErrors = [err_7e7bd3];
 }
 else {
-vErrors.push(err62);
+vErrors.push(err_7e7bd3);
+}
+errors++;
+}
+}
+}
+else {
+const err_27d227 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err_27d227];
+}
+else {
+vErrors.push(err_27d227);
 }
 errors++;
 }
 }
 if(data.subtotal !== undefined){
-let data17 = data.subtotal;
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-if(data17.amount === undefined){
-const err63 = {instancePath:instancePath+"/subtotal",schemaPath:"#/properties/subtotal/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+let data_e3f4aa = data.subtotal;
+if(data_e3f4aa && typeof data_e3f4aa == "object" && !Array.isArray(data_e3f4aa)){
+if(data_e3f4aa.amount === undefined){
+const err_84aef7 = {instancePath:instancePath+"/subtotal",schemaPath:"#/properties/subtotal/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
-vErrors = [err63];
+vErrors = [err_84aef7];
 }
 else {
-vErrors.push(err63);
+vErrors.push(err_84aef7);
 }
 errors++;
 }
-if(data17.currency === undefined){
-const err64 = {instancePath:instancePath+"/subtotal",schemaPath:"#/properties/subtotal/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+if(data_e3f4aa.currency === undefined){
+const err_4d60a1 = {instancePath:instancePath+"/subtotal",schemaPath:"#/properties/subtotal/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
-vErrors = [err64];
+vErrors = [err_4d60a1];
 }
 else {
-vErrors.push(err64);
+vErrors.push(err_4d60a1);
 }
 errors++;
 }
-for(const key4 in data17){
-if(!((key4 === "amount") || (key4 === "currency"))){
-const err65 = {instancePath:instancePath+"/subtotal",schemaPath:"#/properties/subtotal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+for(const key_446629 in data_e3f4aa){
+if(!((key_446629 === "amount") || (key_446629 === "currency"))){
+const err_fd8429 = {instancePath:instancePath+"/subtotal",schemaPath:"#/properties/subtotal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_446629},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err65];
+vErrors = [err_fd8429];
 }
 else {
-vErrors.push(err65);
-}
-errors++;
-}
-}
-if(data17.amount !== undefined){
-let data18 = data17.amount;
-if(typeof data18 === "string"){
-if(func1(data18) > 20){
-const err66 = {instancePath:instancePath+"/subtotal/amount",schemaPath:"#/properties/subtotal/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
-if(vErrors === null){
-vErrors = [err66];
-}
-else {
-vErrors.push(err66);
-}
-errors++;
-}
-if(!pattern2.test(data18)){
-const err67 = {instancePath:instancePath+"/subtotal/amount",schemaPath:"#/properties/subtotal/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
-if(vErrors === null){
-vErrors = [err67];
-}
-else {
-vErrors.push(err67);
+vErrors.push(err_fd8429);
 }
 errors++;
 }
 }
-else {
-const err68 = {instancePath:instancePath+"/subtotal/amount",schemaPath:"#/properties/subtotal/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_e3f4aa.amount !== undefined){
+let data_81a315 = data_e3f4aa.amount;
+if(typeof data_81a315 === "string"){
+if(func1(data_81a315) > 20){
+const err_0bcfa9 = {instancePath:instancePath+"/subtotal/amount",schemaPath:"#/properties/subtotal/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
-vErrors = [err68];
+vErrors = [err_0bcfa9];
 }
 else {
-vErrors.push(err68);
+vErrors.push(err_0bcfa9);
 }
 errors++;
 }
-}
-if(data17.currency !== undefined){
-let data19 = data17.currency;
-if(typeof data19 === "string"){
-if(!pattern3.test(data19)){
-const err69 = {instancePath:instancePath+"/subtotal/currency",schemaPath:"#/properties/subtotal/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(!pattern2.test(data_81a315)){
+const err_cf76d8 = {instancePath:instancePath+"/subtotal/amount",schemaPath:"#/properties/subtotal/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
 if(vErrors === null){
-vErrors = [err69];
+vErrors = [err_cf76d8];
 }
 else {
-vErrors.push(err69);
+vErrors.push(err_cf76d8);
 }
 errors++;
 }
 }
 else {
-const err70 = {instancePath:instancePath+"/subtotal/currency",schemaPath:"#/properties/subtotal/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_07ad05 = {instancePath:instancePath+"/subtotal/amount",schemaPath:"#/properties/subtotal/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err70];
+vErrors = [err_07ad05];
 }
 else {
-vErrors.push(err70);
+vErrors.push(err_07ad05);
+}
+errors++;
+}
+}
+if(data_e3f4aa.currency !== undefined){
+let data_aa89be = data_e3f4aa.currency;
+if(typeof data_aa89be === "string"){
+if(!pattern3.test(data_aa89be)){
+const err_ddb1c1 = {instancePath:instancePath+"/subtotal/currency",schemaPath:"#/properties/subtotal/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(vErrors === null){
+vErrors = [err_ddb1c1];
+}
+else {
+vErrors.push(err_ddb1c1);
+}
+errors++;
+}
+}
+else {
+const err_b5f026 = {instancePath:instancePath+"/subtotal/currency",schemaPath:"#/properties/subtotal/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_b5f026];
+}
+else {
+vErrors.push(err_b5f026);
 }
 errors++;
 }
 }
 }
 else {
-const err71 = {instancePath:instancePath+"/subtotal",schemaPath:"#/properties/subtotal/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_94ffb5 = {instancePath:instancePath+"/subtotal",schemaPath:"#/properties/subtotal/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err71];
+vErrors = [err_94ffb5];
 }
 else {
-vErrors.push(err71);
+vErrors.push(err_94ffb5);
 }
 errors++;
 }
 }
 if(data.discount_total !== undefined){
-let data20 = data.discount_total;
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-if(data20.amount === undefined){
-const err72 = {instancePath:instancePath+"/discount_total",schemaPath:"#/properties/discount_total/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+let data_4aab1d = data.discount_total;
+if(data_4aab1d && typeof data_4aab1d == "object" && !Array.isArray(data_4aab1d)){
+if(data_4aab1d.amount === undefined){
+const err_bca9b5 = {instancePath:instancePath+"/discount_total",schemaPath:"#/properties/discount_total/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
-vErrors = [err72];
+vErrors = [err_bca9b5];
 }
 else {
-vErrors.push(err72);
+vErrors.push(err_bca9b5);
 }
 errors++;
 }
-if(data20.currency === undefined){
-const err73 = {instancePath:instancePath+"/discount_total",schemaPath:"#/properties/discount_total/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+if(data_4aab1d.currency === undefined){
+const err_9502ae = {instancePath:instancePath+"/discount_total",schemaPath:"#/properties/discount_total/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
-vErrors = [err73];
+vErrors = [err_9502ae];
 }
 else {
-vErrors.push(err73);
+vErrors.push(err_9502ae);
 }
 errors++;
 }
-for(const key5 in data20){
-if(!((key5 === "amount") || (key5 === "currency"))){
-const err74 = {instancePath:instancePath+"/discount_total",schemaPath:"#/properties/discount_total/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+for(const key_9ca8bd in data_4aab1d){
+if(!((key_9ca8bd === "amount") || (key_9ca8bd === "currency"))){
+const err_9145a3 = {instancePath:instancePath+"/discount_total",schemaPath:"#/properties/discount_total/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_9ca8bd},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err74];
+vErrors = [err_9145a3];
 }
 else {
-vErrors.push(err74);
-}
-errors++;
-}
-}
-if(data20.amount !== undefined){
-let data21 = data20.amount;
-if(typeof data21 === "string"){
-if(func1(data21) > 20){
-const err75 = {instancePath:instancePath+"/discount_total/amount",schemaPath:"#/properties/discount_total/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
-if(vErrors === null){
-vErrors = [err75];
-}
-else {
-vErrors.push(err75);
-}
-errors++;
-}
-if(!pattern2.test(data21)){
-const err76 = {instancePath:instancePath+"/discount_total/amount",schemaPath:"#/properties/discount_total/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
-if(vErrors === null){
-vErrors = [err76];
-}
-else {
-vErrors.push(err76);
+vErrors.push(err_9145a3);
 }
 errors++;
 }
 }
-else {
-const err77 = {instancePath:instancePath+"/discount_total/amount",schemaPath:"#/properties/discount_total/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_4aab1d.amount !== undefined){
+let data_2635ea = data_4aab1d.amount;
+if(typeof data_2635ea === "string"){
+if(func1(data_2635ea) > 20){
+const err_c716ef = {instancePath:instancePath+"/discount_total/amount",schemaPath:"#/properties/discount_total/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
-vErrors = [err77];
+vErrors = [err_c716ef];
 }
 else {
-vErrors.push(err77);
+vErrors.push(err_c716ef);
 }
 errors++;
 }
-}
-if(data20.currency !== undefined){
-let data22 = data20.currency;
-if(typeof data22 === "string"){
-if(!pattern3.test(data22)){
-const err78 = {instancePath:instancePath+"/discount_total/currency",schemaPath:"#/properties/discount_total/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(!pattern2.test(data_2635ea)){
+const err_318e02 = {instancePath:instancePath+"/discount_total/amount",schemaPath:"#/properties/discount_total/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
 if(vErrors === null){
-vErrors = [err78];
+vErrors = [err_318e02];
 }
 else {
-vErrors.push(err78);
+vErrors.push(err_318e02);
 }
 errors++;
 }
 }
 else {
-const err79 = {instancePath:instancePath+"/discount_total/currency",schemaPath:"#/properties/discount_total/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_4eb6ba = {instancePath:instancePath+"/discount_total/amount",schemaPath:"#/properties/discount_total/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err79];
+vErrors = [err_4eb6ba];
 }
 else {
-vErrors.push(err79);
+vErrors.push(err_4eb6ba);
+}
+errors++;
+}
+}
+if(data_4aab1d.currency !== undefined){
+let data_9d3a37 = data_4aab1d.currency;
+if(typeof data_9d3a37 === "string"){
+if(!pattern3.test(data_9d3a37)){
+const err_c325a0 = {instancePath:instancePath+"/discount_total/currency",schemaPath:"#/properties/discount_total/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(vErrors === null){
+vErrors = [err_c325a0];
+}
+else {
+vErrors.push(err_c325a0);
+}
+errors++;
+}
+}
+else {
+const err_6b12a2 = {instancePath:instancePath+"/discount_total/currency",schemaPath:"#/properties/discount_total/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_6b12a2];
+}
+else {
+vErrors.push(err_6b12a2);
 }
 errors++;
 }
 }
 }
 else {
-const err80 = {instancePath:instancePath+"/discount_total",schemaPath:"#/properties/discount_total/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_bb9f1b = {instancePath:instancePath+"/discount_total",schemaPath:"#/properties/discount_total/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err80];
+vErrors = [err_bb9f1b];
 }
 else {
-vErrors.push(err80);
+vErrors.push(err_bb9f1b);
 }
 errors++;
 }
 }
 if(data.total !== undefined){
-let data23 = data.total;
-if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
-if(data23.amount === undefined){
-const err81 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+let data_08cab5 = data.total;
+if(data_08cab5 && typeof data_08cab5 == "object" && !Array.isArray(data_08cab5)){
+if(data_08cab5.amount === undefined){
+const err_e1a3a1 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
-vErrors = [err81];
+vErrors = [err_e1a3a1];
 }
 else {
-vErrors.push(err81);
+vErrors.push(err_e1a3a1);
 }
 errors++;
 }
-if(data23.currency === undefined){
-const err82 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+if(data_08cab5.currency === undefined){
+const err_84e1bc = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
-vErrors = [err82];
+vErrors = [err_84e1bc];
 }
 else {
-vErrors.push(err82);
+vErrors.push(err_84e1bc);
 }
 errors++;
 }
-for(const key6 in data23){
-if(!((key6 === "amount") || (key6 === "currency"))){
-const err83 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+for(const key_435bad in data_08cab5){
+if(!((key_435bad === "amount") || (key_435bad === "currency"))){
+const err_cb32c6 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_435bad},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err83];
+vErrors = [err_cb32c6];
 }
 else {
-vErrors.push(err83);
-}
-errors++;
-}
-}
-if(data23.amount !== undefined){
-let data24 = data23.amount;
-if(typeof data24 === "string"){
-if(func1(data24) > 20){
-const err84 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
-if(vErrors === null){
-vErrors = [err84];
-}
-else {
-vErrors.push(err84);
-}
-errors++;
-}
-if(!pattern2.test(data24)){
-const err85 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
-if(vErrors === null){
-vErrors = [err85];
-}
-else {
-vErrors.push(err85);
+vErrors.push(err_cb32c6);
 }
 errors++;
 }
 }
-else {
-const err86 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_08cab5.amount !== undefined){
+let data_c0803d = data_08cab5.amount;
+if(typeof data_c0803d === "string"){
+if(func1(data_c0803d) > 20){
+const err_4b0693 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
-vErrors = [err86];
+vErrors = [err_4b0693];
 }
 else {
-vErrors.push(err86);
+vErrors.push(err_4b0693);
 }
 errors++;
 }
-}
-if(data23.currency !== undefined){
-let data25 = data23.currency;
-if(typeof data25 === "string"){
-if(!pattern3.test(data25)){
-const err87 = {instancePath:instancePath+"/total/currency",schemaPath:"#/properties/total/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(!pattern2.test(data_c0803d)){
+const err_b2eb33 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
 if(vErrors === null){
-vErrors = [err87];
+vErrors = [err_b2eb33];
 }
 else {
-vErrors.push(err87);
+vErrors.push(err_b2eb33);
 }
 errors++;
 }
 }
 else {
-const err88 = {instancePath:instancePath+"/total/currency",schemaPath:"#/properties/total/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_3f58d3 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err88];
+vErrors = [err_3f58d3];
 }
 else {
-vErrors.push(err88);
+vErrors.push(err_3f58d3);
+}
+errors++;
+}
+}
+if(data_08cab5.currency !== undefined){
+let data_8d623f = data_08cab5.currency;
+if(typeof data_8d623f === "string"){
+if(!pattern3.test(data_8d623f)){
+const err_552b4e = {instancePath:instancePath+"/total/currency",schemaPath:"#/properties/total/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(vErrors === null){
+vErrors = [err_552b4e];
+}
+else {
+vErrors.push(err_552b4e);
+}
+errors++;
+}
+}
+else {
+const err_5ebe97 = {instancePath:instancePath+"/total/currency",schemaPath:"#/properties/total/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_5ebe97];
+}
+else {
+vErrors.push(err_5ebe97);
 }
 errors++;
 }
 }
 }
 else {
-const err89 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_68f5ee = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err89];
+vErrors = [err_68f5ee];
 }
 else {
-vErrors.push(err89);
+vErrors.push(err_68f5ee);
 }
 errors++;
 }
 }
 if(data.valid_until !== undefined){
-let data26 = data.valid_until;
-if(typeof data26 === "string"){
-if(!(formats8.validate(data26))){
-const err90 = {instancePath:instancePath+"/valid_until",schemaPath:"#/properties/valid_until/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
+let data_45979d = data.valid_until;
+if(typeof data_45979d === "string"){
+if(!(formats8.validate(data_45979d))){
+const err_2f87d5 = {instancePath:instancePath+"/valid_until",schemaPath:"#/properties/valid_until/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
 if(vErrors === null){
-vErrors = [err90];
+vErrors = [err_2f87d5];
 }
 else {
-vErrors.push(err90);
+vErrors.push(err_2f87d5);
 }
 errors++;
 }
 }
 else {
-const err91 = {instancePath:instancePath+"/valid_until",schemaPath:"#/properties/valid_until/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_b39619 = {instancePath:instancePath+"/valid_until",schemaPath:"#/properties/valid_until/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err91];
+vErrors = [err_b39619];
 }
 else {
-vErrors.push(err91);
+vErrors.push(err_b39619);
 }
 errors++;
 }
 }
 if(data.requires_approval !== undefined){
 if(typeof data.requires_approval !== "boolean"){
-const err92 = {instancePath:instancePath+"/requires_approval",schemaPath:"#/properties/requires_approval/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err_d12d7e = {instancePath:instancePath+"/requires_approval",schemaPath:"#/properties/requires_approval/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err92];
+vErrors = [err_d12d7e];
 }
 else {
-vErrors.push(err92);
+vErrors.push(err_d12d7e);
 }
 errors++;
 }
 }
 if(data.created_by !== undefined){
-let data28 = data.created_by;
-if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-if(data28.user_id === undefined){
-const err93 = {instancePath:instancePath+"/created_by",schemaPath:"#/properties/created_by/required",keyword:"required",params:{missingProperty: "user_id"},message:"must have required property '"+"user_id"+"'"};
+let data_10291c = data.created_by;
+if(data_10291c && typeof data_10291c == "object" && !Array.isArray(data_10291c)){
+if(data_10291c.user_id === undefined){
+const err_a5357b = {instancePath:instancePath+"/created_by",schemaPath:"#/properties/created_by/required",keyword:"required",params:{missingProperty: "user_id"},message:"must have required property '"+"user_id"+"'"};
 if(vErrors === null){
-vErrors = [err93];
+vErrors = [err_a5357b];
 }
 else {
-vErrors.push(err93);
+vErrors.push(err_a5357b);
 }
 errors++;
 }
-if(data28.name === undefined){
-const err94 = {instancePath:instancePath+"/created_by",schemaPath:"#/properties/created_by/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data_10291c.name === undefined){
+const err_0b1027 = {instancePath:instancePath+"/created_by",schemaPath:"#/properties/created_by/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
-vErrors = [err94];
+vErrors = [err_0b1027];
 }
 else {
-vErrors.push(err94);
+vErrors.push(err_0b1027);
 }
 errors++;
 }
-for(const key7 in data28){
-if(!(((key7 === "user_id") || (key7 === "name")) || (key7 === "email"))){
-const err95 = {instancePath:instancePath+"/created_by",schemaPath:"#/properties/created_by/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+for(const key_8debfd in data_10291c){
+if(!(((key_8debfd === "user_id") || (key_8debfd === "name")) || (key_8debfd === "email"))){
+const err_a49be2 = {instancePath:instancePath+"/created_by",schemaPath:"#/properties/created_by/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_8debfd},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err95];
+vErrors = [err_a49be2];
 }
 else {
-vErrors.push(err95);
-}
-errors++;
-}
-}
-if(data28.user_id !== undefined){
-let data29 = data28.user_id;
-if(typeof data29 === "string"){
-if(!(formats0.test(data29))){
-const err96 = {instancePath:instancePath+"/created_by/user_id",schemaPath:"#/properties/created_by/properties/user_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err96];
-}
-else {
-vErrors.push(err96);
+vErrors.push(err_a49be2);
 }
 errors++;
 }
 }
-else {
-const err97 = {instancePath:instancePath+"/created_by/user_id",schemaPath:"#/properties/created_by/properties/user_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_10291c.user_id !== undefined){
+let data_7f572f = data_10291c.user_id;
+if(typeof data_7f572f === "string"){
+if(!(formats0.test(data_7f572f))){
+const err_6e4611 = {instancePath:instancePath+"/created_by/user_id",schemaPath:"#/properties/created_by/properties/user_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err97];
+vErrors = [err_6e4611];
 }
 else {
-vErrors.push(err97);
-}
-errors++;
-}
-}
-if(data28.name !== undefined){
-let data30 = data28.name;
-if(typeof data30 === "string"){
-if(func1(data30) > 200){
-const err98 = {instancePath:instancePath+"/created_by/name",schemaPath:"#/properties/created_by/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
-if(vErrors === null){
-vErrors = [err98];
-}
-else {
-vErrors.push(err98);
-}
-errors++;
-}
-if(func1(data30) < 1){
-const err99 = {instancePath:instancePath+"/created_by/name",schemaPath:"#/properties/created_by/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err99];
-}
-else {
-vErrors.push(err99);
+vErrors.push(err_6e4611);
 }
 errors++;
 }
 }
 else {
-const err100 = {instancePath:instancePath+"/created_by/name",schemaPath:"#/properties/created_by/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_ece8d5 = {instancePath:instancePath+"/created_by/user_id",schemaPath:"#/properties/created_by/properties/user_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err100];
+vErrors = [err_ece8d5];
 }
 else {
-vErrors.push(err100);
+vErrors.push(err_ece8d5);
 }
 errors++;
 }
 }
-if(data28.email !== undefined){
-let data31 = data28.email;
-if(typeof data31 === "string"){
-if(func1(data31) > 254){
-const err101 = {instancePath:instancePath+"/created_by/email",schemaPath:"#/properties/created_by/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+if(data_10291c.name !== undefined){
+let data_64294e = data_10291c.name;
+if(typeof data_64294e === "string"){
+if(func1(data_64294e) > 200){
+const err_0a3991 = {instancePath:instancePath+"/created_by/name",schemaPath:"#/properties/created_by/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err101];
+vErrors = [err_0a3991];
 }
 else {
-vErrors.push(err101);
+vErrors.push(err_0a3991);
 }
 errors++;
 }
-if(!(formats12.test(data31))){
-const err102 = {instancePath:instancePath+"/created_by/email",schemaPath:"#/properties/created_by/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(func1(data_64294e) < 1){
+const err_17c009 = {instancePath:instancePath+"/created_by/name",schemaPath:"#/properties/created_by/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err102];
+vErrors = [err_17c009];
 }
 else {
-vErrors.push(err102);
-}
-errors++;
-}
-}
-else {
-const err103 = {instancePath:instancePath+"/created_by/email",schemaPath:"#/properties/created_by/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err103];
-}
-else {
-vErrors.push(err103);
+vErrors.push(err_17c009);
 }
 errors++;
 }
 }
-}
 else {
-const err104 = {instancePath:instancePath+"/created_by",schemaPath:"#/properties/created_by/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_96a6c0 = {instancePath:instancePath+"/created_by/name",schemaPath:"#/properties/created_by/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err104];
+vErrors = [err_96a6c0];
 }
 else {
-vErrors.push(err104);
+vErrors.push(err_96a6c0);
+}
+errors++;
+}
+}
+if(data_10291c.email !== undefined){
+let data_f16fcf = data_10291c.email;
+if(typeof data_f16fcf === "string"){
+if(func1(data_f16fcf) > 254){
+const err_9d16f5 = {instancePath:instancePath+"/created_by/email",schemaPath:"#/properties/created_by/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+if(vErrors === null){
+vErrors = [err_9d16f5];
+}
+else {
+vErrors.push(err_9d16f5);
+}
+errors++;
+}
+if(!(formats12.test(data_f16fcf))){
+const err_f68afd = {instancePath:instancePath+"/created_by/email",schemaPath:"#/properties/created_by/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(vErrors === null){
+vErrors = [err_f68afd];
+}
+else {
+vErrors.push(err_f68afd);
+}
+errors++;
+}
+}
+else {
+const err_b66dab = {instancePath:instancePath+"/created_by/email",schemaPath:"#/properties/created_by/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_b66dab];
+}
+else {
+vErrors.push(err_b66dab);
 }
 errors++;
 }
 }
 }
 else {
-const err105 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_649d17 = {instancePath:instancePath+"/created_by",schemaPath:"#/properties/created_by/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err105];
+vErrors = [err_649d17];
 }
 else {
-vErrors.push(err105);
+vErrors.push(err_649d17);
+}
+errors++;
+}
+}
+}
+else {
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err_04983d];
+}
+else {
+vErrors.push(err_04983d);
 }
 errors++;
 }

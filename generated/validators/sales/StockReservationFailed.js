@@ -13,306 +13,306 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.quote_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "quote_id"},message:"must have required property '"+"quote_id"+"'"};
+const err_6ebee0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "quote_id"},message:"must have required property '"+"quote_id"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_6ebee0];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_6ebee0);
 }
 errors++;
 }
 if(data.reason === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+const err_7b4f8a = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_7b4f8a];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_7b4f8a);
 }
 errors++;
 }
 if(data.shortfall === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "shortfall"},message:"must have required property '"+"shortfall"+"'"};
+const err_0ad926 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "shortfall"},message:"must have required property '"+"shortfall"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_0ad926];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_0ad926);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((key0 === "quote_id") || (key0 === "reason")) || (key0 === "shortfall")) || (key0 === "next_availability"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_4a63a3 in data){
+if(!((((key_4a63a3 === "quote_id") || (key_4a63a3 === "reason")) || (key_4a63a3 === "shortfall")) || (key_4a63a3 === "next_availability"))){
+const err_2b0d4f = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_4a63a3},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_2b0d4f];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_2b0d4f);
 }
 errors++;
 }
 }
 if(data.quote_id !== undefined){
-let data0 = data.quote_id;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err4 = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_394f66 = data.quote_id;
+if(typeof data_394f66 === "string"){
+if(!(formats0.test(data_394f66))){
+const err_584f98 = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_584f98];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_584f98);
 }
 errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_53f21f = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_53f21f];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_53f21f);
 }
 errors++;
 }
 }
 if(data.reason !== undefined){
-let data1 = data.reason;
-if(typeof data1 !== "string"){
-const err6 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_088b4c = data.reason;
+if(typeof data_088b4c !== "string"){
+const err_3825a1 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_3825a1];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_3825a1);
 }
 errors++;
 }
-if(!(((data1 === "insufficient_stock") || (data1 === "unknown_sku")) || (data1 === "discontinued"))){
-const err7 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema0.properties.reason.enum},message:"must be equal to one of the allowed values"};
+if(!(((data_088b4c === "insufficient_stock") || (data_088b4c === "unknown_sku")) || (data_088b4c === "discontinued"))){
+const err_d3cade = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema0.properties.reason.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_d3cade];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_d3cade);
 }
 errors++;
 }
 }
 if(data.shortfall !== undefined){
-let data2 = data.shortfall;
-if(Array.isArray(data2)){
-if(data2.length < 1){
-const err8 = {instancePath:instancePath+"/shortfall",schemaPath:"#/properties/shortfall/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+let data_8fe83b = data.shortfall;
+if(Array.isArray(data_8fe83b)){
+if(data_8fe83b.length < 1){
+const err_2b275b = {instancePath:instancePath+"/shortfall",schemaPath:"#/properties/shortfall/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_2b275b];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_2b275b);
 }
 errors++;
 }
-const len0 = data2.length;
-for(let i0=0; i0<len0; i0++){
-let data3 = data2[i0];
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.sku === undefined){
-const err9 = {instancePath:instancePath+"/shortfall/" + i0,schemaPath:"#/properties/shortfall/items/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
+const len_86671c = data_8fe83b.length;
+for(let i_bbdb06=0; i_bbdb06<len_86671c; i_bbdb06++){
+let data_510c74 = data_8fe83b[i_bbdb06];
+if(data_510c74 && typeof data_510c74 == "object" && !Array.isArray(data_510c74)){
+if(data_510c74.sku === undefined){
+const err_71b4f2 = {instancePath:instancePath+"/shortfall/" + i_bbdb06,schemaPath:"#/properties/shortfall/items/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_71b4f2];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_71b4f2);
 }
 errors++;
 }
-if(data3.requested === undefined){
-const err10 = {instancePath:instancePath+"/shortfall/" + i0,schemaPath:"#/properties/shortfall/items/required",keyword:"required",params:{missingProperty: "requested"},message:"must have required property '"+"requested"+"'"};
+if(data_510c74.requested === undefined){
+const err_e8dd82 = {instancePath:instancePath+"/shortfall/" + i_bbdb06,schemaPath:"#/properties/shortfall/items/required",keyword:"required",params:{missingProperty: "requested"},message:"must have required property '"+"requested"+"'"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_e8dd82];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_e8dd82);
 }
 errors++;
 }
-if(data3.available === undefined){
-const err11 = {instancePath:instancePath+"/shortfall/" + i0,schemaPath:"#/properties/shortfall/items/required",keyword:"required",params:{missingProperty: "available"},message:"must have required property '"+"available"+"'"};
+if(data_510c74.available === undefined){
+const err_d3778f = {instancePath:instancePath+"/shortfall/" + i_bbdb06,schemaPath:"#/properties/shortfall/items/required",keyword:"required",params:{missingProperty: "available"},message:"must have required property '"+"available"+"'"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_d3778f];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_d3778f);
 }
 errors++;
 }
-for(const key1 in data3){
-if(!(((key1 === "sku") || (key1 === "requested")) || (key1 === "available"))){
-const err12 = {instancePath:instancePath+"/shortfall/" + i0,schemaPath:"#/properties/shortfall/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+for(const key_fdb686 in data_510c74){
+if(!(((key_fdb686 === "sku") || (key_fdb686 === "requested")) || (key_fdb686 === "available"))){
+const err_755e38 = {instancePath:instancePath+"/shortfall/" + i_bbdb06,schemaPath:"#/properties/shortfall/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_fdb686},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_755e38];
 }
 else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data3.sku !== undefined){
-let data4 = data3.sku;
-if(typeof data4 === "string"){
-if(func0(data4) > 40){
-const err13 = {instancePath:instancePath+"/shortfall/" + i0+"/sku",schemaPath:"#/properties/shortfall/items/properties/sku/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-if(func0(data4) < 3){
-const err14 = {instancePath:instancePath+"/shortfall/" + i0+"/sku",schemaPath:"#/properties/shortfall/items/properties/sku/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-if(!pattern0.test(data4)){
-const err15 = {instancePath:instancePath+"/shortfall/" + i0+"/sku",schemaPath:"#/properties/shortfall/items/properties/sku/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]+(-[A-Z0-9]+)*$"},message:"must match pattern \""+"^[A-Z0-9]+(-[A-Z0-9]+)*$"+"\""};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
+vErrors.push(err_755e38);
 }
 errors++;
 }
 }
-else {
-const err16 = {instancePath:instancePath+"/shortfall/" + i0+"/sku",schemaPath:"#/properties/shortfall/items/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_510c74.sku !== undefined){
+let data_2e9b63 = data_510c74.sku;
+if(typeof data_2e9b63 === "string"){
+if(func0(data_2e9b63) > 40){
+const err_24fe71 = {instancePath:instancePath+"/shortfall/" + i_bbdb06+"/sku",schemaPath:"#/properties/shortfall/items/properties/sku/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_24fe71];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err_24fe71);
+}
+errors++;
+}
+if(func0(data_2e9b63) < 3){
+const err_210fcd = {instancePath:instancePath+"/shortfall/" + i_bbdb06+"/sku",schemaPath:"#/properties/shortfall/items/properties/sku/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
+if(vErrors === null){
+vErrors = [err_210fcd];
+}
+else {
+vErrors.push(err_210fcd);
+}
+errors++;
+}
+if(!pattern0.test(data_2e9b63)){
+const err_1a1dc5 = {instancePath:instancePath+"/shortfall/" + i_bbdb06+"/sku",schemaPath:"#/properties/shortfall/items/properties/sku/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]+(-[A-Z0-9]+)*$"},message:"must match pattern \""+"^[A-Z0-9]+(-[A-Z0-9]+)*$"+"\""};
+if(vErrors === null){
+vErrors = [err_1a1dc5];
+}
+else {
+vErrors.push(err_1a1dc5);
 }
 errors++;
 }
 }
-if(data3.requested !== undefined){
-let data5 = data3.requested;
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-const err17 = {instancePath:instancePath+"/shortfall/" + i0+"/requested",schemaPath:"#/properties/shortfall/items/properties/requested/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err_12d04d = {instancePath:instancePath+"/shortfall/" + i_bbdb06+"/sku",schemaPath:"#/properties/shortfall/items/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_12d04d];
 }
 else {
-vErrors.push(err17);
-}
-errors++;
-}
-if(typeof data5 == "number"){
-if(data5 < 1 || isNaN(data5)){
-const err18 = {instancePath:instancePath+"/shortfall/" + i0+"/requested",schemaPath:"#/properties/shortfall/items/properties/requested/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
+vErrors.push(err_12d04d);
 }
 errors++;
 }
 }
-}
-if(data3.available !== undefined){
-let data6 = data3.available;
-if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
-const err19 = {instancePath:instancePath+"/shortfall/" + i0+"/available",schemaPath:"#/properties/shortfall/items/properties/available/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data_510c74.requested !== undefined){
+let data_1a6766 = data_510c74.requested;
+if(!((typeof data_1a6766 == "number") && (!(data_1a6766 % 1) && !isNaN(data_1a6766)))){
+const err_c39b10 = {instancePath:instancePath+"/shortfall/" + i_bbdb06+"/requested",schemaPath:"#/properties/shortfall/items/properties/requested/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err_c39b10];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err_c39b10);
 }
 errors++;
 }
-if(typeof data6 == "number"){
-if(data6 < 0 || isNaN(data6)){
-const err20 = {instancePath:instancePath+"/shortfall/" + i0+"/available",schemaPath:"#/properties/shortfall/items/properties/available/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(typeof data_1a6766 == "number"){
+if(data_1a6766 < 1 || isNaN(data_1a6766)){
+const err_63cdd6 = {instancePath:instancePath+"/shortfall/" + i_bbdb06+"/requested",schemaPath:"#/properties/shortfall/items/properties/requested/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err_63cdd6];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err_63cdd6);
 }
 errors++;
 }
 }
 }
-}
-else {
-const err21 = {instancePath:instancePath+"/shortfall/" + i0,schemaPath:"#/properties/shortfall/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data_510c74.available !== undefined){
+let data_e338e4 = data_510c74.available;
+if(!((typeof data_e338e4 == "number") && (!(data_e338e4 % 1) && !isNaN(data_e338e4)))){
+const err_a01dee = {instancePath:instancePath+"/shortfall/" + i_bbdb06+"/available",schemaPath:"#/properties/shortfall/items/properties/available/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err_a01dee];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err_a01dee);
+}
+errors++;
+}
+if(typeof data_e338e4 == "number"){
+if(data_e338e4 < 0 || isNaN(data_e338e4)){
+const err_dc6abb = {instancePath:instancePath+"/shortfall/" + i_bbdb06+"/available",schemaPath:"#/properties/shortfall/items/properties/available/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err_dc6abb];
+}
+else {
+vErrors.push(err_dc6abb);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err_308a05 = {instancePath:instancePath+"/shortfall/" + i_bbdb06,schemaPath:"#/properties/shortfall/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err_308a05];
+}
+else {
+vErrors.push(err_308a05);
 }
 errors++;
 }
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/shortfall",schemaPath:"#/properties/shortfall/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err_35d244 = {instancePath:instancePath+"/shortfall",schemaPath:"#/properties/shortfall/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_35d244];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err_35d244);
 }
 errors++;
 }
 }
 if(data.next_availability !== undefined){
-let data7 = data.next_availability;
-if(typeof data7 === "string"){
-if(!(formats2.validate(data7))){
-const err23 = {instancePath:instancePath+"/next_availability",schemaPath:"#/properties/next_availability/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
+let data_0dff75 = data.next_availability;
+if(typeof data_0dff75 === "string"){
+if(!(formats2.validate(data_0dff75))){
+const err_a979dc = {instancePath:instancePath+"/next_availability",schemaPath:"#/properties/next_availability/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_a979dc];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err_a979dc);
 }
 errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/next_availability",schemaPath:"#/properties/next_availability/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_417e6c = {instancePath:instancePath+"/next_availability",schemaPath:"#/properties/next_availability/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err_417e6c];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err_417e6c);
 }
 errors++;
 }
 }
 }
 else {
-const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err_04983d);
 }
 errors++;
 }

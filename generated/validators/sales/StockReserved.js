@@ -14,328 +14,328 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.reservation_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reservation_id"},message:"must have required property '"+"reservation_id"+"'"};
+const err_41a841 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reservation_id"},message:"must have required property '"+"reservation_id"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_41a841];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_41a841);
 }
 errors++;
 }
 if(data.quote_id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "quote_id"},message:"must have required property '"+"quote_id"+"'"};
+const err_6ebee0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "quote_id"},message:"must have required property '"+"quote_id"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_6ebee0];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_6ebee0);
 }
 errors++;
 }
 if(data.lines === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lines"},message:"must have required property '"+"lines"+"'"};
+const err_754703 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lines"},message:"must have required property '"+"lines"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_754703];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_754703);
 }
 errors++;
 }
 if(data.expires_at === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expires_at"},message:"must have required property '"+"expires_at"+"'"};
+const err_7f5f91 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expires_at"},message:"must have required property '"+"expires_at"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_7f5f91];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_7f5f91);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((key0 === "reservation_id") || (key0 === "quote_id")) || (key0 === "lines")) || (key0 === "expires_at"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_9e7a2c in data){
+if(!((((key_9e7a2c === "reservation_id") || (key_9e7a2c === "quote_id")) || (key_9e7a2c === "lines")) || (key_9e7a2c === "expires_at"))){
+const err_3b27be = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_9e7a2c},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_3b27be];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_3b27be);
 }
 errors++;
 }
 }
 if(data.reservation_id !== undefined){
-let data0 = data.reservation_id;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err5 = {instancePath:instancePath+"/reservation_id",schemaPath:"#/properties/reservation_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_0ac66a = data.reservation_id;
+if(typeof data_0ac66a === "string"){
+if(!(formats0.test(data_0ac66a))){
+const err_39b972 = {instancePath:instancePath+"/reservation_id",schemaPath:"#/properties/reservation_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_39b972];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_39b972);
 }
 errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/reservation_id",schemaPath:"#/properties/reservation_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_aad5e2 = {instancePath:instancePath+"/reservation_id",schemaPath:"#/properties/reservation_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_aad5e2];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_aad5e2);
 }
 errors++;
 }
 }
 if(data.quote_id !== undefined){
-let data1 = data.quote_id;
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err7 = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_394f66 = data.quote_id;
+if(typeof data_394f66 === "string"){
+if(!(formats0.test(data_394f66))){
+const err_584f98 = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_584f98];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_584f98);
 }
 errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_53f21f = {instancePath:instancePath+"/quote_id",schemaPath:"#/properties/quote_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_53f21f];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_53f21f);
 }
 errors++;
 }
 }
 if(data.lines !== undefined){
-let data2 = data.lines;
-if(Array.isArray(data2)){
-if(data2.length > 200){
-const err9 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
+let data_1569b7 = data.lines;
+if(Array.isArray(data_1569b7)){
+if(data_1569b7.length > 200){
+const err_f1fd3a = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_f1fd3a];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_f1fd3a);
 }
 errors++;
 }
-if(data2.length < 1){
-const err10 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data_1569b7.length < 1){
+const err_c88127 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_c88127];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_c88127);
 }
 errors++;
 }
-const len0 = data2.length;
-for(let i0=0; i0<len0; i0++){
-let data3 = data2[i0];
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.sku === undefined){
-const err11 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
+const len_67826a = data_1569b7.length;
+for(let i_e154da=0; i_e154da<len_67826a; i_e154da++){
+let data_4002ef = data_1569b7[i_e154da];
+if(data_4002ef && typeof data_4002ef == "object" && !Array.isArray(data_4002ef)){
+if(data_4002ef.sku === undefined){
+const err_212305 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_212305];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_212305);
 }
 errors++;
 }
-if(data3.quantity === undefined){
-const err12 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
+if(data_4002ef.quantity === undefined){
+const err_18041b = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_18041b];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_18041b);
 }
 errors++;
 }
-for(const key1 in data3){
-if(!(((key1 === "sku") || (key1 === "quantity")) || (key1 === "warehouse"))){
-const err13 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+for(const key_dee5e0 in data_4002ef){
+if(!(((key_dee5e0 === "sku") || (key_dee5e0 === "quantity")) || (key_dee5e0 === "warehouse"))){
+const err_49a010 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_dee5e0},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_49a010];
 }
 else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-if(data3.sku !== undefined){
-let data4 = data3.sku;
-if(typeof data4 === "string"){
-if(func0(data4) > 40){
-const err14 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-if(func0(data4) < 3){
-const err15 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if(!pattern0.test(data4)){
-const err16 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]+(-[A-Z0-9]+)*$"},message:"must match pattern \""+"^[A-Z0-9]+(-[A-Z0-9]+)*$"+"\""};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
+vErrors.push(err_49a010);
 }
 errors++;
 }
 }
-else {
-const err17 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_4002ef.sku !== undefined){
+let data_3b9730 = data_4002ef.sku;
+if(typeof data_3b9730 === "string"){
+if(func0(data_3b9730) > 40){
+const err_0babbb = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_0babbb];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err_0babbb);
 }
 errors++;
 }
-}
-if(data3.quantity !== undefined){
-let data5 = data3.quantity;
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-const err18 = {instancePath:instancePath+"/lines/" + i0+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(func0(data_3b9730) < 3){
+const err_d35af5 = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err_d35af5];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err_d35af5);
 }
 errors++;
 }
-if(typeof data5 == "number"){
-if(data5 > 100000 || isNaN(data5)){
-const err19 = {instancePath:instancePath+"/lines/" + i0+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"};
+if(!pattern0.test(data_3b9730)){
+const err_c09e5c = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]+(-[A-Z0-9]+)*$"},message:"must match pattern \""+"^[A-Z0-9]+(-[A-Z0-9]+)*$"+"\""};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err_c09e5c];
 }
 else {
-vErrors.push(err19);
-}
-errors++;
-}
-if(data5 < 1 || isNaN(data5)){
-const err20 = {instancePath:instancePath+"/lines/" + i0+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-}
-if(data3.warehouse !== undefined){
-let data6 = data3.warehouse;
-if(typeof data6 === "string"){
-if(!pattern1.test(data6)){
-const err21 = {instancePath:instancePath+"/lines/" + i0+"/warehouse",schemaPath:"#/properties/lines/items/properties/warehouse/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2,5}[0-9]{0,2}$"},message:"must match pattern \""+"^[A-Z]{2,5}[0-9]{0,2}$"+"\""};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
+vErrors.push(err_c09e5c);
 }
 errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/lines/" + i0+"/warehouse",schemaPath:"#/properties/lines/items/properties/warehouse/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_5c8d54 = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_5c8d54];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err_5c8d54);
+}
+errors++;
+}
+}
+if(data_4002ef.quantity !== undefined){
+let data_1a9633 = data_4002ef.quantity;
+if(!((typeof data_1a9633 == "number") && (!(data_1a9633 % 1) && !isNaN(data_1a9633)))){
+const err_87992b = {instancePath:instancePath+"/lines/" + i_e154da+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err_87992b];
+}
+else {
+vErrors.push(err_87992b);
+}
+errors++;
+}
+if(typeof data_1a9633 == "number"){
+if(data_1a9633 > 100000 || isNaN(data_1a9633)){
+const err_a74c66 = {instancePath:instancePath+"/lines/" + i_e154da+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"};
+if(vErrors === null){
+vErrors = [err_a74c66];
+}
+else {
+vErrors.push(err_a74c66);
+}
+errors++;
+}
+if(data_1a9633 < 1 || isNaN(data_1a9633)){
+const err_fcef13 = {instancePath:instancePath+"/lines/" + i_e154da+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err_fcef13];
+}
+else {
+vErrors.push(err_fcef13);
 }
 errors++;
 }
 }
 }
-else {
-const err23 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data_4002ef.warehouse !== undefined){
+let data_736137 = data_4002ef.warehouse;
+if(typeof data_736137 === "string"){
+if(!pattern1.test(data_736137)){
+const err_b32770 = {instancePath:instancePath+"/lines/" + i_e154da+"/warehouse",schemaPath:"#/properties/lines/items/properties/warehouse/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2,5}[0-9]{0,2}$"},message:"must match pattern \""+"^[A-Z]{2,5}[0-9]{0,2}$"+"\""};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_b32770];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err_b32770);
+}
+errors++;
+}
+}
+else {
+const err_d8b719 = {instancePath:instancePath+"/lines/" + i_e154da+"/warehouse",schemaPath:"#/properties/lines/items/properties/warehouse/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_d8b719];
+}
+else {
+vErrors.push(err_d8b719);
 }
 errors++;
 }
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err_7e7bd3 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err_7e7bd3];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err_7e7bd3);
+}
+errors++;
+}
+}
+}
+else {
+const err_27d227 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err_27d227];
+}
+else {
+vErrors.push(err_27d227);
 }
 errors++;
 }
 }
 if(data.expires_at !== undefined){
-let data7 = data.expires_at;
-if(typeof data7 === "string"){
-if(!(formats4.validate(data7))){
-const err25 = {instancePath:instancePath+"/expires_at",schemaPath:"#/properties/expires_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+let data_6adfec = data.expires_at;
+if(typeof data_6adfec === "string"){
+if(!(formats4.validate(data_6adfec))){
+const err_f862ea = {instancePath:instancePath+"/expires_at",schemaPath:"#/properties/expires_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err_f862ea];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err_f862ea);
 }
 errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/expires_at",schemaPath:"#/properties/expires_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_5193e6 = {instancePath:instancePath+"/expires_at",schemaPath:"#/properties/expires_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err_5193e6];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err_5193e6);
 }
 errors++;
 }
 }
 }
 else {
-const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err_04983d);
 }
 errors++;
 }

@@ -8,178 +8,178 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.cartId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "cartId"},message:"must have required property '"+"cartId"+"'"};
+const err_f94ecc = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "cartId"},message:"must have required property '"+"cartId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_f94ecc];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_f94ecc);
 }
 errors++;
 }
 if(data.customerId === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "customerId"},message:"must have required property '"+"customerId"+"'"};
+const err_1a3069 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "customerId"},message:"must have required property '"+"customerId"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_1a3069];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_1a3069);
 }
 errors++;
 }
 if(data.reason === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+const err_7b4f8a = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_7b4f8a];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_7b4f8a);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((((key0 === "cartId") || (key0 === "customerId")) || (key0 === "reason")) || (key0 === "orderId")) || (key0 === "checkoutId"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_296542 in data){
+if(!(((((key_296542 === "cartId") || (key_296542 === "customerId")) || (key_296542 === "reason")) || (key_296542 === "orderId")) || (key_296542 === "checkoutId"))){
+const err_f004f0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_296542},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_f004f0];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_f004f0);
 }
 errors++;
 }
 }
 if(data.cartId !== undefined){
-let data0 = data.cartId;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err4 = {instancePath:instancePath+"/cartId",schemaPath:"#/properties/cartId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_2a0566 = data.cartId;
+if(typeof data_2a0566 === "string"){
+if(!(formats0.test(data_2a0566))){
+const err_8b33f5 = {instancePath:instancePath+"/cartId",schemaPath:"#/properties/cartId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_8b33f5];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_8b33f5);
 }
 errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/cartId",schemaPath:"#/properties/cartId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_e62ff7 = {instancePath:instancePath+"/cartId",schemaPath:"#/properties/cartId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_e62ff7];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_e62ff7);
 }
 errors++;
 }
 }
 if(data.customerId !== undefined){
-let data1 = data.customerId;
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err6 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_27f2f4 = data.customerId;
+if(typeof data_27f2f4 === "string"){
+if(!(formats0.test(data_27f2f4))){
+const err_737d49 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_737d49];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_737d49);
 }
 errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_f9c7e2 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_f9c7e2];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_f9c7e2);
 }
 errors++;
 }
 }
 if(data.reason !== undefined){
-let data2 = data.reason;
-if(typeof data2 !== "string"){
-const err8 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_088b4c = data.reason;
+if(typeof data_088b4c !== "string"){
+const err_3825a1 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_3825a1];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_3825a1);
 }
 errors++;
 }
-if(!((data2 === "checkout_completed") || (data2 === "customer_emptied"))){
-const err9 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema0.properties.reason.enum},message:"must be equal to one of the allowed values"};
+if(!((data_088b4c === "checkout_completed") || (data_088b4c === "customer_emptied"))){
+const err_d3cade = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema0.properties.reason.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_d3cade];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_d3cade);
 }
 errors++;
 }
 }
 if(data.orderId !== undefined){
-let data3 = data.orderId;
-if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-const err10 = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data_414b62 = data.orderId;
+if(!((typeof data_414b62 == "number") && (!(data_414b62 % 1) && !isNaN(data_414b62)))){
+const err_80fc5d = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_80fc5d];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_80fc5d);
 }
 errors++;
 }
-if(typeof data3 == "number"){
-if(data3 < 1 || isNaN(data3)){
-const err11 = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data_414b62 == "number"){
+if(data_414b62 < 1 || isNaN(data_414b62)){
+const err_7a4c8b = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_7a4c8b];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_7a4c8b);
 }
 errors++;
 }
 }
 }
 if(data.checkoutId !== undefined){
-let data4 = data.checkoutId;
-if(typeof data4 === "string"){
-if(!(formats0.test(data4))){
-const err12 = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_79a4f6 = data.checkoutId;
+if(typeof data_79a4f6 === "string"){
+if(!(formats0.test(data_79a4f6))){
+const err_06e00d = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_06e00d];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_06e00d);
 }
 errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_b2f3ef = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_b2f3ef];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_b2f3ef);
 }
 errors++;
 }
 }
 }
 else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_04983d);
 }
 errors++;
 }

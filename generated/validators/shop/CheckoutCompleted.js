@@ -13,294 +13,294 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.checkoutId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "checkoutId"},message:"must have required property '"+"checkoutId"+"'"};
+const err_e74afc = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "checkoutId"},message:"must have required property '"+"checkoutId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_e74afc];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_e74afc);
 }
 errors++;
 }
 if(data.customerId === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "customerId"},message:"must have required property '"+"customerId"+"'"};
+const err_1a3069 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "customerId"},message:"must have required property '"+"customerId"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_1a3069];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_1a3069);
 }
 errors++;
 }
 if(data.orderId === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "orderId"},message:"must have required property '"+"orderId"+"'"};
+const err_d13316 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "orderId"},message:"must have required property '"+"orderId"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_d13316];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_d13316);
 }
 errors++;
 }
 if(data.paymentId === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "paymentId"},message:"must have required property '"+"paymentId"+"'"};
+const err_f6b655 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "paymentId"},message:"must have required property '"+"paymentId"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_f6b655];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_f6b655);
 }
 errors++;
 }
 if(data.total === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "total"},message:"must have required property '"+"total"+"'"};
+const err_77cae3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "total"},message:"must have required property '"+"total"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_77cae3];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_77cae3);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((((key0 === "checkoutId") || (key0 === "customerId")) || (key0 === "orderId")) || (key0 === "paymentId")) || (key0 === "total")) || (key0 === "durationMs"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_30ce34 in data){
+if(!((((((key_30ce34 === "checkoutId") || (key_30ce34 === "customerId")) || (key_30ce34 === "orderId")) || (key_30ce34 === "paymentId")) || (key_30ce34 === "total")) || (key_30ce34 === "durationMs"))){
+const err_9cf808 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_30ce34},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_9cf808];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_9cf808);
 }
 errors++;
 }
 }
 if(data.checkoutId !== undefined){
-let data0 = data.checkoutId;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err6 = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_79a4f6 = data.checkoutId;
+if(typeof data_79a4f6 === "string"){
+if(!(formats0.test(data_79a4f6))){
+const err_06e00d = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_06e00d];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_06e00d);
 }
 errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_b2f3ef = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_b2f3ef];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_b2f3ef);
 }
 errors++;
 }
 }
 if(data.customerId !== undefined){
-let data1 = data.customerId;
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err8 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_27f2f4 = data.customerId;
+if(typeof data_27f2f4 === "string"){
+if(!(formats0.test(data_27f2f4))){
+const err_737d49 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_737d49];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_737d49);
 }
 errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_f9c7e2 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_f9c7e2];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_f9c7e2);
 }
 errors++;
 }
 }
 if(data.orderId !== undefined){
-let data2 = data.orderId;
-if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
-const err10 = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data_414b62 = data.orderId;
+if(!((typeof data_414b62 == "number") && (!(data_414b62 % 1) && !isNaN(data_414b62)))){
+const err_80fc5d = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_80fc5d];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_80fc5d);
 }
 errors++;
 }
-if(typeof data2 == "number"){
-if(data2 < 1 || isNaN(data2)){
-const err11 = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data_414b62 == "number"){
+if(data_414b62 < 1 || isNaN(data_414b62)){
+const err_7a4c8b = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_7a4c8b];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_7a4c8b);
 }
 errors++;
 }
 }
 }
 if(data.paymentId !== undefined){
-let data3 = data.paymentId;
-if(typeof data3 === "string"){
-if(!(formats0.test(data3))){
-const err12 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_df24d0 = data.paymentId;
+if(typeof data_df24d0 === "string"){
+if(!(formats0.test(data_df24d0))){
+const err_f5b439 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_f5b439];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_f5b439);
 }
 errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_685b46 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_685b46];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_685b46);
 }
 errors++;
 }
 }
 if(data.total !== undefined){
-let data4 = data.total;
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-if(data4.amount === undefined){
-const err14 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+let data_08cab5 = data.total;
+if(data_08cab5 && typeof data_08cab5 == "object" && !Array.isArray(data_08cab5)){
+if(data_08cab5.amount === undefined){
+const err_e1a3a1 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_e1a3a1];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_e1a3a1);
 }
 errors++;
 }
-if(data4.currency === undefined){
-const err15 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+if(data_08cab5.currency === undefined){
+const err_84e1bc = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_84e1bc];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_84e1bc);
 }
 errors++;
 }
-for(const key1 in data4){
-if(!((key1 === "amount") || (key1 === "currency"))){
-const err16 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+for(const key_435bad in data_08cab5){
+if(!((key_435bad === "amount") || (key_435bad === "currency"))){
+const err_cb32c6 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_435bad},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_cb32c6];
 }
 else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-if(data4.amount !== undefined){
-let data5 = data4.amount;
-if(typeof data5 === "string"){
-if(func0(data5) > 20){
-const err17 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-if(!pattern0.test(data5)){
-const err18 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
+vErrors.push(err_cb32c6);
 }
 errors++;
 }
 }
-else {
-const err19 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_08cab5.amount !== undefined){
+let data_c0803d = data_08cab5.amount;
+if(typeof data_c0803d === "string"){
+if(func0(data_c0803d) > 20){
+const err_4b0693 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err_4b0693];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err_4b0693);
 }
 errors++;
 }
-}
-if(data4.currency !== undefined){
-let data6 = data4.currency;
-if(typeof data6 === "string"){
-if(!pattern1.test(data6)){
-const err20 = {instancePath:instancePath+"/total/currency",schemaPath:"#/properties/total/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(!pattern0.test(data_c0803d)){
+const err_b2eb33 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err_b2eb33];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err_b2eb33);
 }
 errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/total/currency",schemaPath:"#/properties/total/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_3f58d3 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err_3f58d3];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err_3f58d3);
+}
+errors++;
+}
+}
+if(data_08cab5.currency !== undefined){
+let data_8d623f = data_08cab5.currency;
+if(typeof data_8d623f === "string"){
+if(!pattern1.test(data_8d623f)){
+const err_552b4e = {instancePath:instancePath+"/total/currency",schemaPath:"#/properties/total/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(vErrors === null){
+vErrors = [err_552b4e];
+}
+else {
+vErrors.push(err_552b4e);
+}
+errors++;
+}
+}
+else {
+const err_5ebe97 = {instancePath:instancePath+"/total/currency",schemaPath:"#/properties/total/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_5ebe97];
+}
+else {
+vErrors.push(err_5ebe97);
 }
 errors++;
 }
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_68f5ee = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_68f5ee];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err_68f5ee);
 }
 errors++;
 }
 }
 if(data.durationMs !== undefined){
-let data7 = data.durationMs;
-if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
-const err23 = {instancePath:instancePath+"/durationMs",schemaPath:"#/properties/durationMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data_1566ed = data.durationMs;
+if(!((typeof data_1566ed == "number") && (!(data_1566ed % 1) && !isNaN(data_1566ed)))){
+const err_f044e6 = {instancePath:instancePath+"/durationMs",schemaPath:"#/properties/durationMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_f044e6];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err_f044e6);
 }
 errors++;
 }
-if(typeof data7 == "number"){
-if(data7 < 0 || isNaN(data7)){
-const err24 = {instancePath:instancePath+"/durationMs",schemaPath:"#/properties/durationMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(typeof data_1566ed == "number"){
+if(data_1566ed < 0 || isNaN(data_1566ed)){
+const err_48b9bc = {instancePath:instancePath+"/durationMs",schemaPath:"#/properties/durationMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err_48b9bc];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err_48b9bc);
 }
 errors++;
 }
@@ -308,12 +308,12 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err_04983d);
 }
 errors++;
 }

@@ -12,294 +12,294 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.checkoutId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "checkoutId"},message:"must have required property '"+"checkoutId"+"'"};
+const err_e74afc = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "checkoutId"},message:"must have required property '"+"checkoutId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_e74afc];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_e74afc);
 }
 errors++;
 }
 if(data.customerId === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "customerId"},message:"must have required property '"+"customerId"+"'"};
+const err_1a3069 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "customerId"},message:"must have required property '"+"customerId"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_1a3069];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_1a3069);
 }
 errors++;
 }
 if(data.failedStep === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "failedStep"},message:"must have required property '"+"failedStep"+"'"};
+const err_2370df = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "failedStep"},message:"must have required property '"+"failedStep"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_2370df];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_2370df);
 }
 errors++;
 }
 if(data.reason === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+const err_7b4f8a = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_7b4f8a];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_7b4f8a);
 }
 errors++;
 }
 if(data.compensations === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "compensations"},message:"must have required property '"+"compensations"+"'"};
+const err_1bd9b9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "compensations"},message:"must have required property '"+"compensations"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_1bd9b9];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_1bd9b9);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((((((key0 === "checkoutId") || (key0 === "customerId")) || (key0 === "contactEmail")) || (key0 === "failedStep")) || (key0 === "reason")) || (key0 === "message")) || (key0 === "compensations"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_5d9fad in data){
+if(!(((((((key_5d9fad === "checkoutId") || (key_5d9fad === "customerId")) || (key_5d9fad === "contactEmail")) || (key_5d9fad === "failedStep")) || (key_5d9fad === "reason")) || (key_5d9fad === "message")) || (key_5d9fad === "compensations"))){
+const err_76640a = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_5d9fad},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_76640a];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_76640a);
 }
 errors++;
 }
 }
 if(data.checkoutId !== undefined){
-let data0 = data.checkoutId;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err6 = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_79a4f6 = data.checkoutId;
+if(typeof data_79a4f6 === "string"){
+if(!(formats0.test(data_79a4f6))){
+const err_06e00d = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_06e00d];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_06e00d);
 }
 errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_b2f3ef = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_b2f3ef];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_b2f3ef);
 }
 errors++;
 }
 }
 if(data.customerId !== undefined){
-let data1 = data.customerId;
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err8 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_27f2f4 = data.customerId;
+if(typeof data_27f2f4 === "string"){
+if(!(formats0.test(data_27f2f4))){
+const err_737d49 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_737d49];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_737d49);
 }
 errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_f9c7e2 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_f9c7e2];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_f9c7e2);
 }
 errors++;
 }
 }
 if(data.contactEmail !== undefined){
-let data2 = data.contactEmail;
-if(typeof data2 === "string"){
-if(func0(data2) > 254){
-const err10 = {instancePath:instancePath+"/contactEmail",schemaPath:"#/properties/contactEmail/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+let data_999ad6 = data.contactEmail;
+if(typeof data_999ad6 === "string"){
+if(func0(data_999ad6) > 254){
+const err_b4e09e = {instancePath:instancePath+"/contactEmail",schemaPath:"#/properties/contactEmail/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_b4e09e];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_b4e09e);
 }
 errors++;
 }
-if(!(formats4.test(data2))){
-const err11 = {instancePath:instancePath+"/contactEmail",schemaPath:"#/properties/contactEmail/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(!(formats4.test(data_999ad6))){
+const err_cd4a57 = {instancePath:instancePath+"/contactEmail",schemaPath:"#/properties/contactEmail/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_cd4a57];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_cd4a57);
 }
 errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/contactEmail",schemaPath:"#/properties/contactEmail/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_b28030 = {instancePath:instancePath+"/contactEmail",schemaPath:"#/properties/contactEmail/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_b28030];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_b28030);
 }
 errors++;
 }
 }
 if(data.failedStep !== undefined){
-let data3 = data.failedStep;
-if(typeof data3 !== "string"){
-const err13 = {instancePath:instancePath+"/failedStep",schemaPath:"#/properties/failedStep/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_9b1f55 = data.failedStep;
+if(typeof data_9b1f55 !== "string"){
+const err_658f21 = {instancePath:instancePath+"/failedStep",schemaPath:"#/properties/failedStep/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_658f21];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_658f21);
 }
 errors++;
 }
-if(!(((data3 === "reserve_stock") || (data3 === "payment")) || (data3 === "create_order"))){
-const err14 = {instancePath:instancePath+"/failedStep",schemaPath:"#/properties/failedStep/enum",keyword:"enum",params:{allowedValues: schema0.properties.failedStep.enum},message:"must be equal to one of the allowed values"};
+if(!(((data_9b1f55 === "reserve_stock") || (data_9b1f55 === "payment")) || (data_9b1f55 === "create_order"))){
+const err_b0cbe9 = {instancePath:instancePath+"/failedStep",schemaPath:"#/properties/failedStep/enum",keyword:"enum",params:{allowedValues: schema0.properties.failedStep.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_b0cbe9];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_b0cbe9);
 }
 errors++;
 }
 }
 if(data.reason !== undefined){
-let data4 = data.reason;
-if(typeof data4 !== "string"){
-const err15 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_088b4c = data.reason;
+if(typeof data_088b4c !== "string"){
+const err_3825a1 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_3825a1];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_3825a1);
 }
 errors++;
 }
-if(!(((((data4 === "out_of_stock") || (data4 === "payment_declined")) || (data4 === "payment_error")) || (data4 === "order_rejected")) || (data4 === "timeout"))){
-const err16 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema0.properties.reason.enum},message:"must be equal to one of the allowed values"};
+if(!(((((data_088b4c === "out_of_stock") || (data_088b4c === "payment_declined")) || (data_088b4c === "payment_error")) || (data_088b4c === "order_rejected")) || (data_088b4c === "timeout"))){
+const err_d3cade = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema0.properties.reason.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_d3cade];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err_d3cade);
 }
 errors++;
 }
 }
 if(data.message !== undefined){
-let data5 = data.message;
-if(typeof data5 === "string"){
-if(func0(data5) > 500){
-const err17 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+let data_1d5325 = data.message;
+if(typeof data_1d5325 === "string"){
+if(func0(data_1d5325) > 500){
+const err_7b3266 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_7b3266];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err_7b3266);
 }
 errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_268b27 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err_268b27];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err_268b27);
 }
 errors++;
 }
 }
 if(data.compensations !== undefined){
-let data6 = data.compensations;
-if(Array.isArray(data6)){
-const len0 = data6.length;
-for(let i0=0; i0<len0; i0++){
-let data7 = data6[i0];
-if(typeof data7 !== "string"){
-const err19 = {instancePath:instancePath+"/compensations/" + i0,schemaPath:"#/properties/compensations/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_e6ac4b = data.compensations;
+if(Array.isArray(data_e6ac4b)){
+const len_7826e8 = data_e6ac4b.length;
+for(let i_b415d2=0; i_b415d2<len_7826e8; i_b415d2++){
+let data_bd0470 = data_e6ac4b[i_b415d2];
+if(typeof data_bd0470 !== "string"){
+const err_cc7497 = {instancePath:instancePath+"/compensations/" + i_b415d2,schemaPath:"#/properties/compensations/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err_cc7497];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err_cc7497);
 }
 errors++;
 }
-if(!((data7 === "stock_released") || (data7 === "payment_refunded"))){
-const err20 = {instancePath:instancePath+"/compensations/" + i0,schemaPath:"#/properties/compensations/items/enum",keyword:"enum",params:{allowedValues: schema0.properties.compensations.items.enum},message:"must be equal to one of the allowed values"};
+if(!((data_bd0470 === "stock_released") || (data_bd0470 === "payment_refunded"))){
+const err_15013c = {instancePath:instancePath+"/compensations/" + i_b415d2,schemaPath:"#/properties/compensations/items/enum",keyword:"enum",params:{allowedValues: schema0.properties.compensations.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err_15013c];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err_15013c);
 }
 errors++;
 }
 }
-let i1 = data6.length;
-let j0;
-if(i1 > 1){
-const indices0 = {};
-for(;i1--;){
-let item0 = data6[i1];
-if(typeof item0 !== "string"){
+let i_e88c5f = data_e6ac4b.length;
+let j_aed911;
+if(i_e88c5f > 1){
+const indices_00f2cd = {};
+for(;i_e88c5f--;){
+let item_8baa23 = data_e6ac4b[i_e88c5f];
+if(typeof item_8baa23 !== "string"){
 continue;
 }
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err21 = {instancePath:instancePath+"/compensations",schemaPath:"#/properties/compensations/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(typeof indices_00f2cd[item_8baa23] == "number"){
+j_aed911 = indices_00f2cd[item_8baa23];
+const err_6583c8 = {instancePath:instancePath+"/compensations",schemaPath:"#/properties/compensations/uniqueItems",keyword:"uniqueItems",params:{i: i_e88c5f, j: j_aed911},message:"must NOT have duplicate items (items ## "+j_aed911+" and "+i_e88c5f+" are identical)"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err_6583c8];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err_6583c8);
 }
 errors++;
 break;
 }
-indices0[item0] = i1;
+indices_00f2cd[item_8baa23] = i_e88c5f;
 }
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/compensations",schemaPath:"#/properties/compensations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err_e23df5 = {instancePath:instancePath+"/compensations",schemaPath:"#/properties/compensations/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_e23df5];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err_e23df5);
 }
 errors++;
 }
 }
 }
 else {
-const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err_04983d);
 }
 errors++;
 }

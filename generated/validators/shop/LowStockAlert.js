@@ -12,197 +12,197 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.sku === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
+const err_718ddc = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_718ddc];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_718ddc);
 }
 errors++;
 }
 if(data.currentQuantity === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "currentQuantity"},message:"must have required property '"+"currentQuantity"+"'"};
+const err_8e838f = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "currentQuantity"},message:"must have required property '"+"currentQuantity"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_8e838f];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_8e838f);
 }
 errors++;
 }
 if(data.threshold === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "threshold"},message:"must have required property '"+"threshold"+"'"};
+const err_c8113c = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "threshold"},message:"must have required property '"+"threshold"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_c8113c];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_c8113c);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((((key0 === "sku") || (key0 === "warehouseId")) || (key0 === "currentQuantity")) || (key0 === "threshold")) || (key0 === "reorderQuantity"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_f36613 in data){
+if(!(((((key_f36613 === "sku") || (key_f36613 === "warehouseId")) || (key_f36613 === "currentQuantity")) || (key_f36613 === "threshold")) || (key_f36613 === "reorderQuantity"))){
+const err_67af7e = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_f36613},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_67af7e];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_67af7e);
 }
 errors++;
 }
 }
 if(data.sku !== undefined){
-let data0 = data.sku;
-if(typeof data0 === "string"){
-if(func0(data0) > 32){
-const err4 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
+let data_1ed9f1 = data.sku;
+if(typeof data_1ed9f1 === "string"){
+if(func0(data_1ed9f1) > 32){
+const err_df7c20 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_df7c20];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_df7c20);
 }
 errors++;
 }
-if(func0(data0) < 3){
-const err5 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
+if(func0(data_1ed9f1) < 3){
+const err_15ab74 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_15ab74];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_15ab74);
 }
 errors++;
 }
-if(!pattern0.test(data0)){
-const err6 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]+(-[A-Z0-9]+)*$"},message:"must match pattern \""+"^[A-Z0-9]+(-[A-Z0-9]+)*$"+"\""};
+if(!pattern0.test(data_1ed9f1)){
+const err_12c708 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]+(-[A-Z0-9]+)*$"},message:"must match pattern \""+"^[A-Z0-9]+(-[A-Z0-9]+)*$"+"\""};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_12c708];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_12c708);
 }
 errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_237350 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_237350];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_237350);
 }
 errors++;
 }
 }
 if(data.warehouseId !== undefined){
-let data1 = data.warehouseId;
-if(typeof data1 === "string"){
-if(!pattern1.test(data1)){
-const err8 = {instancePath:instancePath+"/warehouseId",schemaPath:"#/properties/warehouseId/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}-[0-9]{1,3}$"},message:"must match pattern \""+"^[A-Z]{3}-[0-9]{1,3}$"+"\""};
+let data_e2f5b4 = data.warehouseId;
+if(typeof data_e2f5b4 === "string"){
+if(!pattern1.test(data_e2f5b4)){
+const err_7b52e6 = {instancePath:instancePath+"/warehouseId",schemaPath:"#/properties/warehouseId/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}-[0-9]{1,3}$"},message:"must match pattern \""+"^[A-Z]{3}-[0-9]{1,3}$"+"\""};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_7b52e6];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_7b52e6);
 }
 errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/warehouseId",schemaPath:"#/properties/warehouseId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_d29688 = {instancePath:instancePath+"/warehouseId",schemaPath:"#/properties/warehouseId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_d29688];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_d29688);
 }
 errors++;
 }
 }
 if(data.currentQuantity !== undefined){
-let data2 = data.currentQuantity;
-if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
-const err10 = {instancePath:instancePath+"/currentQuantity",schemaPath:"#/properties/currentQuantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data_34cc54 = data.currentQuantity;
+if(!((typeof data_34cc54 == "number") && (!(data_34cc54 % 1) && !isNaN(data_34cc54)))){
+const err_1a8f64 = {instancePath:instancePath+"/currentQuantity",schemaPath:"#/properties/currentQuantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_1a8f64];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_1a8f64);
 }
 errors++;
 }
-if(typeof data2 == "number"){
-if(data2 < 0 || isNaN(data2)){
-const err11 = {instancePath:instancePath+"/currentQuantity",schemaPath:"#/properties/currentQuantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(typeof data_34cc54 == "number"){
+if(data_34cc54 < 0 || isNaN(data_34cc54)){
+const err_8f7011 = {instancePath:instancePath+"/currentQuantity",schemaPath:"#/properties/currentQuantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_8f7011];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_8f7011);
 }
 errors++;
 }
 }
 }
 if(data.threshold !== undefined){
-let data3 = data.threshold;
-if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-const err12 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data_26a738 = data.threshold;
+if(!((typeof data_26a738 == "number") && (!(data_26a738 % 1) && !isNaN(data_26a738)))){
+const err_4f8d82 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_4f8d82];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_4f8d82);
 }
 errors++;
 }
-if(typeof data3 == "number"){
-if(data3 < 1 || isNaN(data3)){
-const err13 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data_26a738 == "number"){
+if(data_26a738 < 1 || isNaN(data_26a738)){
+const err_387f06 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_387f06];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_387f06);
 }
 errors++;
 }
 }
 }
 if(data.reorderQuantity !== undefined){
-let data4 = data.reorderQuantity;
-if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-const err14 = {instancePath:instancePath+"/reorderQuantity",schemaPath:"#/properties/reorderQuantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data_7377fd = data.reorderQuantity;
+if(!((typeof data_7377fd == "number") && (!(data_7377fd % 1) && !isNaN(data_7377fd)))){
+const err_724cf1 = {instancePath:instancePath+"/reorderQuantity",schemaPath:"#/properties/reorderQuantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_724cf1];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_724cf1);
 }
 errors++;
 }
-if(typeof data4 == "number"){
-if(data4 > 100000 || isNaN(data4)){
-const err15 = {instancePath:instancePath+"/reorderQuantity",schemaPath:"#/properties/reorderQuantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"};
+if(typeof data_7377fd == "number"){
+if(data_7377fd > 100000 || isNaN(data_7377fd)){
+const err_5eec35 = {instancePath:instancePath+"/reorderQuantity",schemaPath:"#/properties/reorderQuantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_5eec35];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_5eec35);
 }
 errors++;
 }
-if(data4 < 1 || isNaN(data4)){
-const err16 = {instancePath:instancePath+"/reorderQuantity",schemaPath:"#/properties/reorderQuantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data_7377fd < 1 || isNaN(data_7377fd)){
+const err_9543ce = {instancePath:instancePath+"/reorderQuantity",schemaPath:"#/properties/reorderQuantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_9543ce];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err_9543ce);
 }
 errors++;
 }
@@ -210,12 +210,12 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err_04983d);
 }
 errors++;
 }

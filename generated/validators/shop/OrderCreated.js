@@ -17,1151 +17,1151 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.orderId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "orderId"},message:"must have required property '"+"orderId"+"'"};
+const err_d13316 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "orderId"},message:"must have required property '"+"orderId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_d13316];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_d13316);
 }
 errors++;
 }
 if(data.checkoutId === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "checkoutId"},message:"must have required property '"+"checkoutId"+"'"};
+const err_e74afc = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "checkoutId"},message:"must have required property '"+"checkoutId"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_e74afc];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_e74afc);
 }
 errors++;
 }
 if(data.customerId === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "customerId"},message:"must have required property '"+"customerId"+"'"};
+const err_1a3069 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "customerId"},message:"must have required property '"+"customerId"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_1a3069];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_1a3069);
 }
 errors++;
 }
 if(data.cartId === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "cartId"},message:"must have required property '"+"cartId"+"'"};
+const err_f94ecc = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "cartId"},message:"must have required property '"+"cartId"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_f94ecc];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_f94ecc);
 }
 errors++;
 }
 if(data.reservationId === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reservationId"},message:"must have required property '"+"reservationId"+"'"};
+const err_309fe4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reservationId"},message:"must have required property '"+"reservationId"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_309fe4];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_309fe4);
 }
 errors++;
 }
 if(data.paymentId === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "paymentId"},message:"must have required property '"+"paymentId"+"'"};
+const err_f6b655 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "paymentId"},message:"must have required property '"+"paymentId"+"'"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_f6b655];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_f6b655);
 }
 errors++;
 }
 if(data.lines === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lines"},message:"must have required property '"+"lines"+"'"};
+const err_754703 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lines"},message:"must have required property '"+"lines"+"'"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_754703];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_754703);
 }
 errors++;
 }
 if(data.total === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "total"},message:"must have required property '"+"total"+"'"};
+const err_77cae3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "total"},message:"must have required property '"+"total"+"'"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_77cae3];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_77cae3);
 }
 errors++;
 }
 if(data.recipientName === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "recipientName"},message:"must have required property '"+"recipientName"+"'"};
+const err_80b295 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "recipientName"},message:"must have required property '"+"recipientName"+"'"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_80b295];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_80b295);
 }
 errors++;
 }
 if(data.contactEmail === undefined){
-const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "contactEmail"},message:"must have required property '"+"contactEmail"+"'"};
+const err_71f401 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "contactEmail"},message:"must have required property '"+"contactEmail"+"'"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_71f401];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_71f401);
 }
 errors++;
 }
 if(data.shippingAddress === undefined){
-const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "shippingAddress"},message:"must have required property '"+"shippingAddress"+"'"};
+const err_045157 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "shippingAddress"},message:"must have required property '"+"shippingAddress"+"'"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_045157];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_045157);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(func0.call(schema0.properties, key0))){
-const err11 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_44c26d in data){
+if(!(func0.call(schema0.properties, key_44c26d))){
+const err_703aab = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_44c26d},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_703aab];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_703aab);
 }
 errors++;
 }
 }
 if(data.orderId !== undefined){
-let data0 = data.orderId;
-if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
-const err12 = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data_414b62 = data.orderId;
+if(!((typeof data_414b62 == "number") && (!(data_414b62 % 1) && !isNaN(data_414b62)))){
+const err_80fc5d = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_80fc5d];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_80fc5d);
 }
 errors++;
 }
-if(typeof data0 == "number"){
-if(data0 < 1 || isNaN(data0)){
-const err13 = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data_414b62 == "number"){
+if(data_414b62 < 1 || isNaN(data_414b62)){
+const err_7a4c8b = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_7a4c8b];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_7a4c8b);
 }
 errors++;
 }
 }
 }
 if(data.checkoutId !== undefined){
-let data1 = data.checkoutId;
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err14 = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_79a4f6 = data.checkoutId;
+if(typeof data_79a4f6 === "string"){
+if(!(formats0.test(data_79a4f6))){
+const err_06e00d = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_06e00d];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_06e00d);
 }
 errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_b2f3ef = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_b2f3ef];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_b2f3ef);
 }
 errors++;
 }
 }
 if(data.customerId !== undefined){
-let data2 = data.customerId;
-if(typeof data2 === "string"){
-if(!(formats0.test(data2))){
-const err16 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_27f2f4 = data.customerId;
+if(typeof data_27f2f4 === "string"){
+if(!(formats0.test(data_27f2f4))){
+const err_737d49 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_737d49];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err_737d49);
 }
 errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_f9c7e2 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_f9c7e2];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err_f9c7e2);
 }
 errors++;
 }
 }
 if(data.cartId !== undefined){
-let data3 = data.cartId;
-if(typeof data3 === "string"){
-if(!(formats0.test(data3))){
-const err18 = {instancePath:instancePath+"/cartId",schemaPath:"#/properties/cartId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_2a0566 = data.cartId;
+if(typeof data_2a0566 === "string"){
+if(!(formats0.test(data_2a0566))){
+const err_8b33f5 = {instancePath:instancePath+"/cartId",schemaPath:"#/properties/cartId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err_8b33f5];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err_8b33f5);
 }
 errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/cartId",schemaPath:"#/properties/cartId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_e62ff7 = {instancePath:instancePath+"/cartId",schemaPath:"#/properties/cartId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err_e62ff7];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err_e62ff7);
 }
 errors++;
 }
 }
 if(data.reservationId !== undefined){
-let data4 = data.reservationId;
-if(typeof data4 === "string"){
-if(!(formats0.test(data4))){
-const err20 = {instancePath:instancePath+"/reservationId",schemaPath:"#/properties/reservationId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_a895c6 = data.reservationId;
+if(typeof data_a895c6 === "string"){
+if(!(formats0.test(data_a895c6))){
+const err_8b92f2 = {instancePath:instancePath+"/reservationId",schemaPath:"#/properties/reservationId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err_8b92f2];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err_8b92f2);
 }
 errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/reservationId",schemaPath:"#/properties/reservationId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_b3a875 = {instancePath:instancePath+"/reservationId",schemaPath:"#/properties/reservationId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err_b3a875];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err_b3a875);
 }
 errors++;
 }
 }
 if(data.paymentId !== undefined){
-let data5 = data.paymentId;
-if(typeof data5 === "string"){
-if(!(formats0.test(data5))){
-const err22 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_df24d0 = data.paymentId;
+if(typeof data_df24d0 === "string"){
+if(!(formats0.test(data_df24d0))){
+const err_f5b439 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_f5b439];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err_f5b439);
 }
 errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_685b46 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_685b46];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err_685b46);
 }
 errors++;
 }
 }
 if(data.lines !== undefined){
-let data6 = data.lines;
-if(Array.isArray(data6)){
-if(data6.length > 100){
-const err24 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+let data_1569b7 = data.lines;
+if(Array.isArray(data_1569b7)){
+if(data_1569b7.length > 100){
+const err_6f8115 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err_6f8115];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err_6f8115);
 }
 errors++;
 }
-if(data6.length < 1){
-const err25 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data_1569b7.length < 1){
+const err_c88127 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err_c88127];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err_c88127);
 }
 errors++;
 }
-const len0 = data6.length;
-for(let i0=0; i0<len0; i0++){
-let data7 = data6[i0];
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.sku === undefined){
-const err26 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
+const len_67826a = data_1569b7.length;
+for(let i_e154da=0; i_e154da<len_67826a; i_e154da++){
+let data_4002ef = data_1569b7[i_e154da];
+if(data_4002ef && typeof data_4002ef == "object" && !Array.isArray(data_4002ef)){
+if(data_4002ef.sku === undefined){
+const err_212305 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err_212305];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err_212305);
 }
 errors++;
 }
-if(data7.name === undefined){
-const err27 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data_4002ef.name === undefined){
+const err_b936a6 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err_b936a6];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err_b936a6);
 }
 errors++;
 }
-if(data7.quantity === undefined){
-const err28 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
+if(data_4002ef.quantity === undefined){
+const err_18041b = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err_18041b];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err_18041b);
 }
 errors++;
 }
-if(data7.unitPrice === undefined){
-const err29 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "unitPrice"},message:"must have required property '"+"unitPrice"+"'"};
+if(data_4002ef.unitPrice === undefined){
+const err_268a74 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "unitPrice"},message:"must have required property '"+"unitPrice"+"'"};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err_268a74];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err_268a74);
 }
 errors++;
 }
-if(data7.lineTotal === undefined){
-const err30 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "lineTotal"},message:"must have required property '"+"lineTotal"+"'"};
+if(data_4002ef.lineTotal === undefined){
+const err_6f45f9 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "lineTotal"},message:"must have required property '"+"lineTotal"+"'"};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err_6f45f9];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err_6f45f9);
 }
 errors++;
 }
-for(const key1 in data7){
-if(!(((((key1 === "sku") || (key1 === "name")) || (key1 === "quantity")) || (key1 === "unitPrice")) || (key1 === "lineTotal"))){
-const err31 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+for(const key_37d55e in data_4002ef){
+if(!(((((key_37d55e === "sku") || (key_37d55e === "name")) || (key_37d55e === "quantity")) || (key_37d55e === "unitPrice")) || (key_37d55e === "lineTotal"))){
+const err_943ef2 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_37d55e},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err31];
+vErrors = [err_943ef2];
 }
 else {
-vErrors.push(err31);
-}
-errors++;
-}
-}
-if(data7.sku !== undefined){
-let data8 = data7.sku;
-if(typeof data8 === "string"){
-if(func1(data8) > 32){
-const err32 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-}
-if(func1(data8) < 3){
-const err33 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
-}
-errors++;
-}
-if(!pattern0.test(data8)){
-const err34 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]+(-[A-Z0-9]+)*$"},message:"must match pattern \""+"^[A-Z0-9]+(-[A-Z0-9]+)*$"+"\""};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
+vErrors.push(err_943ef2);
 }
 errors++;
 }
 }
-else {
-const err35 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_4002ef.sku !== undefined){
+let data_3b9730 = data_4002ef.sku;
+if(typeof data_3b9730 === "string"){
+if(func1(data_3b9730) > 32){
+const err_fbd989 = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
-vErrors = [err35];
+vErrors = [err_fbd989];
 }
 else {
-vErrors.push(err35);
+vErrors.push(err_fbd989);
 }
 errors++;
 }
-}
-if(data7.name !== undefined){
-let data9 = data7.name;
-if(typeof data9 === "string"){
-if(func1(data9) > 200){
-const err36 = {instancePath:instancePath+"/lines/" + i0+"/name",schemaPath:"#/properties/lines/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(func1(data_3b9730) < 3){
+const err_d35af5 = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
 if(vErrors === null){
-vErrors = [err36];
+vErrors = [err_d35af5];
 }
 else {
-vErrors.push(err36);
+vErrors.push(err_d35af5);
 }
 errors++;
 }
-if(func1(data9) < 1){
-const err37 = {instancePath:instancePath+"/lines/" + i0+"/name",schemaPath:"#/properties/lines/items/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(!pattern0.test(data_3b9730)){
+const err_c09e5c = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]+(-[A-Z0-9]+)*$"},message:"must match pattern \""+"^[A-Z0-9]+(-[A-Z0-9]+)*$"+"\""};
 if(vErrors === null){
-vErrors = [err37];
+vErrors = [err_c09e5c];
 }
 else {
-vErrors.push(err37);
+vErrors.push(err_c09e5c);
 }
 errors++;
 }
 }
 else {
-const err38 = {instancePath:instancePath+"/lines/" + i0+"/name",schemaPath:"#/properties/lines/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_5c8d54 = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err38];
+vErrors = [err_5c8d54];
 }
 else {
-vErrors.push(err38);
+vErrors.push(err_5c8d54);
 }
 errors++;
 }
 }
-if(data7.quantity !== undefined){
-let data10 = data7.quantity;
-if(!((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10)))){
-const err39 = {instancePath:instancePath+"/lines/" + i0+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data_4002ef.name !== undefined){
+let data_f8f9ee = data_4002ef.name;
+if(typeof data_f8f9ee === "string"){
+if(func1(data_f8f9ee) > 200){
+const err_113045 = {instancePath:instancePath+"/lines/" + i_e154da+"/name",schemaPath:"#/properties/lines/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err39];
+vErrors = [err_113045];
 }
 else {
-vErrors.push(err39);
+vErrors.push(err_113045);
 }
 errors++;
 }
-if(typeof data10 == "number"){
-if(data10 > 999 || isNaN(data10)){
-const err40 = {instancePath:instancePath+"/lines/" + i0+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 999},message:"must be <= 999"};
+if(func1(data_f8f9ee) < 1){
+const err_5c9c78 = {instancePath:instancePath+"/lines/" + i_e154da+"/name",schemaPath:"#/properties/lines/items/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err40];
+vErrors = [err_5c9c78];
 }
 else {
-vErrors.push(err40);
-}
-errors++;
-}
-if(data10 < 1 || isNaN(data10)){
-const err41 = {instancePath:instancePath+"/lines/" + i0+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
-}
-}
-}
-if(data7.unitPrice !== undefined){
-let data11 = data7.unitPrice;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-if(data11.amount === undefined){
-const err42 = {instancePath:instancePath+"/lines/" + i0+"/unitPrice",schemaPath:"#/properties/lines/items/properties/unitPrice/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
-}
-errors++;
-}
-if(data11.currency === undefined){
-const err43 = {instancePath:instancePath+"/lines/" + i0+"/unitPrice",schemaPath:"#/properties/lines/items/properties/unitPrice/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
-if(vErrors === null){
-vErrors = [err43];
-}
-else {
-vErrors.push(err43);
-}
-errors++;
-}
-for(const key2 in data11){
-if(!((key2 === "amount") || (key2 === "currency"))){
-const err44 = {instancePath:instancePath+"/lines/" + i0+"/unitPrice",schemaPath:"#/properties/lines/items/properties/unitPrice/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
-}
-errors++;
-}
-}
-if(data11.amount !== undefined){
-let data12 = data11.amount;
-if(typeof data12 === "string"){
-if(func1(data12) > 20){
-const err45 = {instancePath:instancePath+"/lines/" + i0+"/unitPrice/amount",schemaPath:"#/properties/lines/items/properties/unitPrice/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
-}
-errors++;
-}
-if(!pattern1.test(data12)){
-const err46 = {instancePath:instancePath+"/lines/" + i0+"/unitPrice/amount",schemaPath:"#/properties/lines/items/properties/unitPrice/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
-if(vErrors === null){
-vErrors = [err46];
-}
-else {
-vErrors.push(err46);
+vErrors.push(err_5c9c78);
 }
 errors++;
 }
 }
 else {
-const err47 = {instancePath:instancePath+"/lines/" + i0+"/unitPrice/amount",schemaPath:"#/properties/lines/items/properties/unitPrice/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_9e5a07 = {instancePath:instancePath+"/lines/" + i_e154da+"/name",schemaPath:"#/properties/lines/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err47];
+vErrors = [err_9e5a07];
 }
 else {
-vErrors.push(err47);
+vErrors.push(err_9e5a07);
 }
 errors++;
 }
 }
-if(data11.currency !== undefined){
-let data13 = data11.currency;
-if(typeof data13 === "string"){
-if(!pattern2.test(data13)){
-const err48 = {instancePath:instancePath+"/lines/" + i0+"/unitPrice/currency",schemaPath:"#/properties/lines/items/properties/unitPrice/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(data_4002ef.quantity !== undefined){
+let data_1a9633 = data_4002ef.quantity;
+if(!((typeof data_1a9633 == "number") && (!(data_1a9633 % 1) && !isNaN(data_1a9633)))){
+const err_87992b = {instancePath:instancePath+"/lines/" + i_e154da+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err48];
+vErrors = [err_87992b];
 }
 else {
-vErrors.push(err48);
+vErrors.push(err_87992b);
+}
+errors++;
+}
+if(typeof data_1a9633 == "number"){
+if(data_1a9633 > 999 || isNaN(data_1a9633)){
+const err_a5b1ce = {instancePath:instancePath+"/lines/" + i_e154da+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 999},message:"must be <= 999"};
+if(vErrors === null){
+vErrors = [err_a5b1ce];
+}
+else {
+vErrors.push(err_a5b1ce);
+}
+errors++;
+}
+if(data_1a9633 < 1 || isNaN(data_1a9633)){
+const err_fcef13 = {instancePath:instancePath+"/lines/" + i_e154da+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err_fcef13];
+}
+else {
+vErrors.push(err_fcef13);
 }
 errors++;
 }
 }
-else {
-const err49 = {instancePath:instancePath+"/lines/" + i0+"/unitPrice/currency",schemaPath:"#/properties/lines/items/properties/unitPrice/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data_4002ef.unitPrice !== undefined){
+let data_b3efbc = data_4002ef.unitPrice;
+if(data_b3efbc && typeof data_b3efbc == "object" && !Array.isArray(data_b3efbc)){
+if(data_b3efbc.amount === undefined){
+const err_5332ee = {instancePath:instancePath+"/lines/" + i_e154da+"/unitPrice",schemaPath:"#/properties/lines/items/properties/unitPrice/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
-vErrors = [err49];
+vErrors = [err_5332ee];
 }
 else {
-vErrors.push(err49);
+vErrors.push(err_5332ee);
+}
+errors++;
+}
+if(data_b3efbc.currency === undefined){
+const err_99d7c7 = {instancePath:instancePath+"/lines/" + i_e154da+"/unitPrice",schemaPath:"#/properties/lines/items/properties/unitPrice/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+if(vErrors === null){
+vErrors = [err_99d7c7];
+}
+else {
+vErrors.push(err_99d7c7);
+}
+errors++;
+}
+for(const key_c45563 in data_b3efbc){
+if(!((key_c45563 === "amount") || (key_c45563 === "currency"))){
+const err_badc99 = {instancePath:instancePath+"/lines/" + i_e154da+"/unitPrice",schemaPath:"#/properties/lines/items/properties/unitPrice/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_c45563},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err_badc99];
+}
+else {
+vErrors.push(err_badc99);
 }
 errors++;
 }
 }
-}
-else {
-const err50 = {instancePath:instancePath+"/lines/" + i0+"/unitPrice",schemaPath:"#/properties/lines/items/properties/unitPrice/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data_b3efbc.amount !== undefined){
+let data_b2dc0a = data_b3efbc.amount;
+if(typeof data_b2dc0a === "string"){
+if(func1(data_b2dc0a) > 20){
+const err_6f59b3 = {instancePath:instancePath+"/lines/" + i_e154da+"/unitPrice/amount",schemaPath:"#/properties/lines/items/properties/unitPrice/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
-vErrors = [err50];
+vErrors = [err_6f59b3];
 }
 else {
-vErrors.push(err50);
+vErrors.push(err_6f59b3);
 }
 errors++;
 }
-}
-if(data7.lineTotal !== undefined){
-let data14 = data7.lineTotal;
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-if(data14.amount === undefined){
-const err51 = {instancePath:instancePath+"/lines/" + i0+"/lineTotal",schemaPath:"#/properties/lines/items/properties/lineTotal/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+if(!pattern1.test(data_b2dc0a)){
+const err_b17b15 = {instancePath:instancePath+"/lines/" + i_e154da+"/unitPrice/amount",schemaPath:"#/properties/lines/items/properties/unitPrice/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
 if(vErrors === null){
-vErrors = [err51];
+vErrors = [err_b17b15];
 }
 else {
-vErrors.push(err51);
-}
-errors++;
-}
-if(data14.currency === undefined){
-const err52 = {instancePath:instancePath+"/lines/" + i0+"/lineTotal",schemaPath:"#/properties/lines/items/properties/lineTotal/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
-if(vErrors === null){
-vErrors = [err52];
-}
-else {
-vErrors.push(err52);
-}
-errors++;
-}
-for(const key3 in data14){
-if(!((key3 === "amount") || (key3 === "currency"))){
-const err53 = {instancePath:instancePath+"/lines/" + i0+"/lineTotal",schemaPath:"#/properties/lines/items/properties/lineTotal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err53];
-}
-else {
-vErrors.push(err53);
-}
-errors++;
-}
-}
-if(data14.amount !== undefined){
-let data15 = data14.amount;
-if(typeof data15 === "string"){
-if(func1(data15) > 20){
-const err54 = {instancePath:instancePath+"/lines/" + i0+"/lineTotal/amount",schemaPath:"#/properties/lines/items/properties/lineTotal/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
-if(vErrors === null){
-vErrors = [err54];
-}
-else {
-vErrors.push(err54);
-}
-errors++;
-}
-if(!pattern1.test(data15)){
-const err55 = {instancePath:instancePath+"/lines/" + i0+"/lineTotal/amount",schemaPath:"#/properties/lines/items/properties/lineTotal/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
-if(vErrors === null){
-vErrors = [err55];
-}
-else {
-vErrors.push(err55);
-}
-errors++;
-}
-}
-else {
-const err56 = {instancePath:instancePath+"/lines/" + i0+"/lineTotal/amount",schemaPath:"#/properties/lines/items/properties/lineTotal/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err56];
-}
-else {
-vErrors.push(err56);
-}
-errors++;
-}
-}
-if(data14.currency !== undefined){
-let data16 = data14.currency;
-if(typeof data16 === "string"){
-if(!pattern2.test(data16)){
-const err57 = {instancePath:instancePath+"/lines/" + i0+"/lineTotal/currency",schemaPath:"#/properties/lines/items/properties/lineTotal/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
-if(vErrors === null){
-vErrors = [err57];
-}
-else {
-vErrors.push(err57);
+vErrors.push(err_b17b15);
 }
 errors++;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/lines/" + i0+"/lineTotal/currency",schemaPath:"#/properties/lines/items/properties/lineTotal/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_771167 = {instancePath:instancePath+"/lines/" + i_e154da+"/unitPrice/amount",schemaPath:"#/properties/lines/items/properties/unitPrice/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err58];
+vErrors = [err_771167];
 }
 else {
-vErrors.push(err58);
+vErrors.push(err_771167);
+}
+errors++;
+}
+}
+if(data_b3efbc.currency !== undefined){
+let data_6fe01c = data_b3efbc.currency;
+if(typeof data_6fe01c === "string"){
+if(!pattern2.test(data_6fe01c)){
+const err_7a580a = {instancePath:instancePath+"/lines/" + i_e154da+"/unitPrice/currency",schemaPath:"#/properties/lines/items/properties/unitPrice/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(vErrors === null){
+vErrors = [err_7a580a];
+}
+else {
+vErrors.push(err_7a580a);
+}
+errors++;
+}
+}
+else {
+const err_18cd6c = {instancePath:instancePath+"/lines/" + i_e154da+"/unitPrice/currency",schemaPath:"#/properties/lines/items/properties/unitPrice/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_18cd6c];
+}
+else {
+vErrors.push(err_18cd6c);
 }
 errors++;
 }
 }
 }
 else {
-const err59 = {instancePath:instancePath+"/lines/" + i0+"/lineTotal",schemaPath:"#/properties/lines/items/properties/lineTotal/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_76f9dc = {instancePath:instancePath+"/lines/" + i_e154da+"/unitPrice",schemaPath:"#/properties/lines/items/properties/unitPrice/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err59];
+vErrors = [err_76f9dc];
 }
 else {
-vErrors.push(err59);
+vErrors.push(err_76f9dc);
+}
+errors++;
+}
+}
+if(data_4002ef.lineTotal !== undefined){
+let data_2c4647 = data_4002ef.lineTotal;
+if(data_2c4647 && typeof data_2c4647 == "object" && !Array.isArray(data_2c4647)){
+if(data_2c4647.amount === undefined){
+const err_663ff3 = {instancePath:instancePath+"/lines/" + i_e154da+"/lineTotal",schemaPath:"#/properties/lines/items/properties/lineTotal/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+if(vErrors === null){
+vErrors = [err_663ff3];
+}
+else {
+vErrors.push(err_663ff3);
+}
+errors++;
+}
+if(data_2c4647.currency === undefined){
+const err_d39174 = {instancePath:instancePath+"/lines/" + i_e154da+"/lineTotal",schemaPath:"#/properties/lines/items/properties/lineTotal/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+if(vErrors === null){
+vErrors = [err_d39174];
+}
+else {
+vErrors.push(err_d39174);
+}
+errors++;
+}
+for(const key_352981 in data_2c4647){
+if(!((key_352981 === "amount") || (key_352981 === "currency"))){
+const err_38964b = {instancePath:instancePath+"/lines/" + i_e154da+"/lineTotal",schemaPath:"#/properties/lines/items/properties/lineTotal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_352981},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err_38964b];
+}
+else {
+vErrors.push(err_38964b);
+}
+errors++;
+}
+}
+if(data_2c4647.amount !== undefined){
+let data_af9e99 = data_2c4647.amount;
+if(typeof data_af9e99 === "string"){
+if(func1(data_af9e99) > 20){
+const err_50334f = {instancePath:instancePath+"/lines/" + i_e154da+"/lineTotal/amount",schemaPath:"#/properties/lines/items/properties/lineTotal/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
+if(vErrors === null){
+vErrors = [err_50334f];
+}
+else {
+vErrors.push(err_50334f);
+}
+errors++;
+}
+if(!pattern1.test(data_af9e99)){
+const err_8ccb2a = {instancePath:instancePath+"/lines/" + i_e154da+"/lineTotal/amount",schemaPath:"#/properties/lines/items/properties/lineTotal/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
+if(vErrors === null){
+vErrors = [err_8ccb2a];
+}
+else {
+vErrors.push(err_8ccb2a);
+}
+errors++;
+}
+}
+else {
+const err_61dffc = {instancePath:instancePath+"/lines/" + i_e154da+"/lineTotal/amount",schemaPath:"#/properties/lines/items/properties/lineTotal/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_61dffc];
+}
+else {
+vErrors.push(err_61dffc);
+}
+errors++;
+}
+}
+if(data_2c4647.currency !== undefined){
+let data_3a80bb = data_2c4647.currency;
+if(typeof data_3a80bb === "string"){
+if(!pattern2.test(data_3a80bb)){
+const err_96bf8b = {instancePath:instancePath+"/lines/" + i_e154da+"/lineTotal/currency",schemaPath:"#/properties/lines/items/properties/lineTotal/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(vErrors === null){
+vErrors = [err_96bf8b];
+}
+else {
+vErrors.push(err_96bf8b);
+}
+errors++;
+}
+}
+else {
+const err_044d9e = {instancePath:instancePath+"/lines/" + i_e154da+"/lineTotal/currency",schemaPath:"#/properties/lines/items/properties/lineTotal/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_044d9e];
+}
+else {
+vErrors.push(err_044d9e);
 }
 errors++;
 }
 }
 }
 else {
-const err60 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_19e5e4 = {instancePath:instancePath+"/lines/" + i_e154da+"/lineTotal",schemaPath:"#/properties/lines/items/properties/lineTotal/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err60];
+vErrors = [err_19e5e4];
 }
 else {
-vErrors.push(err60);
+vErrors.push(err_19e5e4);
 }
 errors++;
 }
 }
 }
 else {
-const err61 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err_7e7bd3 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err61];
+vErrors = [err_7e7bd3];
 }
 else {
-vErrors.push(err61);
+vErrors.push(err_7e7bd3);
+}
+errors++;
+}
+}
+}
+else {
+const err_27d227 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err_27d227];
+}
+else {
+vErrors.push(err_27d227);
 }
 errors++;
 }
 }
 if(data.total !== undefined){
-let data17 = data.total;
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-if(data17.amount === undefined){
-const err62 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+let data_08cab5 = data.total;
+if(data_08cab5 && typeof data_08cab5 == "object" && !Array.isArray(data_08cab5)){
+if(data_08cab5.amount === undefined){
+const err_e1a3a1 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
-vErrors = [err62];
+vErrors = [err_e1a3a1];
 }
 else {
-vErrors.push(err62);
+vErrors.push(err_e1a3a1);
 }
 errors++;
 }
-if(data17.currency === undefined){
-const err63 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+if(data_08cab5.currency === undefined){
+const err_84e1bc = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
-vErrors = [err63];
+vErrors = [err_84e1bc];
 }
 else {
-vErrors.push(err63);
+vErrors.push(err_84e1bc);
 }
 errors++;
 }
-for(const key4 in data17){
-if(!((key4 === "amount") || (key4 === "currency"))){
-const err64 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+for(const key_435bad in data_08cab5){
+if(!((key_435bad === "amount") || (key_435bad === "currency"))){
+const err_cb32c6 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_435bad},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err64];
+vErrors = [err_cb32c6];
 }
 else {
-vErrors.push(err64);
-}
-errors++;
-}
-}
-if(data17.amount !== undefined){
-let data18 = data17.amount;
-if(typeof data18 === "string"){
-if(func1(data18) > 20){
-const err65 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
-if(vErrors === null){
-vErrors = [err65];
-}
-else {
-vErrors.push(err65);
-}
-errors++;
-}
-if(!pattern1.test(data18)){
-const err66 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
-if(vErrors === null){
-vErrors = [err66];
-}
-else {
-vErrors.push(err66);
+vErrors.push(err_cb32c6);
 }
 errors++;
 }
 }
-else {
-const err67 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_08cab5.amount !== undefined){
+let data_c0803d = data_08cab5.amount;
+if(typeof data_c0803d === "string"){
+if(func1(data_c0803d) > 20){
+const err_4b0693 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
-vErrors = [err67];
+vErrors = [err_4b0693];
 }
 else {
-vErrors.push(err67);
+vErrors.push(err_4b0693);
 }
 errors++;
 }
-}
-if(data17.currency !== undefined){
-let data19 = data17.currency;
-if(typeof data19 === "string"){
-if(!pattern2.test(data19)){
-const err68 = {instancePath:instancePath+"/total/currency",schemaPath:"#/properties/total/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(!pattern1.test(data_c0803d)){
+const err_b2eb33 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
 if(vErrors === null){
-vErrors = [err68];
+vErrors = [err_b2eb33];
 }
 else {
-vErrors.push(err68);
+vErrors.push(err_b2eb33);
 }
 errors++;
 }
 }
 else {
-const err69 = {instancePath:instancePath+"/total/currency",schemaPath:"#/properties/total/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_3f58d3 = {instancePath:instancePath+"/total/amount",schemaPath:"#/properties/total/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err69];
+vErrors = [err_3f58d3];
 }
 else {
-vErrors.push(err69);
+vErrors.push(err_3f58d3);
+}
+errors++;
+}
+}
+if(data_08cab5.currency !== undefined){
+let data_8d623f = data_08cab5.currency;
+if(typeof data_8d623f === "string"){
+if(!pattern2.test(data_8d623f)){
+const err_552b4e = {instancePath:instancePath+"/total/currency",schemaPath:"#/properties/total/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(vErrors === null){
+vErrors = [err_552b4e];
+}
+else {
+vErrors.push(err_552b4e);
+}
+errors++;
+}
+}
+else {
+const err_5ebe97 = {instancePath:instancePath+"/total/currency",schemaPath:"#/properties/total/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_5ebe97];
+}
+else {
+vErrors.push(err_5ebe97);
 }
 errors++;
 }
 }
 }
 else {
-const err70 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_68f5ee = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err70];
+vErrors = [err_68f5ee];
 }
 else {
-vErrors.push(err70);
+vErrors.push(err_68f5ee);
 }
 errors++;
 }
 }
 if(data.recipientName !== undefined){
-let data20 = data.recipientName;
-if(typeof data20 === "string"){
-if(func1(data20) > 200){
-const err71 = {instancePath:instancePath+"/recipientName",schemaPath:"#/properties/recipientName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+let data_140955 = data.recipientName;
+if(typeof data_140955 === "string"){
+if(func1(data_140955) > 200){
+const err_a71c26 = {instancePath:instancePath+"/recipientName",schemaPath:"#/properties/recipientName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err71];
+vErrors = [err_a71c26];
 }
 else {
-vErrors.push(err71);
+vErrors.push(err_a71c26);
 }
 errors++;
 }
-if(func1(data20) < 1){
-const err72 = {instancePath:instancePath+"/recipientName",schemaPath:"#/properties/recipientName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func1(data_140955) < 1){
+const err_554291 = {instancePath:instancePath+"/recipientName",schemaPath:"#/properties/recipientName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err72];
+vErrors = [err_554291];
 }
 else {
-vErrors.push(err72);
+vErrors.push(err_554291);
 }
 errors++;
 }
 }
 else {
-const err73 = {instancePath:instancePath+"/recipientName",schemaPath:"#/properties/recipientName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_32f65f = {instancePath:instancePath+"/recipientName",schemaPath:"#/properties/recipientName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err73];
+vErrors = [err_32f65f];
 }
 else {
-vErrors.push(err73);
+vErrors.push(err_32f65f);
 }
 errors++;
 }
 }
 if(data.contactEmail !== undefined){
-let data21 = data.contactEmail;
-if(typeof data21 === "string"){
-if(func1(data21) > 254){
-const err74 = {instancePath:instancePath+"/contactEmail",schemaPath:"#/properties/contactEmail/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+let data_999ad6 = data.contactEmail;
+if(typeof data_999ad6 === "string"){
+if(func1(data_999ad6) > 254){
+const err_b4e09e = {instancePath:instancePath+"/contactEmail",schemaPath:"#/properties/contactEmail/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
-vErrors = [err74];
+vErrors = [err_b4e09e];
 }
 else {
-vErrors.push(err74);
+vErrors.push(err_b4e09e);
 }
 errors++;
 }
-if(!(formats10.test(data21))){
-const err75 = {instancePath:instancePath+"/contactEmail",schemaPath:"#/properties/contactEmail/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(!(formats10.test(data_999ad6))){
+const err_cd4a57 = {instancePath:instancePath+"/contactEmail",schemaPath:"#/properties/contactEmail/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
 if(vErrors === null){
-vErrors = [err75];
+vErrors = [err_cd4a57];
 }
 else {
-vErrors.push(err75);
+vErrors.push(err_cd4a57);
 }
 errors++;
 }
 }
 else {
-const err76 = {instancePath:instancePath+"/contactEmail",schemaPath:"#/properties/contactEmail/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_b28030 = {instancePath:instancePath+"/contactEmail",schemaPath:"#/properties/contactEmail/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err76];
+vErrors = [err_b28030];
 }
 else {
-vErrors.push(err76);
+vErrors.push(err_b28030);
 }
 errors++;
 }
 }
 if(data.shippingAddress !== undefined){
-let data22 = data.shippingAddress;
-if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
-if(data22.line1 === undefined){
-const err77 = {instancePath:instancePath+"/shippingAddress",schemaPath:"#/properties/shippingAddress/required",keyword:"required",params:{missingProperty: "line1"},message:"must have required property '"+"line1"+"'"};
+let data_db8a41 = data.shippingAddress;
+if(data_db8a41 && typeof data_db8a41 == "object" && !Array.isArray(data_db8a41)){
+if(data_db8a41.line1 === undefined){
+const err_892596 = {instancePath:instancePath+"/shippingAddress",schemaPath:"#/properties/shippingAddress/required",keyword:"required",params:{missingProperty: "line1"},message:"must have required property '"+"line1"+"'"};
 if(vErrors === null){
-vErrors = [err77];
+vErrors = [err_892596];
 }
 else {
-vErrors.push(err77);
+vErrors.push(err_892596);
 }
 errors++;
 }
-if(data22.city === undefined){
-const err78 = {instancePath:instancePath+"/shippingAddress",schemaPath:"#/properties/shippingAddress/required",keyword:"required",params:{missingProperty: "city"},message:"must have required property '"+"city"+"'"};
+if(data_db8a41.city === undefined){
+const err_f21601 = {instancePath:instancePath+"/shippingAddress",schemaPath:"#/properties/shippingAddress/required",keyword:"required",params:{missingProperty: "city"},message:"must have required property '"+"city"+"'"};
 if(vErrors === null){
-vErrors = [err78];
+vErrors = [err_f21601];
 }
 else {
-vErrors.push(err78);
+vErrors.push(err_f21601);
 }
 errors++;
 }
-if(data22.postalCode === undefined){
-const err79 = {instancePath:instancePath+"/shippingAddress",schemaPath:"#/properties/shippingAddress/required",keyword:"required",params:{missingProperty: "postalCode"},message:"must have required property '"+"postalCode"+"'"};
+if(data_db8a41.postalCode === undefined){
+const err_b2e6ee = {instancePath:instancePath+"/shippingAddress",schemaPath:"#/properties/shippingAddress/required",keyword:"required",params:{missingProperty: "postalCode"},message:"must have required property '"+"postalCode"+"'"};
 if(vErrors === null){
-vErrors = [err79];
+vErrors = [err_b2e6ee];
 }
 else {
-vErrors.push(err79);
+vErrors.push(err_b2e6ee);
 }
 errors++;
 }
-if(data22.country === undefined){
-const err80 = {instancePath:instancePath+"/shippingAddress",schemaPath:"#/properties/shippingAddress/required",keyword:"required",params:{missingProperty: "country"},message:"must have required property '"+"country"+"'"};
+if(data_db8a41.country === undefined){
+const err_fdb0d3 = {instancePath:instancePath+"/shippingAddress",schemaPath:"#/properties/shippingAddress/required",keyword:"required",params:{missingProperty: "country"},message:"must have required property '"+"country"+"'"};
 if(vErrors === null){
-vErrors = [err80];
+vErrors = [err_fdb0d3];
 }
 else {
-vErrors.push(err80);
+vErrors.push(err_fdb0d3);
 }
 errors++;
 }
-for(const key5 in data22){
-if(!((((((key5 === "line1") || (key5 === "line2")) || (key5 === "city")) || (key5 === "region")) || (key5 === "postalCode")) || (key5 === "country"))){
-const err81 = {instancePath:instancePath+"/shippingAddress",schemaPath:"#/properties/shippingAddress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+for(const key_2d5621 in data_db8a41){
+if(!((((((key_2d5621 === "line1") || (key_2d5621 === "line2")) || (key_2d5621 === "city")) || (key_2d5621 === "region")) || (key_2d5621 === "postalCode")) || (key_2d5621 === "country"))){
+const err_d6dddb = {instancePath:instancePath+"/shippingAddress",schemaPath:"#/properties/shippingAddress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_2d5621},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err81];
+vErrors = [err_d6dddb];
 }
 else {
-vErrors.push(err81);
-}
-errors++;
-}
-}
-if(data22.line1 !== undefined){
-let data23 = data22.line1;
-if(typeof data23 === "string"){
-if(func1(data23) > 200){
-const err82 = {instancePath:instancePath+"/shippingAddress/line1",schemaPath:"#/properties/shippingAddress/properties/line1/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
-if(vErrors === null){
-vErrors = [err82];
-}
-else {
-vErrors.push(err82);
-}
-errors++;
-}
-if(func1(data23) < 1){
-const err83 = {instancePath:instancePath+"/shippingAddress/line1",schemaPath:"#/properties/shippingAddress/properties/line1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err83];
-}
-else {
-vErrors.push(err83);
+vErrors.push(err_d6dddb);
 }
 errors++;
 }
 }
-else {
-const err84 = {instancePath:instancePath+"/shippingAddress/line1",schemaPath:"#/properties/shippingAddress/properties/line1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_db8a41.line1 !== undefined){
+let data_7221ff = data_db8a41.line1;
+if(typeof data_7221ff === "string"){
+if(func1(data_7221ff) > 200){
+const err_950c06 = {instancePath:instancePath+"/shippingAddress/line1",schemaPath:"#/properties/shippingAddress/properties/line1/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err84];
+vErrors = [err_950c06];
 }
 else {
-vErrors.push(err84);
+vErrors.push(err_950c06);
 }
 errors++;
 }
-}
-if(data22.line2 !== undefined){
-let data24 = data22.line2;
-if(typeof data24 === "string"){
-if(func1(data24) > 200){
-const err85 = {instancePath:instancePath+"/shippingAddress/line2",schemaPath:"#/properties/shippingAddress/properties/line2/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(func1(data_7221ff) < 1){
+const err_f776a6 = {instancePath:instancePath+"/shippingAddress/line1",schemaPath:"#/properties/shippingAddress/properties/line1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err85];
+vErrors = [err_f776a6];
 }
 else {
-vErrors.push(err85);
+vErrors.push(err_f776a6);
 }
 errors++;
 }
 }
 else {
-const err86 = {instancePath:instancePath+"/shippingAddress/line2",schemaPath:"#/properties/shippingAddress/properties/line2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_a0f57f = {instancePath:instancePath+"/shippingAddress/line1",schemaPath:"#/properties/shippingAddress/properties/line1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err86];
+vErrors = [err_a0f57f];
 }
 else {
-vErrors.push(err86);
+vErrors.push(err_a0f57f);
 }
 errors++;
 }
 }
-if(data22.city !== undefined){
-let data25 = data22.city;
-if(typeof data25 === "string"){
-if(func1(data25) > 100){
-const err87 = {instancePath:instancePath+"/shippingAddress/city",schemaPath:"#/properties/shippingAddress/properties/city/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+if(data_db8a41.line2 !== undefined){
+let data_820ebc = data_db8a41.line2;
+if(typeof data_820ebc === "string"){
+if(func1(data_820ebc) > 200){
+const err_f32661 = {instancePath:instancePath+"/shippingAddress/line2",schemaPath:"#/properties/shippingAddress/properties/line2/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err87];
+vErrors = [err_f32661];
 }
 else {
-vErrors.push(err87);
-}
-errors++;
-}
-if(func1(data25) < 1){
-const err88 = {instancePath:instancePath+"/shippingAddress/city",schemaPath:"#/properties/shippingAddress/properties/city/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err88];
-}
-else {
-vErrors.push(err88);
+vErrors.push(err_f32661);
 }
 errors++;
 }
 }
 else {
-const err89 = {instancePath:instancePath+"/shippingAddress/city",schemaPath:"#/properties/shippingAddress/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_c2d207 = {instancePath:instancePath+"/shippingAddress/line2",schemaPath:"#/properties/shippingAddress/properties/line2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err89];
+vErrors = [err_c2d207];
 }
 else {
-vErrors.push(err89);
+vErrors.push(err_c2d207);
 }
 errors++;
 }
 }
-if(data22.region !== undefined){
-let data26 = data22.region;
-if(typeof data26 === "string"){
-if(func1(data26) > 100){
-const err90 = {instancePath:instancePath+"/shippingAddress/region",schemaPath:"#/properties/shippingAddress/properties/region/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+if(data_db8a41.city !== undefined){
+let data_bf64cd = data_db8a41.city;
+if(typeof data_bf64cd === "string"){
+if(func1(data_bf64cd) > 100){
+const err_fcb031 = {instancePath:instancePath+"/shippingAddress/city",schemaPath:"#/properties/shippingAddress/properties/city/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
-vErrors = [err90];
+vErrors = [err_fcb031];
 }
 else {
-vErrors.push(err90);
+vErrors.push(err_fcb031);
 }
 errors++;
 }
-}
-else {
-const err91 = {instancePath:instancePath+"/shippingAddress/region",schemaPath:"#/properties/shippingAddress/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func1(data_bf64cd) < 1){
+const err_eb3e9e = {instancePath:instancePath+"/shippingAddress/city",schemaPath:"#/properties/shippingAddress/properties/city/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err91];
+vErrors = [err_eb3e9e];
 }
 else {
-vErrors.push(err91);
-}
-errors++;
-}
-}
-if(data22.postalCode !== undefined){
-let data27 = data22.postalCode;
-if(typeof data27 === "string"){
-if(func1(data27) > 20){
-const err92 = {instancePath:instancePath+"/shippingAddress/postalCode",schemaPath:"#/properties/shippingAddress/properties/postalCode/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
-if(vErrors === null){
-vErrors = [err92];
-}
-else {
-vErrors.push(err92);
-}
-errors++;
-}
-if(func1(data27) < 1){
-const err93 = {instancePath:instancePath+"/shippingAddress/postalCode",schemaPath:"#/properties/shippingAddress/properties/postalCode/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err93];
-}
-else {
-vErrors.push(err93);
+vErrors.push(err_eb3e9e);
 }
 errors++;
 }
 }
 else {
-const err94 = {instancePath:instancePath+"/shippingAddress/postalCode",schemaPath:"#/properties/shippingAddress/properties/postalCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_0b60be = {instancePath:instancePath+"/shippingAddress/city",schemaPath:"#/properties/shippingAddress/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err94];
+vErrors = [err_0b60be];
 }
 else {
-vErrors.push(err94);
+vErrors.push(err_0b60be);
 }
 errors++;
 }
 }
-if(data22.country !== undefined){
-let data28 = data22.country;
-if(typeof data28 === "string"){
-if(!pattern7.test(data28)){
-const err95 = {instancePath:instancePath+"/shippingAddress/country",schemaPath:"#/properties/shippingAddress/properties/country/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}$"},message:"must match pattern \""+"^[A-Z]{2}$"+"\""};
+if(data_db8a41.region !== undefined){
+let data_12e237 = data_db8a41.region;
+if(typeof data_12e237 === "string"){
+if(func1(data_12e237) > 100){
+const err_f22d9b = {instancePath:instancePath+"/shippingAddress/region",schemaPath:"#/properties/shippingAddress/properties/region/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
-vErrors = [err95];
+vErrors = [err_f22d9b];
 }
 else {
-vErrors.push(err95);
+vErrors.push(err_f22d9b);
 }
 errors++;
 }
 }
 else {
-const err96 = {instancePath:instancePath+"/shippingAddress/country",schemaPath:"#/properties/shippingAddress/properties/country/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_d8e421 = {instancePath:instancePath+"/shippingAddress/region",schemaPath:"#/properties/shippingAddress/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err96];
+vErrors = [err_d8e421];
 }
 else {
-vErrors.push(err96);
+vErrors.push(err_d8e421);
 }
 errors++;
 }
 }
-}
-else {
-const err97 = {instancePath:instancePath+"/shippingAddress",schemaPath:"#/properties/shippingAddress/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data_db8a41.postalCode !== undefined){
+let data_272ae5 = data_db8a41.postalCode;
+if(typeof data_272ae5 === "string"){
+if(func1(data_272ae5) > 20){
+const err_a60d73 = {instancePath:instancePath+"/shippingAddress/postalCode",schemaPath:"#/properties/shippingAddress/properties/postalCode/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
-vErrors = [err97];
+vErrors = [err_a60d73];
 }
 else {
-vErrors.push(err97);
+vErrors.push(err_a60d73);
+}
+errors++;
+}
+if(func1(data_272ae5) < 1){
+const err_bbcf2d = {instancePath:instancePath+"/shippingAddress/postalCode",schemaPath:"#/properties/shippingAddress/properties/postalCode/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err_bbcf2d];
+}
+else {
+vErrors.push(err_bbcf2d);
+}
+errors++;
+}
+}
+else {
+const err_90bbec = {instancePath:instancePath+"/shippingAddress/postalCode",schemaPath:"#/properties/shippingAddress/properties/postalCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_90bbec];
+}
+else {
+vErrors.push(err_90bbec);
+}
+errors++;
+}
+}
+if(data_db8a41.country !== undefined){
+let data_6e5e4f = data_db8a41.country;
+if(typeof data_6e5e4f === "string"){
+if(!pattern7.test(data_6e5e4f)){
+const err_6929e5 = {instancePath:instancePath+"/shippingAddress/country",schemaPath:"#/properties/shippingAddress/properties/country/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}$"},message:"must match pattern \""+"^[A-Z]{2}$"+"\""};
+if(vErrors === null){
+vErrors = [err_6929e5];
+}
+else {
+vErrors.push(err_6929e5);
+}
+errors++;
+}
+}
+else {
+const err_a50c52 = {instancePath:instancePath+"/shippingAddress/country",schemaPath:"#/properties/shippingAddress/properties/country/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_a50c52];
+}
+else {
+vErrors.push(err_a50c52);
 }
 errors++;
 }
 }
 }
 else {
-const err98 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_d463ec = {instancePath:instancePath+"/shippingAddress",schemaPath:"#/properties/shippingAddress/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err98];
+vErrors = [err_d463ec];
 }
 else {
-vErrors.push(err98);
+vErrors.push(err_d463ec);
+}
+errors++;
+}
+}
+}
+else {
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err_04983d];
+}
+else {
+vErrors.push(err_04983d);
 }
 errors++;
 }

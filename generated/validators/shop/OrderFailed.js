@@ -11,143 +11,143 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.checkoutId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "checkoutId"},message:"must have required property '"+"checkoutId"+"'"};
+const err_e74afc = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "checkoutId"},message:"must have required property '"+"checkoutId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_e74afc];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_e74afc);
 }
 errors++;
 }
 if(data.reason === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+const err_7b4f8a = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_7b4f8a];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_7b4f8a);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((key0 === "checkoutId") || (key0 === "orderId")) || (key0 === "reason")) || (key0 === "message"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_5dbeea in data){
+if(!((((key_5dbeea === "checkoutId") || (key_5dbeea === "orderId")) || (key_5dbeea === "reason")) || (key_5dbeea === "message"))){
+const err_9edf7d = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_5dbeea},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_9edf7d];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_9edf7d);
 }
 errors++;
 }
 }
 if(data.checkoutId !== undefined){
-let data0 = data.checkoutId;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err3 = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_79a4f6 = data.checkoutId;
+if(typeof data_79a4f6 === "string"){
+if(!(formats0.test(data_79a4f6))){
+const err_06e00d = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_06e00d];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_06e00d);
 }
 errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_b2f3ef = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_b2f3ef];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_b2f3ef);
 }
 errors++;
 }
 }
 if(data.orderId !== undefined){
-let data1 = data.orderId;
-if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
-const err5 = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data_414b62 = data.orderId;
+if(!((typeof data_414b62 == "number") && (!(data_414b62 % 1) && !isNaN(data_414b62)))){
+const err_80fc5d = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_80fc5d];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_80fc5d);
 }
 errors++;
 }
-if(typeof data1 == "number"){
-if(data1 < 1 || isNaN(data1)){
-const err6 = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data_414b62 == "number"){
+if(data_414b62 < 1 || isNaN(data_414b62)){
+const err_7a4c8b = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_7a4c8b];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_7a4c8b);
 }
 errors++;
 }
 }
 }
 if(data.reason !== undefined){
-let data2 = data.reason;
-if(typeof data2 !== "string"){
-const err7 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_088b4c = data.reason;
+if(typeof data_088b4c !== "string"){
+const err_3825a1 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_3825a1];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_3825a1);
 }
 errors++;
 }
-if(!((((data2 === "undeliverable_address") || (data2 === "price_mismatch")) || (data2 === "customer_blocked")) || (data2 === "validation_failed"))){
-const err8 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema0.properties.reason.enum},message:"must be equal to one of the allowed values"};
+if(!((((data_088b4c === "undeliverable_address") || (data_088b4c === "price_mismatch")) || (data_088b4c === "customer_blocked")) || (data_088b4c === "validation_failed"))){
+const err_d3cade = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema0.properties.reason.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_d3cade];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_d3cade);
 }
 errors++;
 }
 }
 if(data.message !== undefined){
-let data3 = data.message;
-if(typeof data3 === "string"){
-if(func0(data3) > 500){
-const err9 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+let data_1d5325 = data.message;
+if(typeof data_1d5325 === "string"){
+if(func0(data_1d5325) > 500){
+const err_7b3266 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_7b3266];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_7b3266);
 }
 errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_268b27 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_268b27];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_268b27);
 }
 errors++;
 }
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_04983d);
 }
 errors++;
 }

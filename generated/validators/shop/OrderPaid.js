@@ -13,247 +13,247 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.orderId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "orderId"},message:"must have required property '"+"orderId"+"'"};
+const err_d13316 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "orderId"},message:"must have required property '"+"orderId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_d13316];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_d13316);
 }
 errors++;
 }
 if(data.checkoutId === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "checkoutId"},message:"must have required property '"+"checkoutId"+"'"};
+const err_e74afc = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "checkoutId"},message:"must have required property '"+"checkoutId"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_e74afc];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_e74afc);
 }
 errors++;
 }
 if(data.paymentId === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "paymentId"},message:"must have required property '"+"paymentId"+"'"};
+const err_f6b655 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "paymentId"},message:"must have required property '"+"paymentId"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_f6b655];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_f6b655);
 }
 errors++;
 }
 if(data.amount === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+const err_a37d0a = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_a37d0a];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_a37d0a);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((key0 === "orderId") || (key0 === "checkoutId")) || (key0 === "paymentId")) || (key0 === "amount"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_14de53 in data){
+if(!((((key_14de53 === "orderId") || (key_14de53 === "checkoutId")) || (key_14de53 === "paymentId")) || (key_14de53 === "amount"))){
+const err_988524 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_14de53},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_988524];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_988524);
 }
 errors++;
 }
 }
 if(data.orderId !== undefined){
-let data0 = data.orderId;
-if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
-const err5 = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data_414b62 = data.orderId;
+if(!((typeof data_414b62 == "number") && (!(data_414b62 % 1) && !isNaN(data_414b62)))){
+const err_80fc5d = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_80fc5d];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_80fc5d);
 }
 errors++;
 }
-if(typeof data0 == "number"){
-if(data0 < 1 || isNaN(data0)){
-const err6 = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data_414b62 == "number"){
+if(data_414b62 < 1 || isNaN(data_414b62)){
+const err_7a4c8b = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_7a4c8b];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_7a4c8b);
 }
 errors++;
 }
 }
 }
 if(data.checkoutId !== undefined){
-let data1 = data.checkoutId;
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err7 = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_79a4f6 = data.checkoutId;
+if(typeof data_79a4f6 === "string"){
+if(!(formats0.test(data_79a4f6))){
+const err_06e00d = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_06e00d];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_06e00d);
 }
 errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_b2f3ef = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_b2f3ef];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_b2f3ef);
 }
 errors++;
 }
 }
 if(data.paymentId !== undefined){
-let data2 = data.paymentId;
-if(typeof data2 === "string"){
-if(!(formats0.test(data2))){
-const err9 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_df24d0 = data.paymentId;
+if(typeof data_df24d0 === "string"){
+if(!(formats0.test(data_df24d0))){
+const err_f5b439 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_f5b439];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_f5b439);
 }
 errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_685b46 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_685b46];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_685b46);
 }
 errors++;
 }
 }
 if(data.amount !== undefined){
-let data3 = data.amount;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.amount === undefined){
-const err11 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+let data_812d30 = data.amount;
+if(data_812d30 && typeof data_812d30 == "object" && !Array.isArray(data_812d30)){
+if(data_812d30.amount === undefined){
+const err_3680e2 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_3680e2];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_3680e2);
 }
 errors++;
 }
-if(data3.currency === undefined){
-const err12 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+if(data_812d30.currency === undefined){
+const err_a88d1b = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_a88d1b];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_a88d1b);
 }
 errors++;
 }
-for(const key1 in data3){
-if(!((key1 === "amount") || (key1 === "currency"))){
-const err13 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+for(const key_3e39f1 in data_812d30){
+if(!((key_3e39f1 === "amount") || (key_3e39f1 === "currency"))){
+const err_1a23b7 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_3e39f1},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_1a23b7];
 }
 else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-if(data3.amount !== undefined){
-let data4 = data3.amount;
-if(typeof data4 === "string"){
-if(func0(data4) > 20){
-const err14 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-if(!pattern0.test(data4)){
-const err15 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
+vErrors.push(err_1a23b7);
 }
 errors++;
 }
 }
-else {
-const err16 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_812d30.amount !== undefined){
+let data_1ea2f5 = data_812d30.amount;
+if(typeof data_1ea2f5 === "string"){
+if(func0(data_1ea2f5) > 20){
+const err_6c8b66 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_6c8b66];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err_6c8b66);
 }
 errors++;
 }
-}
-if(data3.currency !== undefined){
-let data5 = data3.currency;
-if(typeof data5 === "string"){
-if(!pattern1.test(data5)){
-const err17 = {instancePath:instancePath+"/amount/currency",schemaPath:"#/properties/amount/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(!pattern0.test(data_1ea2f5)){
+const err_6c4677 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_6c4677];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err_6c4677);
 }
 errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/amount/currency",schemaPath:"#/properties/amount/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_394aa8 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err_394aa8];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err_394aa8);
 }
 errors++;
 }
 }
-}
-else {
-const err19 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data_812d30.currency !== undefined){
+let data_48215e = data_812d30.currency;
+if(typeof data_48215e === "string"){
+if(!pattern1.test(data_48215e)){
+const err_660528 = {instancePath:instancePath+"/amount/currency",schemaPath:"#/properties/amount/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err_660528];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err_660528);
+}
+errors++;
+}
+}
+else {
+const err_fbe46f = {instancePath:instancePath+"/amount/currency",schemaPath:"#/properties/amount/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_fbe46f];
+}
+else {
+vErrors.push(err_fbe46f);
 }
 errors++;
 }
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_fb34fa = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err_fb34fa];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err_fb34fa);
+}
+errors++;
+}
+}
+}
+else {
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err_04983d];
+}
+else {
+vErrors.push(err_04983d);
 }
 errors++;
 }

@@ -16,411 +16,411 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.orderId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "orderId"},message:"must have required property '"+"orderId"+"'"};
+const err_d13316 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "orderId"},message:"must have required property '"+"orderId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_d13316];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_d13316);
 }
 errors++;
 }
 if(data.customerId === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "customerId"},message:"must have required property '"+"customerId"+"'"};
+const err_1a3069 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "customerId"},message:"must have required property '"+"customerId"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_1a3069];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_1a3069);
 }
 errors++;
 }
 if(data.contactEmail === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "contactEmail"},message:"must have required property '"+"contactEmail"+"'"};
+const err_71f401 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "contactEmail"},message:"must have required property '"+"contactEmail"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_71f401];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_71f401);
 }
 errors++;
 }
 if(data.carrier === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "carrier"},message:"must have required property '"+"carrier"+"'"};
+const err_9ac04e = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "carrier"},message:"must have required property '"+"carrier"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_9ac04e];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_9ac04e);
 }
 errors++;
 }
 if(data.trackingNumber === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "trackingNumber"},message:"must have required property '"+"trackingNumber"+"'"};
+const err_1ed72d = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "trackingNumber"},message:"must have required property '"+"trackingNumber"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_1ed72d];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_1ed72d);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((((((key0 === "orderId") || (key0 === "customerId")) || (key0 === "contactEmail")) || (key0 === "carrier")) || (key0 === "trackingNumber")) || (key0 === "trackingUrl")) || (key0 === "estimatedDelivery")) || (key0 === "lines"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_8289c8 in data){
+if(!((((((((key_8289c8 === "orderId") || (key_8289c8 === "customerId")) || (key_8289c8 === "contactEmail")) || (key_8289c8 === "carrier")) || (key_8289c8 === "trackingNumber")) || (key_8289c8 === "trackingUrl")) || (key_8289c8 === "estimatedDelivery")) || (key_8289c8 === "lines"))){
+const err_52598c = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_8289c8},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_52598c];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_52598c);
 }
 errors++;
 }
 }
 if(data.orderId !== undefined){
-let data0 = data.orderId;
-if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
-const err6 = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data_414b62 = data.orderId;
+if(!((typeof data_414b62 == "number") && (!(data_414b62 % 1) && !isNaN(data_414b62)))){
+const err_80fc5d = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_80fc5d];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_80fc5d);
 }
 errors++;
 }
-if(typeof data0 == "number"){
-if(data0 < 1 || isNaN(data0)){
-const err7 = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data_414b62 == "number"){
+if(data_414b62 < 1 || isNaN(data_414b62)){
+const err_7a4c8b = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_7a4c8b];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_7a4c8b);
 }
 errors++;
 }
 }
 }
 if(data.customerId !== undefined){
-let data1 = data.customerId;
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err8 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_27f2f4 = data.customerId;
+if(typeof data_27f2f4 === "string"){
+if(!(formats0.test(data_27f2f4))){
+const err_737d49 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_737d49];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_737d49);
 }
 errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_f9c7e2 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_f9c7e2];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_f9c7e2);
 }
 errors++;
 }
 }
 if(data.contactEmail !== undefined){
-let data2 = data.contactEmail;
-if(typeof data2 === "string"){
-if(func0(data2) > 254){
-const err10 = {instancePath:instancePath+"/contactEmail",schemaPath:"#/properties/contactEmail/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+let data_999ad6 = data.contactEmail;
+if(typeof data_999ad6 === "string"){
+if(func0(data_999ad6) > 254){
+const err_b4e09e = {instancePath:instancePath+"/contactEmail",schemaPath:"#/properties/contactEmail/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_b4e09e];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_b4e09e);
 }
 errors++;
 }
-if(!(formats2.test(data2))){
-const err11 = {instancePath:instancePath+"/contactEmail",schemaPath:"#/properties/contactEmail/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(!(formats2.test(data_999ad6))){
+const err_cd4a57 = {instancePath:instancePath+"/contactEmail",schemaPath:"#/properties/contactEmail/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_cd4a57];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_cd4a57);
 }
 errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/contactEmail",schemaPath:"#/properties/contactEmail/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_b28030 = {instancePath:instancePath+"/contactEmail",schemaPath:"#/properties/contactEmail/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_b28030];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_b28030);
 }
 errors++;
 }
 }
 if(data.carrier !== undefined){
-let data3 = data.carrier;
-if(typeof data3 !== "string"){
-const err13 = {instancePath:instancePath+"/carrier",schemaPath:"#/properties/carrier/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_091128 = data.carrier;
+if(typeof data_091128 !== "string"){
+const err_4dec0f = {instancePath:instancePath+"/carrier",schemaPath:"#/properties/carrier/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_4dec0f];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_4dec0f);
 }
 errors++;
 }
-if(!(((((((data3 === "royal_mail") || (data3 === "dpd")) || (data3 === "dhl")) || (data3 === "ups")) || (data3 === "fedex")) || (data3 === "evri")) || (data3 === "other"))){
-const err14 = {instancePath:instancePath+"/carrier",schemaPath:"#/properties/carrier/enum",keyword:"enum",params:{allowedValues: schema0.properties.carrier.enum},message:"must be equal to one of the allowed values"};
+if(!(((((((data_091128 === "royal_mail") || (data_091128 === "dpd")) || (data_091128 === "dhl")) || (data_091128 === "ups")) || (data_091128 === "fedex")) || (data_091128 === "evri")) || (data_091128 === "other"))){
+const err_655c6f = {instancePath:instancePath+"/carrier",schemaPath:"#/properties/carrier/enum",keyword:"enum",params:{allowedValues: schema0.properties.carrier.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_655c6f];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_655c6f);
 }
 errors++;
 }
 }
 if(data.trackingNumber !== undefined){
-let data4 = data.trackingNumber;
-if(typeof data4 === "string"){
-if(!pattern0.test(data4)){
-const err15 = {instancePath:instancePath+"/trackingNumber",schemaPath:"#/properties/trackingNumber/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]{6,40}$"},message:"must match pattern \""+"^[A-Za-z0-9]{6,40}$"+"\""};
+let data_7df6e9 = data.trackingNumber;
+if(typeof data_7df6e9 === "string"){
+if(!pattern0.test(data_7df6e9)){
+const err_89d31e = {instancePath:instancePath+"/trackingNumber",schemaPath:"#/properties/trackingNumber/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]{6,40}$"},message:"must match pattern \""+"^[A-Za-z0-9]{6,40}$"+"\""};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_89d31e];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_89d31e);
 }
 errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/trackingNumber",schemaPath:"#/properties/trackingNumber/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_0c47e5 = {instancePath:instancePath+"/trackingNumber",schemaPath:"#/properties/trackingNumber/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_0c47e5];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err_0c47e5);
 }
 errors++;
 }
 }
 if(data.trackingUrl !== undefined){
-let data5 = data.trackingUrl;
-if(typeof data5 === "string"){
-if(!(formats4(data5))){
-const err17 = {instancePath:instancePath+"/trackingUrl",schemaPath:"#/properties/trackingUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+let data_d28ea8 = data.trackingUrl;
+if(typeof data_d28ea8 === "string"){
+if(!(formats4(data_d28ea8))){
+const err_c5370f = {instancePath:instancePath+"/trackingUrl",schemaPath:"#/properties/trackingUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_c5370f];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err_c5370f);
 }
 errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/trackingUrl",schemaPath:"#/properties/trackingUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_a9b23f = {instancePath:instancePath+"/trackingUrl",schemaPath:"#/properties/trackingUrl/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err_a9b23f];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err_a9b23f);
 }
 errors++;
 }
 }
 if(data.estimatedDelivery !== undefined){
-let data6 = data.estimatedDelivery;
-if(typeof data6 === "string"){
-if(!(formats6.validate(data6))){
-const err19 = {instancePath:instancePath+"/estimatedDelivery",schemaPath:"#/properties/estimatedDelivery/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
+let data_f6d059 = data.estimatedDelivery;
+if(typeof data_f6d059 === "string"){
+if(!(formats6.validate(data_f6d059))){
+const err_d69a1b = {instancePath:instancePath+"/estimatedDelivery",schemaPath:"#/properties/estimatedDelivery/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err_d69a1b];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err_d69a1b);
 }
 errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/estimatedDelivery",schemaPath:"#/properties/estimatedDelivery/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_592cba = {instancePath:instancePath+"/estimatedDelivery",schemaPath:"#/properties/estimatedDelivery/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err_592cba];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err_592cba);
 }
 errors++;
 }
 }
 if(data.lines !== undefined){
-let data7 = data.lines;
-if(Array.isArray(data7)){
-if(data7.length < 1){
-const err21 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+let data_1569b7 = data.lines;
+if(Array.isArray(data_1569b7)){
+if(data_1569b7.length < 1){
+const err_c88127 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err_c88127];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err_c88127);
 }
 errors++;
 }
-const len0 = data7.length;
-for(let i0=0; i0<len0; i0++){
-let data8 = data7[i0];
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-if(data8.sku === undefined){
-const err22 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
+const len_67826a = data_1569b7.length;
+for(let i_e154da=0; i_e154da<len_67826a; i_e154da++){
+let data_4002ef = data_1569b7[i_e154da];
+if(data_4002ef && typeof data_4002ef == "object" && !Array.isArray(data_4002ef)){
+if(data_4002ef.sku === undefined){
+const err_212305 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_212305];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err_212305);
 }
 errors++;
 }
-if(data8.quantity === undefined){
-const err23 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
+if(data_4002ef.quantity === undefined){
+const err_18041b = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_18041b];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err_18041b);
 }
 errors++;
 }
-for(const key1 in data8){
-if(!((key1 === "sku") || (key1 === "quantity"))){
-const err24 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+for(const key_585483 in data_4002ef){
+if(!((key_585483 === "sku") || (key_585483 === "quantity"))){
+const err_8ffa49 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_585483},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err_8ffa49];
 }
 else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-if(data8.sku !== undefined){
-let data9 = data8.sku;
-if(typeof data9 === "string"){
-if(func0(data9) > 32){
-const err25 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-if(func0(data9) < 3){
-const err26 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-if(!pattern1.test(data9)){
-const err27 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]+(-[A-Z0-9]+)*$"},message:"must match pattern \""+"^[A-Z0-9]+(-[A-Z0-9]+)*$"+"\""};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
+vErrors.push(err_8ffa49);
 }
 errors++;
 }
 }
-else {
-const err28 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_4002ef.sku !== undefined){
+let data_3b9730 = data_4002ef.sku;
+if(typeof data_3b9730 === "string"){
+if(func0(data_3b9730) > 32){
+const err_fbd989 = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err_fbd989];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err_fbd989);
+}
+errors++;
+}
+if(func0(data_3b9730) < 3){
+const err_d35af5 = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
+if(vErrors === null){
+vErrors = [err_d35af5];
+}
+else {
+vErrors.push(err_d35af5);
+}
+errors++;
+}
+if(!pattern1.test(data_3b9730)){
+const err_c09e5c = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]+(-[A-Z0-9]+)*$"},message:"must match pattern \""+"^[A-Z0-9]+(-[A-Z0-9]+)*$"+"\""};
+if(vErrors === null){
+vErrors = [err_c09e5c];
+}
+else {
+vErrors.push(err_c09e5c);
 }
 errors++;
 }
 }
-if(data8.quantity !== undefined){
-let data10 = data8.quantity;
-if(!((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10)))){
-const err29 = {instancePath:instancePath+"/lines/" + i0+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err_5c8d54 = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err_5c8d54];
 }
 else {
-vErrors.push(err29);
-}
-errors++;
-}
-if(typeof data10 == "number"){
-if(data10 > 9999 || isNaN(data10)){
-const err30 = {instancePath:instancePath+"/lines/" + i0+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9999},message:"must be <= 9999"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-if(data10 < 1 || isNaN(data10)){
-const err31 = {instancePath:instancePath+"/lines/" + i0+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
+vErrors.push(err_5c8d54);
 }
 errors++;
 }
 }
-}
-}
-else {
-const err32 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data_4002ef.quantity !== undefined){
+let data_1a9633 = data_4002ef.quantity;
+if(!((typeof data_1a9633 == "number") && (!(data_1a9633 % 1) && !isNaN(data_1a9633)))){
+const err_87992b = {instancePath:instancePath+"/lines/" + i_e154da+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err32];
+vErrors = [err_87992b];
 }
 else {
-vErrors.push(err32);
+vErrors.push(err_87992b);
+}
+errors++;
+}
+if(typeof data_1a9633 == "number"){
+if(data_1a9633 > 9999 || isNaN(data_1a9633)){
+const err_602aa6 = {instancePath:instancePath+"/lines/" + i_e154da+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9999},message:"must be <= 9999"};
+if(vErrors === null){
+vErrors = [err_602aa6];
+}
+else {
+vErrors.push(err_602aa6);
+}
+errors++;
+}
+if(data_1a9633 < 1 || isNaN(data_1a9633)){
+const err_fcef13 = {instancePath:instancePath+"/lines/" + i_e154da+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err_fcef13];
+}
+else {
+vErrors.push(err_fcef13);
 }
 errors++;
 }
 }
 }
-else {
-const err33 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err33];
 }
 else {
-vErrors.push(err33);
+const err_7e7bd3 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err_7e7bd3];
+}
+else {
+vErrors.push(err_7e7bd3);
 }
 errors++;
 }
 }
 }
 else {
-const err34 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_27d227 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err34];
+vErrors = [err_27d227];
 }
 else {
-vErrors.push(err34);
+vErrors.push(err_27d227);
+}
+errors++;
+}
+}
+}
+else {
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err_04983d];
+}
+else {
+vErrors.push(err_04983d);
 }
 errors++;
 }

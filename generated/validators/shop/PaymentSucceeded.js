@@ -15,365 +15,365 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.paymentId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "paymentId"},message:"must have required property '"+"paymentId"+"'"};
+const err_f6b655 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "paymentId"},message:"must have required property '"+"paymentId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_f6b655];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_f6b655);
 }
 errors++;
 }
 if(data.checkoutId === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "checkoutId"},message:"must have required property '"+"checkoutId"+"'"};
+const err_e74afc = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "checkoutId"},message:"must have required property '"+"checkoutId"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_e74afc];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_e74afc);
 }
 errors++;
 }
 if(data.amount === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+const err_a37d0a = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_a37d0a];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_a37d0a);
 }
 errors++;
 }
 if(data.method === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "method"},message:"must have required property '"+"method"+"'"};
+const err_b92607 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "method"},message:"must have required property '"+"method"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_b92607];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_b92607);
 }
 errors++;
 }
 if(data.paymentRef === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "paymentRef"},message:"must have required property '"+"paymentRef"+"'"};
+const err_70e0b2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "paymentRef"},message:"must have required property '"+"paymentRef"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_70e0b2];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_70e0b2);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((((key0 === "paymentId") || (key0 === "checkoutId")) || (key0 === "amount")) || (key0 === "method")) || (key0 === "paymentRef"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_cf240d in data){
+if(!(((((key_cf240d === "paymentId") || (key_cf240d === "checkoutId")) || (key_cf240d === "amount")) || (key_cf240d === "method")) || (key_cf240d === "paymentRef"))){
+const err_a38a2e = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_cf240d},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_a38a2e];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_a38a2e);
 }
 errors++;
 }
 }
 if(data.paymentId !== undefined){
-let data0 = data.paymentId;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err6 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_df24d0 = data.paymentId;
+if(typeof data_df24d0 === "string"){
+if(!(formats0.test(data_df24d0))){
+const err_f5b439 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_f5b439];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_f5b439);
 }
 errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_685b46 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_685b46];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_685b46);
 }
 errors++;
 }
 }
 if(data.checkoutId !== undefined){
-let data1 = data.checkoutId;
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err8 = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_79a4f6 = data.checkoutId;
+if(typeof data_79a4f6 === "string"){
+if(!(formats0.test(data_79a4f6))){
+const err_06e00d = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_06e00d];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_06e00d);
 }
 errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_b2f3ef = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_b2f3ef];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_b2f3ef);
 }
 errors++;
 }
 }
 if(data.amount !== undefined){
-let data2 = data.amount;
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-if(data2.amount === undefined){
-const err10 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+let data_812d30 = data.amount;
+if(data_812d30 && typeof data_812d30 == "object" && !Array.isArray(data_812d30)){
+if(data_812d30.amount === undefined){
+const err_3680e2 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_3680e2];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_3680e2);
 }
 errors++;
 }
-if(data2.currency === undefined){
-const err11 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+if(data_812d30.currency === undefined){
+const err_a88d1b = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_a88d1b];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_a88d1b);
 }
 errors++;
 }
-for(const key1 in data2){
-if(!((key1 === "amount") || (key1 === "currency"))){
-const err12 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+for(const key_3e39f1 in data_812d30){
+if(!((key_3e39f1 === "amount") || (key_3e39f1 === "currency"))){
+const err_1a23b7 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_3e39f1},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_1a23b7];
 }
 else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data2.amount !== undefined){
-let data3 = data2.amount;
-if(typeof data3 === "string"){
-if(func0(data3) > 20){
-const err13 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-if(!pattern0.test(data3)){
-const err14 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
+vErrors.push(err_1a23b7);
 }
 errors++;
 }
 }
-else {
-const err15 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_812d30.amount !== undefined){
+let data_1ea2f5 = data_812d30.amount;
+if(typeof data_1ea2f5 === "string"){
+if(func0(data_1ea2f5) > 20){
+const err_6c8b66 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_6c8b66];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_6c8b66);
 }
 errors++;
 }
-}
-if(data2.currency !== undefined){
-let data4 = data2.currency;
-if(typeof data4 === "string"){
-if(!pattern1.test(data4)){
-const err16 = {instancePath:instancePath+"/amount/currency",schemaPath:"#/properties/amount/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(!pattern0.test(data_1ea2f5)){
+const err_6c4677 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_6c4677];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err_6c4677);
 }
 errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/amount/currency",schemaPath:"#/properties/amount/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_394aa8 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_394aa8];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err_394aa8);
+}
+errors++;
+}
+}
+if(data_812d30.currency !== undefined){
+let data_48215e = data_812d30.currency;
+if(typeof data_48215e === "string"){
+if(!pattern1.test(data_48215e)){
+const err_660528 = {instancePath:instancePath+"/amount/currency",schemaPath:"#/properties/amount/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(vErrors === null){
+vErrors = [err_660528];
+}
+else {
+vErrors.push(err_660528);
+}
+errors++;
+}
+}
+else {
+const err_fbe46f = {instancePath:instancePath+"/amount/currency",schemaPath:"#/properties/amount/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_fbe46f];
+}
+else {
+vErrors.push(err_fbe46f);
 }
 errors++;
 }
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_fb34fa = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err_fb34fa];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err_fb34fa);
 }
 errors++;
 }
 }
 if(data.method !== undefined){
-let data5 = data.method;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.type === undefined){
-const err19 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+let data_3983b0 = data.method;
+if(data_3983b0 && typeof data_3983b0 == "object" && !Array.isArray(data_3983b0)){
+if(data_3983b0.type === undefined){
+const err_66cefd = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err_66cefd];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err_66cefd);
 }
 errors++;
 }
-for(const key2 in data5){
-if(!(((key2 === "type") || (key2 === "brand")) || (key2 === "last4"))){
-const err20 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+for(const key_bfeec9 in data_3983b0){
+if(!(((key_bfeec9 === "type") || (key_bfeec9 === "brand")) || (key_bfeec9 === "last4"))){
+const err_2d3bbe = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_bfeec9},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err_2d3bbe];
 }
 else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-if(data5.type !== undefined){
-let data6 = data5.type;
-if(typeof data6 !== "string"){
-const err21 = {instancePath:instancePath+"/method/type",schemaPath:"#/properties/method/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-if(!(((((data6 === "card") || (data6 === "paypal")) || (data6 === "apple_pay")) || (data6 === "google_pay")) || (data6 === "klarna"))){
-const err22 = {instancePath:instancePath+"/method/type",schemaPath:"#/properties/method/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.method.properties.type.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
+vErrors.push(err_2d3bbe);
 }
 errors++;
 }
 }
-if(data5.brand !== undefined){
-let data7 = data5.brand;
-if(typeof data7 !== "string"){
-const err23 = {instancePath:instancePath+"/method/brand",schemaPath:"#/properties/method/properties/brand/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_3983b0.type !== undefined){
+let data_91922b = data_3983b0.type;
+if(typeof data_91922b !== "string"){
+const err_09af92 = {instancePath:instancePath+"/method/type",schemaPath:"#/properties/method/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_09af92];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err_09af92);
 }
 errors++;
 }
-if(!(((((data7 === "visa") || (data7 === "mastercard")) || (data7 === "amex")) || (data7 === "maestro")) || (data7 === "discover"))){
-const err24 = {instancePath:instancePath+"/method/brand",schemaPath:"#/properties/method/properties/brand/enum",keyword:"enum",params:{allowedValues: schema0.properties.method.properties.brand.enum},message:"must be equal to one of the allowed values"};
+if(!(((((data_91922b === "card") || (data_91922b === "paypal")) || (data_91922b === "apple_pay")) || (data_91922b === "google_pay")) || (data_91922b === "klarna"))){
+const err_fec901 = {instancePath:instancePath+"/method/type",schemaPath:"#/properties/method/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.method.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err_fec901];
 }
 else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-if(data5.last4 !== undefined){
-let data8 = data5.last4;
-if(typeof data8 === "string"){
-if(!pattern2.test(data8)){
-const err25 = {instancePath:instancePath+"/method/last4",schemaPath:"#/properties/method/properties/last4/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}$"},message:"must match pattern \""+"^[0-9]{4}$"+"\""};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
+vErrors.push(err_fec901);
 }
 errors++;
 }
 }
-else {
-const err26 = {instancePath:instancePath+"/method/last4",schemaPath:"#/properties/method/properties/last4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_3983b0.brand !== undefined){
+let data_25334f = data_3983b0.brand;
+if(typeof data_25334f !== "string"){
+const err_f6c4c8 = {instancePath:instancePath+"/method/brand",schemaPath:"#/properties/method/properties/brand/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err_f6c4c8];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err_f6c4c8);
+}
+errors++;
+}
+if(!(((((data_25334f === "visa") || (data_25334f === "mastercard")) || (data_25334f === "amex")) || (data_25334f === "maestro")) || (data_25334f === "discover"))){
+const err_62c2f3 = {instancePath:instancePath+"/method/brand",schemaPath:"#/properties/method/properties/brand/enum",keyword:"enum",params:{allowedValues: schema0.properties.method.properties.brand.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err_62c2f3];
+}
+else {
+vErrors.push(err_62c2f3);
+}
+errors++;
+}
+}
+if(data_3983b0.last4 !== undefined){
+let data_e1c724 = data_3983b0.last4;
+if(typeof data_e1c724 === "string"){
+if(!pattern2.test(data_e1c724)){
+const err_2b38d3 = {instancePath:instancePath+"/method/last4",schemaPath:"#/properties/method/properties/last4/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}$"},message:"must match pattern \""+"^[0-9]{4}$"+"\""};
+if(vErrors === null){
+vErrors = [err_2b38d3];
+}
+else {
+vErrors.push(err_2b38d3);
+}
+errors++;
+}
+}
+else {
+const err_488f9b = {instancePath:instancePath+"/method/last4",schemaPath:"#/properties/method/properties/last4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_488f9b];
+}
+else {
+vErrors.push(err_488f9b);
 }
 errors++;
 }
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_ecadb2 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err_ecadb2];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err_ecadb2);
 }
 errors++;
 }
 }
 if(data.paymentRef !== undefined){
-let data9 = data.paymentRef;
-if(typeof data9 === "string"){
-if(!pattern3.test(data9)){
-const err28 = {instancePath:instancePath+"/paymentRef",schemaPath:"#/properties/paymentRef/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_]{6,128}$"},message:"must match pattern \""+"^[A-Za-z0-9_]{6,128}$"+"\""};
+let data_0df81d = data.paymentRef;
+if(typeof data_0df81d === "string"){
+if(!pattern3.test(data_0df81d)){
+const err_45f0b7 = {instancePath:instancePath+"/paymentRef",schemaPath:"#/properties/paymentRef/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_]{6,128}$"},message:"must match pattern \""+"^[A-Za-z0-9_]{6,128}$"+"\""};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err_45f0b7];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err_45f0b7);
 }
 errors++;
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/paymentRef",schemaPath:"#/properties/paymentRef/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_43146c = {instancePath:instancePath+"/paymentRef",schemaPath:"#/properties/paymentRef/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err_43146c];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err_43146c);
 }
 errors++;
 }
 }
 }
 else {
-const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err_04983d);
 }
 errors++;
 }

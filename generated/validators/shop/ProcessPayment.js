@@ -15,554 +15,554 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.checkoutId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "checkoutId"},message:"must have required property '"+"checkoutId"+"'"};
+const err_e74afc = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "checkoutId"},message:"must have required property '"+"checkoutId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_e74afc];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_e74afc);
 }
 errors++;
 }
 if(data.paymentId === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "paymentId"},message:"must have required property '"+"paymentId"+"'"};
+const err_f6b655 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "paymentId"},message:"must have required property '"+"paymentId"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_f6b655];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_f6b655);
 }
 errors++;
 }
 if(data.customerId === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "customerId"},message:"must have required property '"+"customerId"+"'"};
+const err_1a3069 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "customerId"},message:"must have required property '"+"customerId"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_1a3069];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_1a3069);
 }
 errors++;
 }
 if(data.amount === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+const err_a37d0a = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_a37d0a];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_a37d0a);
 }
 errors++;
 }
 if(data.paymentMethodToken === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "paymentMethodToken"},message:"must have required property '"+"paymentMethodToken"+"'"};
+const err_95efca = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "paymentMethodToken"},message:"must have required property '"+"paymentMethodToken"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_95efca];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_95efca);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((((((key0 === "checkoutId") || (key0 === "paymentId")) || (key0 === "customerId")) || (key0 === "amount")) || (key0 === "paymentMethodToken")) || (key0 === "billingAddress")) || (key0 === "statementDescriptor"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_0e6b74 in data){
+if(!(((((((key_0e6b74 === "checkoutId") || (key_0e6b74 === "paymentId")) || (key_0e6b74 === "customerId")) || (key_0e6b74 === "amount")) || (key_0e6b74 === "paymentMethodToken")) || (key_0e6b74 === "billingAddress")) || (key_0e6b74 === "statementDescriptor"))){
+const err_b0aafb = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_0e6b74},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_b0aafb];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_b0aafb);
 }
 errors++;
 }
 }
 if(data.checkoutId !== undefined){
-let data0 = data.checkoutId;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err6 = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_79a4f6 = data.checkoutId;
+if(typeof data_79a4f6 === "string"){
+if(!(formats0.test(data_79a4f6))){
+const err_06e00d = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_06e00d];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_06e00d);
 }
 errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_b2f3ef = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_b2f3ef];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_b2f3ef);
 }
 errors++;
 }
 }
 if(data.paymentId !== undefined){
-let data1 = data.paymentId;
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err8 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_df24d0 = data.paymentId;
+if(typeof data_df24d0 === "string"){
+if(!(formats0.test(data_df24d0))){
+const err_f5b439 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_f5b439];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_f5b439);
 }
 errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_685b46 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_685b46];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_685b46);
 }
 errors++;
 }
 }
 if(data.customerId !== undefined){
-let data2 = data.customerId;
-if(typeof data2 === "string"){
-if(!(formats0.test(data2))){
-const err10 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_27f2f4 = data.customerId;
+if(typeof data_27f2f4 === "string"){
+if(!(formats0.test(data_27f2f4))){
+const err_737d49 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_737d49];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_737d49);
 }
 errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_f9c7e2 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_f9c7e2];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_f9c7e2);
 }
 errors++;
 }
 }
 if(data.amount !== undefined){
-let data3 = data.amount;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.amount === undefined){
-const err12 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+let data_812d30 = data.amount;
+if(data_812d30 && typeof data_812d30 == "object" && !Array.isArray(data_812d30)){
+if(data_812d30.amount === undefined){
+const err_3680e2 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_3680e2];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_3680e2);
 }
 errors++;
 }
-if(data3.currency === undefined){
-const err13 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+if(data_812d30.currency === undefined){
+const err_a88d1b = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_a88d1b];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_a88d1b);
 }
 errors++;
 }
-for(const key1 in data3){
-if(!((key1 === "amount") || (key1 === "currency"))){
-const err14 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+for(const key_3e39f1 in data_812d30){
+if(!((key_3e39f1 === "amount") || (key_3e39f1 === "currency"))){
+const err_1a23b7 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_3e39f1},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_1a23b7];
 }
 else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data3.amount !== undefined){
-let data4 = data3.amount;
-if(typeof data4 === "string"){
-if(func0(data4) > 20){
-const err15 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if(!pattern0.test(data4)){
-const err16 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
+vErrors.push(err_1a23b7);
 }
 errors++;
 }
 }
-else {
-const err17 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_812d30.amount !== undefined){
+let data_1ea2f5 = data_812d30.amount;
+if(typeof data_1ea2f5 === "string"){
+if(func0(data_1ea2f5) > 20){
+const err_6c8b66 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_6c8b66];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err_6c8b66);
 }
 errors++;
 }
-}
-if(data3.currency !== undefined){
-let data5 = data3.currency;
-if(typeof data5 === "string"){
-if(!pattern1.test(data5)){
-const err18 = {instancePath:instancePath+"/amount/currency",schemaPath:"#/properties/amount/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(!pattern0.test(data_1ea2f5)){
+const err_6c4677 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err_6c4677];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err_6c4677);
 }
 errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/amount/currency",schemaPath:"#/properties/amount/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_394aa8 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err_394aa8];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err_394aa8);
+}
+errors++;
+}
+}
+if(data_812d30.currency !== undefined){
+let data_48215e = data_812d30.currency;
+if(typeof data_48215e === "string"){
+if(!pattern1.test(data_48215e)){
+const err_660528 = {instancePath:instancePath+"/amount/currency",schemaPath:"#/properties/amount/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(vErrors === null){
+vErrors = [err_660528];
+}
+else {
+vErrors.push(err_660528);
+}
+errors++;
+}
+}
+else {
+const err_fbe46f = {instancePath:instancePath+"/amount/currency",schemaPath:"#/properties/amount/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_fbe46f];
+}
+else {
+vErrors.push(err_fbe46f);
 }
 errors++;
 }
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_fb34fa = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err_fb34fa];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err_fb34fa);
 }
 errors++;
 }
 }
 if(data.paymentMethodToken !== undefined){
-let data6 = data.paymentMethodToken;
-if(typeof data6 === "string"){
-if(!pattern2.test(data6)){
-const err21 = {instancePath:instancePath+"/paymentMethodToken",schemaPath:"#/properties/paymentMethodToken/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_]{8,128}$"},message:"must match pattern \""+"^[A-Za-z0-9_]{8,128}$"+"\""};
+let data_20efa7 = data.paymentMethodToken;
+if(typeof data_20efa7 === "string"){
+if(!pattern2.test(data_20efa7)){
+const err_fbe58f = {instancePath:instancePath+"/paymentMethodToken",schemaPath:"#/properties/paymentMethodToken/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_]{8,128}$"},message:"must match pattern \""+"^[A-Za-z0-9_]{8,128}$"+"\""};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err_fbe58f];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err_fbe58f);
 }
 errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/paymentMethodToken",schemaPath:"#/properties/paymentMethodToken/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_2ff7fb = {instancePath:instancePath+"/paymentMethodToken",schemaPath:"#/properties/paymentMethodToken/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_2ff7fb];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err_2ff7fb);
 }
 errors++;
 }
 }
 if(data.billingAddress !== undefined){
-let data7 = data.billingAddress;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.line1 === undefined){
-const err23 = {instancePath:instancePath+"/billingAddress",schemaPath:"#/properties/billingAddress/required",keyword:"required",params:{missingProperty: "line1"},message:"must have required property '"+"line1"+"'"};
+let data_c452b5 = data.billingAddress;
+if(data_c452b5 && typeof data_c452b5 == "object" && !Array.isArray(data_c452b5)){
+if(data_c452b5.line1 === undefined){
+const err_4a87e3 = {instancePath:instancePath+"/billingAddress",schemaPath:"#/properties/billingAddress/required",keyword:"required",params:{missingProperty: "line1"},message:"must have required property '"+"line1"+"'"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_4a87e3];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err_4a87e3);
 }
 errors++;
 }
-if(data7.city === undefined){
-const err24 = {instancePath:instancePath+"/billingAddress",schemaPath:"#/properties/billingAddress/required",keyword:"required",params:{missingProperty: "city"},message:"must have required property '"+"city"+"'"};
+if(data_c452b5.city === undefined){
+const err_b648f8 = {instancePath:instancePath+"/billingAddress",schemaPath:"#/properties/billingAddress/required",keyword:"required",params:{missingProperty: "city"},message:"must have required property '"+"city"+"'"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err_b648f8];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err_b648f8);
 }
 errors++;
 }
-if(data7.postalCode === undefined){
-const err25 = {instancePath:instancePath+"/billingAddress",schemaPath:"#/properties/billingAddress/required",keyword:"required",params:{missingProperty: "postalCode"},message:"must have required property '"+"postalCode"+"'"};
+if(data_c452b5.postalCode === undefined){
+const err_5e418b = {instancePath:instancePath+"/billingAddress",schemaPath:"#/properties/billingAddress/required",keyword:"required",params:{missingProperty: "postalCode"},message:"must have required property '"+"postalCode"+"'"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err_5e418b];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err_5e418b);
 }
 errors++;
 }
-if(data7.country === undefined){
-const err26 = {instancePath:instancePath+"/billingAddress",schemaPath:"#/properties/billingAddress/required",keyword:"required",params:{missingProperty: "country"},message:"must have required property '"+"country"+"'"};
+if(data_c452b5.country === undefined){
+const err_54b719 = {instancePath:instancePath+"/billingAddress",schemaPath:"#/properties/billingAddress/required",keyword:"required",params:{missingProperty: "country"},message:"must have required property '"+"country"+"'"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err_54b719];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err_54b719);
 }
 errors++;
 }
-for(const key2 in data7){
-if(!((((((key2 === "line1") || (key2 === "line2")) || (key2 === "city")) || (key2 === "region")) || (key2 === "postalCode")) || (key2 === "country"))){
-const err27 = {instancePath:instancePath+"/billingAddress",schemaPath:"#/properties/billingAddress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+for(const key_675e6d in data_c452b5){
+if(!((((((key_675e6d === "line1") || (key_675e6d === "line2")) || (key_675e6d === "city")) || (key_675e6d === "region")) || (key_675e6d === "postalCode")) || (key_675e6d === "country"))){
+const err_d4b523 = {instancePath:instancePath+"/billingAddress",schemaPath:"#/properties/billingAddress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_675e6d},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err_d4b523];
 }
 else {
-vErrors.push(err27);
-}
-errors++;
-}
-}
-if(data7.line1 !== undefined){
-let data8 = data7.line1;
-if(typeof data8 === "string"){
-if(func0(data8) > 200){
-const err28 = {instancePath:instancePath+"/billingAddress/line1",schemaPath:"#/properties/billingAddress/properties/line1/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-if(func0(data8) < 1){
-const err29 = {instancePath:instancePath+"/billingAddress/line1",schemaPath:"#/properties/billingAddress/properties/line1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
+vErrors.push(err_d4b523);
 }
 errors++;
 }
 }
-else {
-const err30 = {instancePath:instancePath+"/billingAddress/line1",schemaPath:"#/properties/billingAddress/properties/line1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_c452b5.line1 !== undefined){
+let data_761b78 = data_c452b5.line1;
+if(typeof data_761b78 === "string"){
+if(func0(data_761b78) > 200){
+const err_b14231 = {instancePath:instancePath+"/billingAddress/line1",schemaPath:"#/properties/billingAddress/properties/line1/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err_b14231];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err_b14231);
 }
 errors++;
 }
-}
-if(data7.line2 !== undefined){
-let data9 = data7.line2;
-if(typeof data9 === "string"){
-if(func0(data9) > 200){
-const err31 = {instancePath:instancePath+"/billingAddress/line2",schemaPath:"#/properties/billingAddress/properties/line2/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(func0(data_761b78) < 1){
+const err_3e58ed = {instancePath:instancePath+"/billingAddress/line1",schemaPath:"#/properties/billingAddress/properties/line1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err31];
+vErrors = [err_3e58ed];
 }
 else {
-vErrors.push(err31);
+vErrors.push(err_3e58ed);
 }
 errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/billingAddress/line2",schemaPath:"#/properties/billingAddress/properties/line2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_aba0e3 = {instancePath:instancePath+"/billingAddress/line1",schemaPath:"#/properties/billingAddress/properties/line1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err32];
+vErrors = [err_aba0e3];
 }
 else {
-vErrors.push(err32);
+vErrors.push(err_aba0e3);
 }
 errors++;
 }
 }
-if(data7.city !== undefined){
-let data10 = data7.city;
-if(typeof data10 === "string"){
-if(func0(data10) > 100){
-const err33 = {instancePath:instancePath+"/billingAddress/city",schemaPath:"#/properties/billingAddress/properties/city/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+if(data_c452b5.line2 !== undefined){
+let data_00e958 = data_c452b5.line2;
+if(typeof data_00e958 === "string"){
+if(func0(data_00e958) > 200){
+const err_a84292 = {instancePath:instancePath+"/billingAddress/line2",schemaPath:"#/properties/billingAddress/properties/line2/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err33];
+vErrors = [err_a84292];
 }
 else {
-vErrors.push(err33);
-}
-errors++;
-}
-if(func0(data10) < 1){
-const err34 = {instancePath:instancePath+"/billingAddress/city",schemaPath:"#/properties/billingAddress/properties/city/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
+vErrors.push(err_a84292);
 }
 errors++;
 }
 }
 else {
-const err35 = {instancePath:instancePath+"/billingAddress/city",schemaPath:"#/properties/billingAddress/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_70d37f = {instancePath:instancePath+"/billingAddress/line2",schemaPath:"#/properties/billingAddress/properties/line2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err35];
+vErrors = [err_70d37f];
 }
 else {
-vErrors.push(err35);
+vErrors.push(err_70d37f);
 }
 errors++;
 }
 }
-if(data7.region !== undefined){
-let data11 = data7.region;
-if(typeof data11 === "string"){
-if(func0(data11) > 100){
-const err36 = {instancePath:instancePath+"/billingAddress/region",schemaPath:"#/properties/billingAddress/properties/region/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+if(data_c452b5.city !== undefined){
+let data_44103f = data_c452b5.city;
+if(typeof data_44103f === "string"){
+if(func0(data_44103f) > 100){
+const err_f5903e = {instancePath:instancePath+"/billingAddress/city",schemaPath:"#/properties/billingAddress/properties/city/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
-vErrors = [err36];
+vErrors = [err_f5903e];
 }
 else {
-vErrors.push(err36);
+vErrors.push(err_f5903e);
 }
 errors++;
 }
-}
-else {
-const err37 = {instancePath:instancePath+"/billingAddress/region",schemaPath:"#/properties/billingAddress/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func0(data_44103f) < 1){
+const err_f30da7 = {instancePath:instancePath+"/billingAddress/city",schemaPath:"#/properties/billingAddress/properties/city/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err37];
+vErrors = [err_f30da7];
 }
 else {
-vErrors.push(err37);
-}
-errors++;
-}
-}
-if(data7.postalCode !== undefined){
-let data12 = data7.postalCode;
-if(typeof data12 === "string"){
-if(func0(data12) > 20){
-const err38 = {instancePath:instancePath+"/billingAddress/postalCode",schemaPath:"#/properties/billingAddress/properties/postalCode/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
-}
-errors++;
-}
-if(func0(data12) < 1){
-const err39 = {instancePath:instancePath+"/billingAddress/postalCode",schemaPath:"#/properties/billingAddress/properties/postalCode/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
+vErrors.push(err_f30da7);
 }
 errors++;
 }
 }
 else {
-const err40 = {instancePath:instancePath+"/billingAddress/postalCode",schemaPath:"#/properties/billingAddress/properties/postalCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_8924a2 = {instancePath:instancePath+"/billingAddress/city",schemaPath:"#/properties/billingAddress/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err40];
+vErrors = [err_8924a2];
 }
 else {
-vErrors.push(err40);
+vErrors.push(err_8924a2);
 }
 errors++;
 }
 }
-if(data7.country !== undefined){
-let data13 = data7.country;
-if(typeof data13 === "string"){
-if(!pattern3.test(data13)){
-const err41 = {instancePath:instancePath+"/billingAddress/country",schemaPath:"#/properties/billingAddress/properties/country/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}$"},message:"must match pattern \""+"^[A-Z]{2}$"+"\""};
+if(data_c452b5.region !== undefined){
+let data_106392 = data_c452b5.region;
+if(typeof data_106392 === "string"){
+if(func0(data_106392) > 100){
+const err_b636d6 = {instancePath:instancePath+"/billingAddress/region",schemaPath:"#/properties/billingAddress/properties/region/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
-vErrors = [err41];
+vErrors = [err_b636d6];
 }
 else {
-vErrors.push(err41);
+vErrors.push(err_b636d6);
 }
 errors++;
 }
 }
 else {
-const err42 = {instancePath:instancePath+"/billingAddress/country",schemaPath:"#/properties/billingAddress/properties/country/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_72facf = {instancePath:instancePath+"/billingAddress/region",schemaPath:"#/properties/billingAddress/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err42];
+vErrors = [err_72facf];
 }
 else {
-vErrors.push(err42);
+vErrors.push(err_72facf);
+}
+errors++;
+}
+}
+if(data_c452b5.postalCode !== undefined){
+let data_870b9c = data_c452b5.postalCode;
+if(typeof data_870b9c === "string"){
+if(func0(data_870b9c) > 20){
+const err_9aea0b = {instancePath:instancePath+"/billingAddress/postalCode",schemaPath:"#/properties/billingAddress/properties/postalCode/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
+if(vErrors === null){
+vErrors = [err_9aea0b];
+}
+else {
+vErrors.push(err_9aea0b);
+}
+errors++;
+}
+if(func0(data_870b9c) < 1){
+const err_3f38e5 = {instancePath:instancePath+"/billingAddress/postalCode",schemaPath:"#/properties/billingAddress/properties/postalCode/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err_3f38e5];
+}
+else {
+vErrors.push(err_3f38e5);
+}
+errors++;
+}
+}
+else {
+const err_59e7f5 = {instancePath:instancePath+"/billingAddress/postalCode",schemaPath:"#/properties/billingAddress/properties/postalCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_59e7f5];
+}
+else {
+vErrors.push(err_59e7f5);
+}
+errors++;
+}
+}
+if(data_c452b5.country !== undefined){
+let data_262ed5 = data_c452b5.country;
+if(typeof data_262ed5 === "string"){
+if(!pattern3.test(data_262ed5)){
+const err_b6987a = {instancePath:instancePath+"/billingAddress/country",schemaPath:"#/properties/billingAddress/properties/country/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}$"},message:"must match pattern \""+"^[A-Z]{2}$"+"\""};
+if(vErrors === null){
+vErrors = [err_b6987a];
+}
+else {
+vErrors.push(err_b6987a);
+}
+errors++;
+}
+}
+else {
+const err_b762fc = {instancePath:instancePath+"/billingAddress/country",schemaPath:"#/properties/billingAddress/properties/country/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_b762fc];
+}
+else {
+vErrors.push(err_b762fc);
 }
 errors++;
 }
 }
 }
 else {
-const err43 = {instancePath:instancePath+"/billingAddress",schemaPath:"#/properties/billingAddress/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_16106b = {instancePath:instancePath+"/billingAddress",schemaPath:"#/properties/billingAddress/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err43];
+vErrors = [err_16106b];
 }
 else {
-vErrors.push(err43);
+vErrors.push(err_16106b);
 }
 errors++;
 }
 }
 if(data.statementDescriptor !== undefined){
-let data14 = data.statementDescriptor;
-if(typeof data14 === "string"){
-if(func0(data14) > 22){
-const err44 = {instancePath:instancePath+"/statementDescriptor",schemaPath:"#/properties/statementDescriptor/maxLength",keyword:"maxLength",params:{limit: 22},message:"must NOT have more than 22 characters"};
+let data_5ab992 = data.statementDescriptor;
+if(typeof data_5ab992 === "string"){
+if(func0(data_5ab992) > 22){
+const err_5778d2 = {instancePath:instancePath+"/statementDescriptor",schemaPath:"#/properties/statementDescriptor/maxLength",keyword:"maxLength",params:{limit: 22},message:"must NOT have more than 22 characters"};
 if(vErrors === null){
-vErrors = [err44];
+vErrors = [err_5778d2];
 }
 else {
-vErrors.push(err44);
+vErrors.push(err_5778d2);
 }
 errors++;
 }
 }
 else {
-const err45 = {instancePath:instancePath+"/statementDescriptor",schemaPath:"#/properties/statementDescriptor/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_3f9c12 = {instancePath:instancePath+"/statementDescriptor",schemaPath:"#/properties/statementDescriptor/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err45];
+vErrors = [err_3f9c12];
 }
 else {
-vErrors.push(err45);
+vErrors.push(err_3f9c12);
 }
 errors++;
 }
 }
 }
 else {
-const err46 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err46];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err46);
+vErrors.push(err_04983d);
 }
 errors++;
 }

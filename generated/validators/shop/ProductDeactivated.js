@@ -11,158 +11,158 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.sku === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
+const err_718ddc = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_718ddc];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_718ddc);
 }
 errors++;
 }
 if(data.reason === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+const err_7b4f8a = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_7b4f8a];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_7b4f8a);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((key0 === "sku") || (key0 === "reason")) || (key0 === "replacementSku"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_e3ae68 in data){
+if(!(((key_e3ae68 === "sku") || (key_e3ae68 === "reason")) || (key_e3ae68 === "replacementSku"))){
+const err_4eeb76 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_e3ae68},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_4eeb76];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_4eeb76);
 }
 errors++;
 }
 }
 if(data.sku !== undefined){
-let data0 = data.sku;
-if(typeof data0 === "string"){
-if(func0(data0) > 32){
-const err3 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
+let data_1ed9f1 = data.sku;
+if(typeof data_1ed9f1 === "string"){
+if(func0(data_1ed9f1) > 32){
+const err_df7c20 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_df7c20];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_df7c20);
 }
 errors++;
 }
-if(func0(data0) < 3){
-const err4 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
+if(func0(data_1ed9f1) < 3){
+const err_15ab74 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_15ab74];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_15ab74);
 }
 errors++;
 }
-if(!pattern0.test(data0)){
-const err5 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]+(-[A-Z0-9]+)*$"},message:"must match pattern \""+"^[A-Z0-9]+(-[A-Z0-9]+)*$"+"\""};
+if(!pattern0.test(data_1ed9f1)){
+const err_12c708 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]+(-[A-Z0-9]+)*$"},message:"must match pattern \""+"^[A-Z0-9]+(-[A-Z0-9]+)*$"+"\""};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_12c708];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_12c708);
 }
 errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_237350 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_237350];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_237350);
 }
 errors++;
 }
 }
 if(data.reason !== undefined){
-let data1 = data.reason;
-if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_088b4c = data.reason;
+if(typeof data_088b4c !== "string"){
+const err_3825a1 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_3825a1];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_3825a1);
 }
 errors++;
 }
-if(!(((((data1 === "discontinued") || (data1 === "recalled")) || (data1 === "out_of_season")) || (data1 === "replaced")) || (data1 === "other"))){
-const err8 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema0.properties.reason.enum},message:"must be equal to one of the allowed values"};
+if(!(((((data_088b4c === "discontinued") || (data_088b4c === "recalled")) || (data_088b4c === "out_of_season")) || (data_088b4c === "replaced")) || (data_088b4c === "other"))){
+const err_d3cade = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema0.properties.reason.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_d3cade];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_d3cade);
 }
 errors++;
 }
 }
 if(data.replacementSku !== undefined){
-let data2 = data.replacementSku;
-if(typeof data2 === "string"){
-if(func0(data2) > 32){
-const err9 = {instancePath:instancePath+"/replacementSku",schemaPath:"#/properties/replacementSku/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
+let data_cd9310 = data.replacementSku;
+if(typeof data_cd9310 === "string"){
+if(func0(data_cd9310) > 32){
+const err_1a26ee = {instancePath:instancePath+"/replacementSku",schemaPath:"#/properties/replacementSku/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_1a26ee];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_1a26ee);
 }
 errors++;
 }
-if(func0(data2) < 3){
-const err10 = {instancePath:instancePath+"/replacementSku",schemaPath:"#/properties/replacementSku/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
+if(func0(data_cd9310) < 3){
+const err_7ee38d = {instancePath:instancePath+"/replacementSku",schemaPath:"#/properties/replacementSku/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_7ee38d];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_7ee38d);
 }
 errors++;
 }
-if(!pattern0.test(data2)){
-const err11 = {instancePath:instancePath+"/replacementSku",schemaPath:"#/properties/replacementSku/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]+(-[A-Z0-9]+)*$"},message:"must match pattern \""+"^[A-Z0-9]+(-[A-Z0-9]+)*$"+"\""};
+if(!pattern0.test(data_cd9310)){
+const err_62f443 = {instancePath:instancePath+"/replacementSku",schemaPath:"#/properties/replacementSku/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]+(-[A-Z0-9]+)*$"},message:"must match pattern \""+"^[A-Z0-9]+(-[A-Z0-9]+)*$"+"\""};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_62f443];
 }
 else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/replacementSku",schemaPath:"#/properties/replacementSku/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
+vErrors.push(err_62f443);
 }
 errors++;
 }
 }
-}
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_2ace29 = {instancePath:instancePath+"/replacementSku",schemaPath:"#/properties/replacementSku/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_2ace29];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_2ace29);
+}
+errors++;
+}
+}
+}
+else {
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err_04983d];
+}
+else {
+vErrors.push(err_04983d);
 }
 errors++;
 }

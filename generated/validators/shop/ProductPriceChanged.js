@@ -13,337 +13,337 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.sku === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
+const err_718ddc = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_718ddc];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_718ddc);
 }
 errors++;
 }
 if(data.oldPrice === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "oldPrice"},message:"must have required property '"+"oldPrice"+"'"};
+const err_983b0a = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "oldPrice"},message:"must have required property '"+"oldPrice"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_983b0a];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_983b0a);
 }
 errors++;
 }
 if(data.newPrice === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "newPrice"},message:"must have required property '"+"newPrice"+"'"};
+const err_76f6a0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "newPrice"},message:"must have required property '"+"newPrice"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_76f6a0];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_76f6a0);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((key0 === "sku") || (key0 === "oldPrice")) || (key0 === "newPrice")) || (key0 === "reason"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_adb239 in data){
+if(!((((key_adb239 === "sku") || (key_adb239 === "oldPrice")) || (key_adb239 === "newPrice")) || (key_adb239 === "reason"))){
+const err_87c9ca = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_adb239},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_87c9ca];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_87c9ca);
 }
 errors++;
 }
 }
 if(data.sku !== undefined){
-let data0 = data.sku;
-if(typeof data0 === "string"){
-if(func0(data0) > 32){
-const err4 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
+let data_1ed9f1 = data.sku;
+if(typeof data_1ed9f1 === "string"){
+if(func0(data_1ed9f1) > 32){
+const err_df7c20 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_df7c20];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_df7c20);
 }
 errors++;
 }
-if(func0(data0) < 3){
-const err5 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
+if(func0(data_1ed9f1) < 3){
+const err_15ab74 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_15ab74];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_15ab74);
 }
 errors++;
 }
-if(!pattern0.test(data0)){
-const err6 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]+(-[A-Z0-9]+)*$"},message:"must match pattern \""+"^[A-Z0-9]+(-[A-Z0-9]+)*$"+"\""};
+if(!pattern0.test(data_1ed9f1)){
+const err_12c708 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]+(-[A-Z0-9]+)*$"},message:"must match pattern \""+"^[A-Z0-9]+(-[A-Z0-9]+)*$"+"\""};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_12c708];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_12c708);
 }
 errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_237350 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_237350];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_237350);
 }
 errors++;
 }
 }
 if(data.oldPrice !== undefined){
-let data1 = data.oldPrice;
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.amount === undefined){
-const err8 = {instancePath:instancePath+"/oldPrice",schemaPath:"#/properties/oldPrice/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+let data_96e257 = data.oldPrice;
+if(data_96e257 && typeof data_96e257 == "object" && !Array.isArray(data_96e257)){
+if(data_96e257.amount === undefined){
+const err_5ca5b5 = {instancePath:instancePath+"/oldPrice",schemaPath:"#/properties/oldPrice/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_5ca5b5];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_5ca5b5);
 }
 errors++;
 }
-if(data1.currency === undefined){
-const err9 = {instancePath:instancePath+"/oldPrice",schemaPath:"#/properties/oldPrice/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+if(data_96e257.currency === undefined){
+const err_c432bd = {instancePath:instancePath+"/oldPrice",schemaPath:"#/properties/oldPrice/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_c432bd];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_c432bd);
 }
 errors++;
 }
-for(const key1 in data1){
-if(!((key1 === "amount") || (key1 === "currency"))){
-const err10 = {instancePath:instancePath+"/oldPrice",schemaPath:"#/properties/oldPrice/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+for(const key_c22934 in data_96e257){
+if(!((key_c22934 === "amount") || (key_c22934 === "currency"))){
+const err_689325 = {instancePath:instancePath+"/oldPrice",schemaPath:"#/properties/oldPrice/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_c22934},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_689325];
 }
 else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data1.amount !== undefined){
-let data2 = data1.amount;
-if(typeof data2 === "string"){
-if(func0(data2) > 20){
-const err11 = {instancePath:instancePath+"/oldPrice/amount",schemaPath:"#/properties/oldPrice/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-if(!pattern1.test(data2)){
-const err12 = {instancePath:instancePath+"/oldPrice/amount",schemaPath:"#/properties/oldPrice/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
+vErrors.push(err_689325);
 }
 errors++;
 }
 }
-else {
-const err13 = {instancePath:instancePath+"/oldPrice/amount",schemaPath:"#/properties/oldPrice/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_96e257.amount !== undefined){
+let data_c6f9e1 = data_96e257.amount;
+if(typeof data_c6f9e1 === "string"){
+if(func0(data_c6f9e1) > 20){
+const err_7ed005 = {instancePath:instancePath+"/oldPrice/amount",schemaPath:"#/properties/oldPrice/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_7ed005];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_7ed005);
 }
 errors++;
 }
-}
-if(data1.currency !== undefined){
-let data3 = data1.currency;
-if(typeof data3 === "string"){
-if(!pattern2.test(data3)){
-const err14 = {instancePath:instancePath+"/oldPrice/currency",schemaPath:"#/properties/oldPrice/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(!pattern1.test(data_c6f9e1)){
+const err_0b78d4 = {instancePath:instancePath+"/oldPrice/amount",schemaPath:"#/properties/oldPrice/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_0b78d4];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_0b78d4);
 }
 errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/oldPrice/currency",schemaPath:"#/properties/oldPrice/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_c3ac29 = {instancePath:instancePath+"/oldPrice/amount",schemaPath:"#/properties/oldPrice/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_c3ac29];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_c3ac29);
+}
+errors++;
+}
+}
+if(data_96e257.currency !== undefined){
+let data_1406f5 = data_96e257.currency;
+if(typeof data_1406f5 === "string"){
+if(!pattern2.test(data_1406f5)){
+const err_5cec80 = {instancePath:instancePath+"/oldPrice/currency",schemaPath:"#/properties/oldPrice/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(vErrors === null){
+vErrors = [err_5cec80];
+}
+else {
+vErrors.push(err_5cec80);
+}
+errors++;
+}
+}
+else {
+const err_63954d = {instancePath:instancePath+"/oldPrice/currency",schemaPath:"#/properties/oldPrice/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_63954d];
+}
+else {
+vErrors.push(err_63954d);
 }
 errors++;
 }
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/oldPrice",schemaPath:"#/properties/oldPrice/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_44ac21 = {instancePath:instancePath+"/oldPrice",schemaPath:"#/properties/oldPrice/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_44ac21];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err_44ac21);
 }
 errors++;
 }
 }
 if(data.newPrice !== undefined){
-let data4 = data.newPrice;
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-if(data4.amount === undefined){
-const err17 = {instancePath:instancePath+"/newPrice",schemaPath:"#/properties/newPrice/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+let data_5d8f7f = data.newPrice;
+if(data_5d8f7f && typeof data_5d8f7f == "object" && !Array.isArray(data_5d8f7f)){
+if(data_5d8f7f.amount === undefined){
+const err_3fdaf8 = {instancePath:instancePath+"/newPrice",schemaPath:"#/properties/newPrice/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_3fdaf8];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err_3fdaf8);
 }
 errors++;
 }
-if(data4.currency === undefined){
-const err18 = {instancePath:instancePath+"/newPrice",schemaPath:"#/properties/newPrice/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+if(data_5d8f7f.currency === undefined){
+const err_64d997 = {instancePath:instancePath+"/newPrice",schemaPath:"#/properties/newPrice/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err_64d997];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err_64d997);
 }
 errors++;
 }
-for(const key2 in data4){
-if(!((key2 === "amount") || (key2 === "currency"))){
-const err19 = {instancePath:instancePath+"/newPrice",schemaPath:"#/properties/newPrice/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+for(const key_31d6b4 in data_5d8f7f){
+if(!((key_31d6b4 === "amount") || (key_31d6b4 === "currency"))){
+const err_d473ef = {instancePath:instancePath+"/newPrice",schemaPath:"#/properties/newPrice/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_31d6b4},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err_d473ef];
 }
 else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-if(data4.amount !== undefined){
-let data5 = data4.amount;
-if(typeof data5 === "string"){
-if(func0(data5) > 20){
-const err20 = {instancePath:instancePath+"/newPrice/amount",schemaPath:"#/properties/newPrice/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-if(!pattern1.test(data5)){
-const err21 = {instancePath:instancePath+"/newPrice/amount",schemaPath:"#/properties/newPrice/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
+vErrors.push(err_d473ef);
 }
 errors++;
 }
 }
-else {
-const err22 = {instancePath:instancePath+"/newPrice/amount",schemaPath:"#/properties/newPrice/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_5d8f7f.amount !== undefined){
+let data_075648 = data_5d8f7f.amount;
+if(typeof data_075648 === "string"){
+if(func0(data_075648) > 20){
+const err_ea8fb2 = {instancePath:instancePath+"/newPrice/amount",schemaPath:"#/properties/newPrice/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_ea8fb2];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err_ea8fb2);
 }
 errors++;
 }
-}
-if(data4.currency !== undefined){
-let data6 = data4.currency;
-if(typeof data6 === "string"){
-if(!pattern2.test(data6)){
-const err23 = {instancePath:instancePath+"/newPrice/currency",schemaPath:"#/properties/newPrice/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(!pattern1.test(data_075648)){
+const err_0eb60b = {instancePath:instancePath+"/newPrice/amount",schemaPath:"#/properties/newPrice/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_0eb60b];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err_0eb60b);
 }
 errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/newPrice/currency",schemaPath:"#/properties/newPrice/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_eb8737 = {instancePath:instancePath+"/newPrice/amount",schemaPath:"#/properties/newPrice/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err_eb8737];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err_eb8737);
+}
+errors++;
+}
+}
+if(data_5d8f7f.currency !== undefined){
+let data_d9b7b9 = data_5d8f7f.currency;
+if(typeof data_d9b7b9 === "string"){
+if(!pattern2.test(data_d9b7b9)){
+const err_6ff3d3 = {instancePath:instancePath+"/newPrice/currency",schemaPath:"#/properties/newPrice/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(vErrors === null){
+vErrors = [err_6ff3d3];
+}
+else {
+vErrors.push(err_6ff3d3);
+}
+errors++;
+}
+}
+else {
+const err_b1dead = {instancePath:instancePath+"/newPrice/currency",schemaPath:"#/properties/newPrice/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_b1dead];
+}
+else {
+vErrors.push(err_b1dead);
 }
 errors++;
 }
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/newPrice",schemaPath:"#/properties/newPrice/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_284aef = {instancePath:instancePath+"/newPrice",schemaPath:"#/properties/newPrice/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err_284aef];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err_284aef);
 }
 errors++;
 }
 }
 if(data.reason !== undefined){
-let data7 = data.reason;
-if(typeof data7 !== "string"){
-const err26 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_088b4c = data.reason;
+if(typeof data_088b4c !== "string"){
+const err_3825a1 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err_3825a1];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err_3825a1);
 }
 errors++;
 }
-if(!((((data7 === "promotion") || (data7 === "promotion_ended")) || (data7 === "cost_change")) || (data7 === "correction"))){
-const err27 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema0.properties.reason.enum},message:"must be equal to one of the allowed values"};
+if(!((((data_088b4c === "promotion") || (data_088b4c === "promotion_ended")) || (data_088b4c === "cost_change")) || (data_088b4c === "correction"))){
+const err_d3cade = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema0.properties.reason.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err_d3cade];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err_d3cade);
 }
 errors++;
 }
 }
 }
 else {
-const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err_04983d);
 }
 errors++;
 }

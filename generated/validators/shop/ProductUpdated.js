@@ -16,532 +16,532 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.sku === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
+const err_718ddc = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_718ddc];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_718ddc);
 }
 errors++;
 }
 if(data.name === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+const err_3bd466 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_3bd466];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_3bd466);
 }
 errors++;
 }
 if(data.category === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "category"},message:"must have required property '"+"category"+"'"};
+const err_9759a8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "category"},message:"must have required property '"+"category"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_9759a8];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_9759a8);
 }
 errors++;
 }
 if(data.price === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "price"},message:"must have required property '"+"price"+"'"};
+const err_9a2572 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "price"},message:"must have required property '"+"price"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_9a2572];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_9a2572);
 }
 errors++;
 }
 if(data.changedFields === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "changedFields"},message:"must have required property '"+"changedFields"+"'"};
+const err_7a97e5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "changedFields"},message:"must have required property '"+"changedFields"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_7a97e5];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_7a97e5);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((((((key0 === "sku") || (key0 === "name")) || (key0 === "description")) || (key0 === "category")) || (key0 === "price")) || (key0 === "attributes")) || (key0 === "images")) || (key0 === "changedFields"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_c78739 in data){
+if(!((((((((key_c78739 === "sku") || (key_c78739 === "name")) || (key_c78739 === "description")) || (key_c78739 === "category")) || (key_c78739 === "price")) || (key_c78739 === "attributes")) || (key_c78739 === "images")) || (key_c78739 === "changedFields"))){
+const err_458420 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_c78739},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_458420];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_458420);
 }
 errors++;
 }
 }
 if(data.sku !== undefined){
-let data0 = data.sku;
-if(typeof data0 === "string"){
-if(func0(data0) > 32){
-const err6 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
+let data_1ed9f1 = data.sku;
+if(typeof data_1ed9f1 === "string"){
+if(func0(data_1ed9f1) > 32){
+const err_df7c20 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_df7c20];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_df7c20);
 }
 errors++;
 }
-if(func0(data0) < 3){
-const err7 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
+if(func0(data_1ed9f1) < 3){
+const err_15ab74 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_15ab74];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_15ab74);
 }
 errors++;
 }
-if(!pattern0.test(data0)){
-const err8 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]+(-[A-Z0-9]+)*$"},message:"must match pattern \""+"^[A-Z0-9]+(-[A-Z0-9]+)*$"+"\""};
+if(!pattern0.test(data_1ed9f1)){
+const err_12c708 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]+(-[A-Z0-9]+)*$"},message:"must match pattern \""+"^[A-Z0-9]+(-[A-Z0-9]+)*$"+"\""};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_12c708];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_12c708);
 }
 errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_237350 = {instancePath:instancePath+"/sku",schemaPath:"#/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_237350];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_237350);
 }
 errors++;
 }
 }
 if(data.name !== undefined){
-let data1 = data.name;
-if(typeof data1 === "string"){
-if(func0(data1) > 200){
-const err10 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+let data_a75e79 = data.name;
+if(typeof data_a75e79 === "string"){
+if(func0(data_a75e79) > 200){
+const err_ba2660 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_ba2660];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_ba2660);
 }
 errors++;
 }
-if(func0(data1) < 1){
-const err11 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func0(data_a75e79) < 1){
+const err_1eabf3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_1eabf3];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_1eabf3);
 }
 errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_84365c = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_84365c];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_84365c);
 }
 errors++;
 }
 }
 if(data.description !== undefined){
-let data2 = data.description;
-if(typeof data2 === "string"){
-if(func0(data2) > 4000){
-const err13 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
+let data_701a4c = data.description;
+if(typeof data_701a4c === "string"){
+if(func0(data_701a4c) > 4000){
+const err_45e3da = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_45e3da];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_45e3da);
 }
 errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_9aa31d = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_9aa31d];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_9aa31d);
 }
 errors++;
 }
 }
 if(data.category !== undefined){
-let data3 = data.category;
-if(typeof data3 === "string"){
-if(func0(data3) > 200){
-const err15 = {instancePath:instancePath+"/category",schemaPath:"#/properties/category/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+let data_811248 = data.category;
+if(typeof data_811248 === "string"){
+if(func0(data_811248) > 200){
+const err_50a828 = {instancePath:instancePath+"/category",schemaPath:"#/properties/category/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_50a828];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_50a828);
 }
 errors++;
 }
-if(!pattern1.test(data3)){
-const err16 = {instancePath:instancePath+"/category",schemaPath:"#/properties/category/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]+(/[a-z0-9-]+)*$"},message:"must match pattern \""+"^[a-z0-9-]+(/[a-z0-9-]+)*$"+"\""};
+if(!pattern1.test(data_811248)){
+const err_482924 = {instancePath:instancePath+"/category",schemaPath:"#/properties/category/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]+(/[a-z0-9-]+)*$"},message:"must match pattern \""+"^[a-z0-9-]+(/[a-z0-9-]+)*$"+"\""};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_482924];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err_482924);
 }
 errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/category",schemaPath:"#/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_b93aa2 = {instancePath:instancePath+"/category",schemaPath:"#/properties/category/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_b93aa2];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err_b93aa2);
 }
 errors++;
 }
 }
 if(data.price !== undefined){
-let data4 = data.price;
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-if(data4.amount === undefined){
-const err18 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+let data_3c80a8 = data.price;
+if(data_3c80a8 && typeof data_3c80a8 == "object" && !Array.isArray(data_3c80a8)){
+if(data_3c80a8.amount === undefined){
+const err_cbb304 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err_cbb304];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err_cbb304);
 }
 errors++;
 }
-if(data4.currency === undefined){
-const err19 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+if(data_3c80a8.currency === undefined){
+const err_4d559a = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err_4d559a];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err_4d559a);
 }
 errors++;
 }
-for(const key1 in data4){
-if(!((key1 === "amount") || (key1 === "currency"))){
-const err20 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+for(const key_6d08cd in data_3c80a8){
+if(!((key_6d08cd === "amount") || (key_6d08cd === "currency"))){
+const err_c16876 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_6d08cd},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err_c16876];
 }
 else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-if(data4.amount !== undefined){
-let data5 = data4.amount;
-if(typeof data5 === "string"){
-if(func0(data5) > 20){
-const err21 = {instancePath:instancePath+"/price/amount",schemaPath:"#/properties/price/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-if(!pattern2.test(data5)){
-const err22 = {instancePath:instancePath+"/price/amount",schemaPath:"#/properties/price/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
+vErrors.push(err_c16876);
 }
 errors++;
 }
 }
-else {
-const err23 = {instancePath:instancePath+"/price/amount",schemaPath:"#/properties/price/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_3c80a8.amount !== undefined){
+let data_9d87ae = data_3c80a8.amount;
+if(typeof data_9d87ae === "string"){
+if(func0(data_9d87ae) > 20){
+const err_dc9b5d = {instancePath:instancePath+"/price/amount",schemaPath:"#/properties/price/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_dc9b5d];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err_dc9b5d);
 }
 errors++;
 }
-}
-if(data4.currency !== undefined){
-let data6 = data4.currency;
-if(typeof data6 === "string"){
-if(!pattern3.test(data6)){
-const err24 = {instancePath:instancePath+"/price/currency",schemaPath:"#/properties/price/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(!pattern2.test(data_9d87ae)){
+const err_4c2bd0 = {instancePath:instancePath+"/price/amount",schemaPath:"#/properties/price/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err_4c2bd0];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err_4c2bd0);
 }
 errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/price/currency",schemaPath:"#/properties/price/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_b3e550 = {instancePath:instancePath+"/price/amount",schemaPath:"#/properties/price/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err_b3e550];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err_b3e550);
+}
+errors++;
+}
+}
+if(data_3c80a8.currency !== undefined){
+let data_3951bf = data_3c80a8.currency;
+if(typeof data_3951bf === "string"){
+if(!pattern3.test(data_3951bf)){
+const err_dfc426 = {instancePath:instancePath+"/price/currency",schemaPath:"#/properties/price/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(vErrors === null){
+vErrors = [err_dfc426];
+}
+else {
+vErrors.push(err_dfc426);
+}
+errors++;
+}
+}
+else {
+const err_fe11ca = {instancePath:instancePath+"/price/currency",schemaPath:"#/properties/price/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_fe11ca];
+}
+else {
+vErrors.push(err_fe11ca);
 }
 errors++;
 }
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_0b0d53 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err_0b0d53];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err_0b0d53);
 }
 errors++;
 }
 }
 if(data.attributes !== undefined){
-let data7 = data.attributes;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(Object.keys(data7).length > 50){
-const err27 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties"};
+let data_fb2c41 = data.attributes;
+if(data_fb2c41 && typeof data_fb2c41 == "object" && !Array.isArray(data_fb2c41)){
+if(Object.keys(data_fb2c41).length > 50){
+const err_27331b = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err_27331b];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err_27331b);
 }
 errors++;
 }
-for(const key2 in data7){
-const _errs19 = errors;
-if(typeof key2 === "string"){
-if(func0(key2) > 40){
-const err28 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/propertyNames/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters",propertyName:key2};
+for(const key_dae627 in data_fb2c41){
+const _errs_204841 = errors;
+if(typeof key_dae627 === "string"){
+if(func0(key_dae627) > 40){
+const err_f71ab4 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/propertyNames/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters",propertyName:key_dae627};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err_f71ab4];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err_f71ab4);
 }
 errors++;
 }
-if(!pattern4.test(key2)){
-const err29 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",propertyName:key2};
+if(!pattern4.test(key_dae627)){
+const err_6f0bb6 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]*$"},message:"must match pattern \""+"^[a-z][a-z0-9_]*$"+"\"",propertyName:key_dae627};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err_6f0bb6];
 }
 else {
-vErrors.push(err29);
-}
-errors++;
-}
-}
-var valid2 = _errs19 === errors;
-if(!valid2){
-const err30 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
+vErrors.push(err_6f0bb6);
 }
 errors++;
 }
 }
-for(const key3 in data7){
-let data8 = data7[key3];
-if(typeof data8 === "string"){
-if(func0(data8) > 200){
-const err31 = {instancePath:instancePath+"/attributes/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/attributes/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+var valid_3ea61d = _errs_204841 === errors;
+if(!valid_3ea61d){
+const err_8690c3 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/propertyNames",keyword:"propertyNames",params:{propertyName: key_dae627},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err31];
+vErrors = [err_8690c3];
 }
 else {
-vErrors.push(err31);
+vErrors.push(err_8690c3);
+}
+errors++;
+}
+}
+for(const key_c7a211 in data_fb2c41){
+let data_3fbc3b = data_fb2c41[key_c7a211];
+if(typeof data_3fbc3b === "string"){
+if(func0(data_3fbc3b) > 200){
+const err_cbb9aa = {instancePath:instancePath+"/attributes/" + key_c7a211.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/attributes/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err_cbb9aa];
+}
+else {
+vErrors.push(err_cbb9aa);
 }
 errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/attributes/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/attributes/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_e49f6b = {instancePath:instancePath+"/attributes/" + key_c7a211.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/attributes/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err32];
+vErrors = [err_e49f6b];
 }
 else {
-vErrors.push(err32);
+vErrors.push(err_e49f6b);
 }
 errors++;
 }
 }
 }
 else {
-const err33 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_b5721f = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err33];
+vErrors = [err_b5721f];
 }
 else {
-vErrors.push(err33);
+vErrors.push(err_b5721f);
 }
 errors++;
 }
 }
 if(data.images !== undefined){
-let data9 = data.images;
-if(Array.isArray(data9)){
-if(data9.length > 20){
-const err34 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+let data_7db72e = data.images;
+if(Array.isArray(data_7db72e)){
+if(data_7db72e.length > 20){
+const err_26da4a = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
 if(vErrors === null){
-vErrors = [err34];
+vErrors = [err_26da4a];
 }
 else {
-vErrors.push(err34);
+vErrors.push(err_26da4a);
 }
 errors++;
 }
-const len0 = data9.length;
-for(let i0=0; i0<len0; i0++){
-let data10 = data9[i0];
-if(typeof data10 === "string"){
-if(!(formats0(data10))){
-const err35 = {instancePath:instancePath+"/images/" + i0,schemaPath:"#/properties/images/items/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+const len_336e5d = data_7db72e.length;
+for(let i_15a206=0; i_15a206<len_336e5d; i_15a206++){
+let data_0bdcec = data_7db72e[i_15a206];
+if(typeof data_0bdcec === "string"){
+if(!(formats0(data_0bdcec))){
+const err_0880dc = {instancePath:instancePath+"/images/" + i_15a206,schemaPath:"#/properties/images/items/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
 if(vErrors === null){
-vErrors = [err35];
+vErrors = [err_0880dc];
 }
 else {
-vErrors.push(err35);
-}
-errors++;
-}
-}
-else {
-const err36 = {instancePath:instancePath+"/images/" + i0,schemaPath:"#/properties/images/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err36];
-}
-else {
-vErrors.push(err36);
+vErrors.push(err_0880dc);
 }
 errors++;
 }
 }
-}
 else {
-const err37 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err_c4f082 = {instancePath:instancePath+"/images/" + i_15a206,schemaPath:"#/properties/images/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err37];
+vErrors = [err_c4f082];
 }
 else {
-vErrors.push(err37);
+vErrors.push(err_c4f082);
+}
+errors++;
+}
+}
+}
+else {
+const err_3b6b96 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err_3b6b96];
+}
+else {
+vErrors.push(err_3b6b96);
 }
 errors++;
 }
 }
 if(data.changedFields !== undefined){
-let data11 = data.changedFields;
-if(Array.isArray(data11)){
-if(data11.length < 1){
-const err38 = {instancePath:instancePath+"/changedFields",schemaPath:"#/properties/changedFields/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+let data_0ac1bc = data.changedFields;
+if(Array.isArray(data_0ac1bc)){
+if(data_0ac1bc.length < 1){
+const err_89e95b = {instancePath:instancePath+"/changedFields",schemaPath:"#/properties/changedFields/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
-vErrors = [err38];
+vErrors = [err_89e95b];
 }
 else {
-vErrors.push(err38);
+vErrors.push(err_89e95b);
 }
 errors++;
 }
-const len1 = data11.length;
-for(let i1=0; i1<len1; i1++){
-let data12 = data11[i1];
-if(typeof data12 !== "string"){
-const err39 = {instancePath:instancePath+"/changedFields/" + i1,schemaPath:"#/properties/changedFields/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len_cda8ca = data_0ac1bc.length;
+for(let i_a5d6e5=0; i_a5d6e5<len_cda8ca; i_a5d6e5++){
+let data_6aa452 = data_0ac1bc[i_a5d6e5];
+if(typeof data_6aa452 !== "string"){
+const err_fd1d66 = {instancePath:instancePath+"/changedFields/" + i_a5d6e5,schemaPath:"#/properties/changedFields/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err39];
+vErrors = [err_fd1d66];
 }
 else {
-vErrors.push(err39);
+vErrors.push(err_fd1d66);
 }
 errors++;
 }
-if(!(((((data12 === "name") || (data12 === "description")) || (data12 === "category")) || (data12 === "attributes")) || (data12 === "images"))){
-const err40 = {instancePath:instancePath+"/changedFields/" + i1,schemaPath:"#/properties/changedFields/items/enum",keyword:"enum",params:{allowedValues: schema0.properties.changedFields.items.enum},message:"must be equal to one of the allowed values"};
+if(!(((((data_6aa452 === "name") || (data_6aa452 === "description")) || (data_6aa452 === "category")) || (data_6aa452 === "attributes")) || (data_6aa452 === "images"))){
+const err_88ad82 = {instancePath:instancePath+"/changedFields/" + i_a5d6e5,schemaPath:"#/properties/changedFields/items/enum",keyword:"enum",params:{allowedValues: schema0.properties.changedFields.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err40];
+vErrors = [err_88ad82];
 }
 else {
-vErrors.push(err40);
+vErrors.push(err_88ad82);
 }
 errors++;
 }
 }
-let i2 = data11.length;
-let j0;
-if(i2 > 1){
-const indices0 = {};
-for(;i2--;){
-let item0 = data11[i2];
-if(typeof item0 !== "string"){
+let i_42e236 = data_0ac1bc.length;
+let j_dd276e;
+if(i_42e236 > 1){
+const indices_a7b73f = {};
+for(;i_42e236--;){
+let item_a1adb4 = data_0ac1bc[i_42e236];
+if(typeof item_a1adb4 !== "string"){
 continue;
 }
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err41 = {instancePath:instancePath+"/changedFields",schemaPath:"#/properties/changedFields/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"};
+if(typeof indices_a7b73f[item_a1adb4] == "number"){
+j_dd276e = indices_a7b73f[item_a1adb4];
+const err_099074 = {instancePath:instancePath+"/changedFields",schemaPath:"#/properties/changedFields/uniqueItems",keyword:"uniqueItems",params:{i: i_42e236, j: j_dd276e},message:"must NOT have duplicate items (items ## "+j_dd276e+" and "+i_42e236+" are identical)"};
 if(vErrors === null){
-vErrors = [err41];
+vErrors = [err_099074];
 }
 else {
-vErrors.push(err41);
+vErrors.push(err_099074);
 }
 errors++;
 break;
 }
-indices0[item0] = i2;
+indices_a7b73f[item_a1adb4] = i_42e236;
 }
 }
 }
 else {
-const err42 = {instancePath:instancePath+"/changedFields",schemaPath:"#/properties/changedFields/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err_702ebe = {instancePath:instancePath+"/changedFields",schemaPath:"#/properties/changedFields/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err42];
+vErrors = [err_702ebe];
 }
 else {
-vErrors.push(err42);
+vErrors.push(err_702ebe);
 }
 errors++;
 }
 }
 }
 else {
-const err43 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err43];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err43);
+vErrors.push(err_04983d);
 }
 errors++;
 }

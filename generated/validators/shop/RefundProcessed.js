@@ -14,355 +14,355 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.refundId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "refundId"},message:"must have required property '"+"refundId"+"'"};
+const err_7d5499 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "refundId"},message:"must have required property '"+"refundId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_7d5499];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_7d5499);
 }
 errors++;
 }
 if(data.paymentId === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "paymentId"},message:"must have required property '"+"paymentId"+"'"};
+const err_f6b655 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "paymentId"},message:"must have required property '"+"paymentId"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_f6b655];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_f6b655);
 }
 errors++;
 }
 if(data.amount === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+const err_a37d0a = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_a37d0a];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_a37d0a);
 }
 errors++;
 }
 if(data.reason === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+const err_7b4f8a = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_7b4f8a];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_7b4f8a);
 }
 errors++;
 }
 if(data.refundRef === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "refundRef"},message:"must have required property '"+"refundRef"+"'"};
+const err_1979da = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "refundRef"},message:"must have required property '"+"refundRef"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_1979da];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_1979da);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((((((key0 === "refundId") || (key0 === "paymentId")) || (key0 === "checkoutId")) || (key0 === "orderId")) || (key0 === "amount")) || (key0 === "reason")) || (key0 === "refundRef")) || (key0 === "paymentRef"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_bc02bd in data){
+if(!((((((((key_bc02bd === "refundId") || (key_bc02bd === "paymentId")) || (key_bc02bd === "checkoutId")) || (key_bc02bd === "orderId")) || (key_bc02bd === "amount")) || (key_bc02bd === "reason")) || (key_bc02bd === "refundRef")) || (key_bc02bd === "paymentRef"))){
+const err_6feb24 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_bc02bd},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_6feb24];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_6feb24);
 }
 errors++;
 }
 }
 if(data.refundId !== undefined){
-let data0 = data.refundId;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err6 = {instancePath:instancePath+"/refundId",schemaPath:"#/properties/refundId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_07a48d = data.refundId;
+if(typeof data_07a48d === "string"){
+if(!(formats0.test(data_07a48d))){
+const err_d9dc27 = {instancePath:instancePath+"/refundId",schemaPath:"#/properties/refundId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_d9dc27];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_d9dc27);
 }
 errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/refundId",schemaPath:"#/properties/refundId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_5a0851 = {instancePath:instancePath+"/refundId",schemaPath:"#/properties/refundId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_5a0851];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_5a0851);
 }
 errors++;
 }
 }
 if(data.paymentId !== undefined){
-let data1 = data.paymentId;
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err8 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_df24d0 = data.paymentId;
+if(typeof data_df24d0 === "string"){
+if(!(formats0.test(data_df24d0))){
+const err_f5b439 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_f5b439];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_f5b439);
 }
 errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_685b46 = {instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_685b46];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_685b46);
 }
 errors++;
 }
 }
 if(data.checkoutId !== undefined){
-let data2 = data.checkoutId;
-if(typeof data2 === "string"){
-if(!(formats0.test(data2))){
-const err10 = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_79a4f6 = data.checkoutId;
+if(typeof data_79a4f6 === "string"){
+if(!(formats0.test(data_79a4f6))){
+const err_06e00d = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_06e00d];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_06e00d);
 }
 errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_b2f3ef = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_b2f3ef];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_b2f3ef);
 }
 errors++;
 }
 }
 if(data.orderId !== undefined){
-let data3 = data.orderId;
-if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-const err12 = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data_414b62 = data.orderId;
+if(!((typeof data_414b62 == "number") && (!(data_414b62 % 1) && !isNaN(data_414b62)))){
+const err_80fc5d = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_80fc5d];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_80fc5d);
 }
 errors++;
 }
-if(typeof data3 == "number"){
-if(data3 < 1 || isNaN(data3)){
-const err13 = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data_414b62 == "number"){
+if(data_414b62 < 1 || isNaN(data_414b62)){
+const err_7a4c8b = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_7a4c8b];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_7a4c8b);
 }
 errors++;
 }
 }
 }
 if(data.amount !== undefined){
-let data4 = data.amount;
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-if(data4.amount === undefined){
-const err14 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+let data_812d30 = data.amount;
+if(data_812d30 && typeof data_812d30 == "object" && !Array.isArray(data_812d30)){
+if(data_812d30.amount === undefined){
+const err_3680e2 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_3680e2];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_3680e2);
 }
 errors++;
 }
-if(data4.currency === undefined){
-const err15 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+if(data_812d30.currency === undefined){
+const err_a88d1b = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_a88d1b];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_a88d1b);
 }
 errors++;
 }
-for(const key1 in data4){
-if(!((key1 === "amount") || (key1 === "currency"))){
-const err16 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+for(const key_3e39f1 in data_812d30){
+if(!((key_3e39f1 === "amount") || (key_3e39f1 === "currency"))){
+const err_1a23b7 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_3e39f1},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_1a23b7];
 }
 else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-if(data4.amount !== undefined){
-let data5 = data4.amount;
-if(typeof data5 === "string"){
-if(func0(data5) > 20){
-const err17 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-if(!pattern0.test(data5)){
-const err18 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
+vErrors.push(err_1a23b7);
 }
 errors++;
 }
 }
-else {
-const err19 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_812d30.amount !== undefined){
+let data_1ea2f5 = data_812d30.amount;
+if(typeof data_1ea2f5 === "string"){
+if(func0(data_1ea2f5) > 20){
+const err_6c8b66 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err_6c8b66];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err_6c8b66);
 }
 errors++;
 }
-}
-if(data4.currency !== undefined){
-let data6 = data4.currency;
-if(typeof data6 === "string"){
-if(!pattern1.test(data6)){
-const err20 = {instancePath:instancePath+"/amount/currency",schemaPath:"#/properties/amount/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(!pattern0.test(data_1ea2f5)){
+const err_6c4677 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"},message:"must match pattern \""+"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$"+"\""};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err_6c4677];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err_6c4677);
 }
 errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/amount/currency",schemaPath:"#/properties/amount/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_394aa8 = {instancePath:instancePath+"/amount/amount",schemaPath:"#/properties/amount/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err_394aa8];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err_394aa8);
+}
+errors++;
+}
+}
+if(data_812d30.currency !== undefined){
+let data_48215e = data_812d30.currency;
+if(typeof data_48215e === "string"){
+if(!pattern1.test(data_48215e)){
+const err_660528 = {instancePath:instancePath+"/amount/currency",schemaPath:"#/properties/amount/properties/currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(vErrors === null){
+vErrors = [err_660528];
+}
+else {
+vErrors.push(err_660528);
+}
+errors++;
+}
+}
+else {
+const err_fbe46f = {instancePath:instancePath+"/amount/currency",schemaPath:"#/properties/amount/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err_fbe46f];
+}
+else {
+vErrors.push(err_fbe46f);
 }
 errors++;
 }
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_fb34fa = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_fb34fa];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err_fb34fa);
 }
 errors++;
 }
 }
 if(data.reason !== undefined){
-let data7 = data.reason;
-if(typeof data7 !== "string"){
-const err23 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_088b4c = data.reason;
+if(typeof data_088b4c !== "string"){
+const err_3825a1 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_3825a1];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err_3825a1);
 }
 errors++;
 }
-if(!((((data7 === "order_failed") || (data7 === "checkout_timed_out")) || (data7 === "customer_request")) || (data7 === "goods_returned"))){
-const err24 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema0.properties.reason.enum},message:"must be equal to one of the allowed values"};
+if(!((((data_088b4c === "order_failed") || (data_088b4c === "checkout_timed_out")) || (data_088b4c === "customer_request")) || (data_088b4c === "goods_returned"))){
+const err_d3cade = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema0.properties.reason.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err_d3cade];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err_d3cade);
 }
 errors++;
 }
 }
 if(data.refundRef !== undefined){
-let data8 = data.refundRef;
-if(typeof data8 === "string"){
-if(!pattern2.test(data8)){
-const err25 = {instancePath:instancePath+"/refundRef",schemaPath:"#/properties/refundRef/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_]{6,128}$"},message:"must match pattern \""+"^[A-Za-z0-9_]{6,128}$"+"\""};
+let data_0747a0 = data.refundRef;
+if(typeof data_0747a0 === "string"){
+if(!pattern2.test(data_0747a0)){
+const err_a74f09 = {instancePath:instancePath+"/refundRef",schemaPath:"#/properties/refundRef/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_]{6,128}$"},message:"must match pattern \""+"^[A-Za-z0-9_]{6,128}$"+"\""};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err_a74f09];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err_a74f09);
 }
 errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/refundRef",schemaPath:"#/properties/refundRef/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_aa3b9f = {instancePath:instancePath+"/refundRef",schemaPath:"#/properties/refundRef/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err_aa3b9f];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err_aa3b9f);
 }
 errors++;
 }
 }
 if(data.paymentRef !== undefined){
-let data9 = data.paymentRef;
-if(typeof data9 === "string"){
-if(!pattern2.test(data9)){
-const err27 = {instancePath:instancePath+"/paymentRef",schemaPath:"#/properties/paymentRef/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_]{6,128}$"},message:"must match pattern \""+"^[A-Za-z0-9_]{6,128}$"+"\""};
+let data_0df81d = data.paymentRef;
+if(typeof data_0df81d === "string"){
+if(!pattern2.test(data_0df81d)){
+const err_45f0b7 = {instancePath:instancePath+"/paymentRef",schemaPath:"#/properties/paymentRef/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_]{6,128}$"},message:"must match pattern \""+"^[A-Za-z0-9_]{6,128}$"+"\""};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err_45f0b7];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err_45f0b7);
 }
 errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/paymentRef",schemaPath:"#/properties/paymentRef/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_43146c = {instancePath:instancePath+"/paymentRef",schemaPath:"#/properties/paymentRef/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err_43146c];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err_43146c);
 }
 errors++;
 }
 }
 }
 else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err_04983d);
 }
 errors++;
 }

@@ -8,118 +8,118 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.checkoutId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "checkoutId"},message:"must have required property '"+"checkoutId"+"'"};
+const err_e74afc = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "checkoutId"},message:"must have required property '"+"checkoutId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_e74afc];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_e74afc);
 }
 errors++;
 }
 if(data.reason === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+const err_7b4f8a = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_7b4f8a];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_7b4f8a);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((key0 === "checkoutId") || (key0 === "reservationId")) || (key0 === "reason"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_3e3aec in data){
+if(!(((key_3e3aec === "checkoutId") || (key_3e3aec === "reservationId")) || (key_3e3aec === "reason"))){
+const err_62efb1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_3e3aec},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_62efb1];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_62efb1);
 }
 errors++;
 }
 }
 if(data.checkoutId !== undefined){
-let data0 = data.checkoutId;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err3 = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_79a4f6 = data.checkoutId;
+if(typeof data_79a4f6 === "string"){
+if(!(formats0.test(data_79a4f6))){
+const err_06e00d = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_06e00d];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_06e00d);
 }
 errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_b2f3ef = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_b2f3ef];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_b2f3ef);
 }
 errors++;
 }
 }
 if(data.reservationId !== undefined){
-let data1 = data.reservationId;
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err5 = {instancePath:instancePath+"/reservationId",schemaPath:"#/properties/reservationId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_a895c6 = data.reservationId;
+if(typeof data_a895c6 === "string"){
+if(!(formats0.test(data_a895c6))){
+const err_8b92f2 = {instancePath:instancePath+"/reservationId",schemaPath:"#/properties/reservationId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_8b92f2];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_8b92f2);
 }
 errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/reservationId",schemaPath:"#/properties/reservationId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_b3a875 = {instancePath:instancePath+"/reservationId",schemaPath:"#/properties/reservationId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_b3a875];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_b3a875);
 }
 errors++;
 }
 }
 if(data.reason !== undefined){
-let data2 = data.reason;
-if(typeof data2 !== "string"){
-const err7 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_088b4c = data.reason;
+if(typeof data_088b4c !== "string"){
+const err_3825a1 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_3825a1];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_3825a1);
 }
 errors++;
 }
-if(!(((((data2 === "payment_failed") || (data2 === "order_failed")) || (data2 === "checkout_timed_out")) || (data2 === "reservation_expired")) || (data2 === "cancelled"))){
-const err8 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema0.properties.reason.enum},message:"must be equal to one of the allowed values"};
+if(!(((((data_088b4c === "payment_failed") || (data_088b4c === "order_failed")) || (data_088b4c === "checkout_timed_out")) || (data_088b4c === "reservation_expired")) || (data_088b4c === "cancelled"))){
+const err_d3cade = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema0.properties.reason.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_d3cade];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_d3cade);
 }
 errors++;
 }
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_04983d);
 }
 errors++;
 }

@@ -12,301 +12,301 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.reservationId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reservationId"},message:"must have required property '"+"reservationId"+"'"};
+const err_309fe4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reservationId"},message:"must have required property '"+"reservationId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_309fe4];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_309fe4);
 }
 errors++;
 }
 if(data.checkoutId === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "checkoutId"},message:"must have required property '"+"checkoutId"+"'"};
+const err_e74afc = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "checkoutId"},message:"must have required property '"+"checkoutId"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_e74afc];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_e74afc);
 }
 errors++;
 }
 if(data.lines === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lines"},message:"must have required property '"+"lines"+"'"};
+const err_754703 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lines"},message:"must have required property '"+"lines"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_754703];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_754703);
 }
 errors++;
 }
 if(data.reason === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+const err_7b4f8a = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_7b4f8a];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_7b4f8a);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((key0 === "reservationId") || (key0 === "checkoutId")) || (key0 === "lines")) || (key0 === "reason"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_d74d2e in data){
+if(!((((key_d74d2e === "reservationId") || (key_d74d2e === "checkoutId")) || (key_d74d2e === "lines")) || (key_d74d2e === "reason"))){
+const err_802011 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_d74d2e},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_802011];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_802011);
 }
 errors++;
 }
 }
 if(data.reservationId !== undefined){
-let data0 = data.reservationId;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err5 = {instancePath:instancePath+"/reservationId",schemaPath:"#/properties/reservationId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_a895c6 = data.reservationId;
+if(typeof data_a895c6 === "string"){
+if(!(formats0.test(data_a895c6))){
+const err_8b92f2 = {instancePath:instancePath+"/reservationId",schemaPath:"#/properties/reservationId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_8b92f2];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_8b92f2);
 }
 errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/reservationId",schemaPath:"#/properties/reservationId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_b3a875 = {instancePath:instancePath+"/reservationId",schemaPath:"#/properties/reservationId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_b3a875];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_b3a875);
 }
 errors++;
 }
 }
 if(data.checkoutId !== undefined){
-let data1 = data.checkoutId;
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err7 = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_79a4f6 = data.checkoutId;
+if(typeof data_79a4f6 === "string"){
+if(!(formats0.test(data_79a4f6))){
+const err_06e00d = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_06e00d];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_06e00d);
 }
 errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_b2f3ef = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_b2f3ef];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_b2f3ef);
 }
 errors++;
 }
 }
 if(data.lines !== undefined){
-let data2 = data.lines;
-if(Array.isArray(data2)){
-if(data2.length > 100){
-const err9 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+let data_1569b7 = data.lines;
+if(Array.isArray(data_1569b7)){
+if(data_1569b7.length > 100){
+const err_6f8115 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_6f8115];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_6f8115);
 }
 errors++;
 }
-if(data2.length < 1){
-const err10 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data_1569b7.length < 1){
+const err_c88127 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_c88127];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_c88127);
 }
 errors++;
 }
-const len0 = data2.length;
-for(let i0=0; i0<len0; i0++){
-let data3 = data2[i0];
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.sku === undefined){
-const err11 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
+const len_67826a = data_1569b7.length;
+for(let i_e154da=0; i_e154da<len_67826a; i_e154da++){
+let data_4002ef = data_1569b7[i_e154da];
+if(data_4002ef && typeof data_4002ef == "object" && !Array.isArray(data_4002ef)){
+if(data_4002ef.sku === undefined){
+const err_212305 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_212305];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_212305);
 }
 errors++;
 }
-if(data3.quantity === undefined){
-const err12 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
+if(data_4002ef.quantity === undefined){
+const err_18041b = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_18041b];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_18041b);
 }
 errors++;
 }
-for(const key1 in data3){
-if(!((key1 === "sku") || (key1 === "quantity"))){
-const err13 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+for(const key_585483 in data_4002ef){
+if(!((key_585483 === "sku") || (key_585483 === "quantity"))){
+const err_8ffa49 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_585483},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_8ffa49];
 }
 else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-if(data3.sku !== undefined){
-let data4 = data3.sku;
-if(typeof data4 === "string"){
-if(func0(data4) > 32){
-const err14 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-if(func0(data4) < 3){
-const err15 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if(!pattern0.test(data4)){
-const err16 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]+(-[A-Z0-9]+)*$"},message:"must match pattern \""+"^[A-Z0-9]+(-[A-Z0-9]+)*$"+"\""};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
+vErrors.push(err_8ffa49);
 }
 errors++;
 }
 }
-else {
-const err17 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_4002ef.sku !== undefined){
+let data_3b9730 = data_4002ef.sku;
+if(typeof data_3b9730 === "string"){
+if(func0(data_3b9730) > 32){
+const err_fbd989 = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_fbd989];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err_fbd989);
+}
+errors++;
+}
+if(func0(data_3b9730) < 3){
+const err_d35af5 = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
+if(vErrors === null){
+vErrors = [err_d35af5];
+}
+else {
+vErrors.push(err_d35af5);
+}
+errors++;
+}
+if(!pattern0.test(data_3b9730)){
+const err_c09e5c = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]+(-[A-Z0-9]+)*$"},message:"must match pattern \""+"^[A-Z0-9]+(-[A-Z0-9]+)*$"+"\""};
+if(vErrors === null){
+vErrors = [err_c09e5c];
+}
+else {
+vErrors.push(err_c09e5c);
 }
 errors++;
 }
 }
-if(data3.quantity !== undefined){
-let data5 = data3.quantity;
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-const err18 = {instancePath:instancePath+"/lines/" + i0+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err_5c8d54 = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err_5c8d54];
 }
 else {
-vErrors.push(err18);
-}
-errors++;
-}
-if(typeof data5 == "number"){
-if(data5 > 9999 || isNaN(data5)){
-const err19 = {instancePath:instancePath+"/lines/" + i0+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9999},message:"must be <= 9999"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-if(data5 < 1 || isNaN(data5)){
-const err20 = {instancePath:instancePath+"/lines/" + i0+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
+vErrors.push(err_5c8d54);
 }
 errors++;
 }
 }
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data_4002ef.quantity !== undefined){
+let data_1a9633 = data_4002ef.quantity;
+if(!((typeof data_1a9633 == "number") && (!(data_1a9633 % 1) && !isNaN(data_1a9633)))){
+const err_87992b = {instancePath:instancePath+"/lines/" + i_e154da+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err_87992b];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err_87992b);
+}
+errors++;
+}
+if(typeof data_1a9633 == "number"){
+if(data_1a9633 > 9999 || isNaN(data_1a9633)){
+const err_602aa6 = {instancePath:instancePath+"/lines/" + i_e154da+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9999},message:"must be <= 9999"};
+if(vErrors === null){
+vErrors = [err_602aa6];
+}
+else {
+vErrors.push(err_602aa6);
+}
+errors++;
+}
+if(data_1a9633 < 1 || isNaN(data_1a9633)){
+const err_fcef13 = {instancePath:instancePath+"/lines/" + i_e154da+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err_fcef13];
+}
+else {
+vErrors.push(err_fcef13);
 }
 errors++;
 }
 }
 }
-else {
-const err22 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err22];
 }
 else {
-vErrors.push(err22);
+const err_7e7bd3 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err_7e7bd3];
+}
+else {
+vErrors.push(err_7e7bd3);
+}
+errors++;
+}
+}
+}
+else {
+const err_27d227 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err_27d227];
+}
+else {
+vErrors.push(err_27d227);
 }
 errors++;
 }
 }
 if(data.reason !== undefined){
-let data6 = data.reason;
-if(typeof data6 !== "string"){
-const err23 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data_088b4c = data.reason;
+if(typeof data_088b4c !== "string"){
+const err_3825a1 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_3825a1];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err_3825a1);
 }
 errors++;
 }
-if(!(((((data6 === "payment_failed") || (data6 === "order_failed")) || (data6 === "checkout_timed_out")) || (data6 === "reservation_expired")) || (data6 === "cancelled"))){
-const err24 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema0.properties.reason.enum},message:"must be equal to one of the allowed values"};
+if(!(((((data_088b4c === "payment_failed") || (data_088b4c === "order_failed")) || (data_088b4c === "checkout_timed_out")) || (data_088b4c === "reservation_expired")) || (data_088b4c === "cancelled"))){
+const err_d3cade = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema0.properties.reason.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err_d3cade];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err_d3cade);
 }
 errors++;
 }
 }
 }
 else {
-const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err_04983d);
 }
 errors++;
 }

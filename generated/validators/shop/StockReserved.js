@@ -14,363 +14,363 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.reservationId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reservationId"},message:"must have required property '"+"reservationId"+"'"};
+const err_309fe4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reservationId"},message:"must have required property '"+"reservationId"+"'"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err_309fe4];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err_309fe4);
 }
 errors++;
 }
 if(data.checkoutId === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "checkoutId"},message:"must have required property '"+"checkoutId"+"'"};
+const err_e74afc = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "checkoutId"},message:"must have required property '"+"checkoutId"+"'"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err_e74afc];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err_e74afc);
 }
 errors++;
 }
 if(data.customerId === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "customerId"},message:"must have required property '"+"customerId"+"'"};
+const err_1a3069 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "customerId"},message:"must have required property '"+"customerId"+"'"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err_1a3069];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err_1a3069);
 }
 errors++;
 }
 if(data.lines === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lines"},message:"must have required property '"+"lines"+"'"};
+const err_754703 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lines"},message:"must have required property '"+"lines"+"'"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err_754703];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err_754703);
 }
 errors++;
 }
 if(data.expiresAt === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expiresAt"},message:"must have required property '"+"expiresAt"+"'"};
+const err_3c9e9f = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expiresAt"},message:"must have required property '"+"expiresAt"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err_3c9e9f];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err_3c9e9f);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((((key0 === "reservationId") || (key0 === "checkoutId")) || (key0 === "customerId")) || (key0 === "warehouseId")) || (key0 === "lines")) || (key0 === "expiresAt"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+for(const key_8f4ddd in data){
+if(!((((((key_8f4ddd === "reservationId") || (key_8f4ddd === "checkoutId")) || (key_8f4ddd === "customerId")) || (key_8f4ddd === "warehouseId")) || (key_8f4ddd === "lines")) || (key_8f4ddd === "expiresAt"))){
+const err_2a0d62 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_8f4ddd},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err_2a0d62];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err_2a0d62);
 }
 errors++;
 }
 }
 if(data.reservationId !== undefined){
-let data0 = data.reservationId;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err6 = {instancePath:instancePath+"/reservationId",schemaPath:"#/properties/reservationId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_a895c6 = data.reservationId;
+if(typeof data_a895c6 === "string"){
+if(!(formats0.test(data_a895c6))){
+const err_8b92f2 = {instancePath:instancePath+"/reservationId",schemaPath:"#/properties/reservationId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err_8b92f2];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err_8b92f2);
 }
 errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/reservationId",schemaPath:"#/properties/reservationId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_b3a875 = {instancePath:instancePath+"/reservationId",schemaPath:"#/properties/reservationId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err_b3a875];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err_b3a875);
 }
 errors++;
 }
 }
 if(data.checkoutId !== undefined){
-let data1 = data.checkoutId;
-if(typeof data1 === "string"){
-if(!(formats0.test(data1))){
-const err8 = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_79a4f6 = data.checkoutId;
+if(typeof data_79a4f6 === "string"){
+if(!(formats0.test(data_79a4f6))){
+const err_06e00d = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err_06e00d];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err_06e00d);
 }
 errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_b2f3ef = {instancePath:instancePath+"/checkoutId",schemaPath:"#/properties/checkoutId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err_b2f3ef];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err_b2f3ef);
 }
 errors++;
 }
 }
 if(data.customerId !== undefined){
-let data2 = data.customerId;
-if(typeof data2 === "string"){
-if(!(formats0.test(data2))){
-const err10 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+let data_27f2f4 = data.customerId;
+if(typeof data_27f2f4 === "string"){
+if(!(formats0.test(data_27f2f4))){
+const err_737d49 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err_737d49];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err_737d49);
 }
 errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_f9c7e2 = {instancePath:instancePath+"/customerId",schemaPath:"#/properties/customerId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err_f9c7e2];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err_f9c7e2);
 }
 errors++;
 }
 }
 if(data.warehouseId !== undefined){
-let data3 = data.warehouseId;
-if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
-const err12 = {instancePath:instancePath+"/warehouseId",schemaPath:"#/properties/warehouseId/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}-[0-9]{1,3}$"},message:"must match pattern \""+"^[A-Z]{3}-[0-9]{1,3}$"+"\""};
+let data_e2f5b4 = data.warehouseId;
+if(typeof data_e2f5b4 === "string"){
+if(!pattern0.test(data_e2f5b4)){
+const err_7b52e6 = {instancePath:instancePath+"/warehouseId",schemaPath:"#/properties/warehouseId/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}-[0-9]{1,3}$"},message:"must match pattern \""+"^[A-Z]{3}-[0-9]{1,3}$"+"\""};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err_7b52e6];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err_7b52e6);
 }
 errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/warehouseId",schemaPath:"#/properties/warehouseId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_d29688 = {instancePath:instancePath+"/warehouseId",schemaPath:"#/properties/warehouseId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err_d29688];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err_d29688);
 }
 errors++;
 }
 }
 if(data.lines !== undefined){
-let data4 = data.lines;
-if(Array.isArray(data4)){
-if(data4.length > 100){
-const err14 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+let data_1569b7 = data.lines;
+if(Array.isArray(data_1569b7)){
+if(data_1569b7.length > 100){
+const err_6f8115 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err_6f8115];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err_6f8115);
 }
 errors++;
 }
-if(data4.length < 1){
-const err15 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data_1569b7.length < 1){
+const err_c88127 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err_c88127];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err_c88127);
 }
 errors++;
 }
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-let data5 = data4[i0];
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.sku === undefined){
-const err16 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
+const len_67826a = data_1569b7.length;
+for(let i_e154da=0; i_e154da<len_67826a; i_e154da++){
+let data_4002ef = data_1569b7[i_e154da];
+if(data_4002ef && typeof data_4002ef == "object" && !Array.isArray(data_4002ef)){
+if(data_4002ef.sku === undefined){
+const err_212305 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err_212305];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err_212305);
 }
 errors++;
 }
-if(data5.quantity === undefined){
-const err17 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
+if(data_4002ef.quantity === undefined){
+const err_18041b = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err_18041b];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err_18041b);
 }
 errors++;
 }
-for(const key1 in data5){
-if(!((key1 === "sku") || (key1 === "quantity"))){
-const err18 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+for(const key_585483 in data_4002ef){
+if(!((key_585483 === "sku") || (key_585483 === "quantity"))){
+const err_8ffa49 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key_585483},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err_8ffa49];
 }
 else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-if(data5.sku !== undefined){
-let data6 = data5.sku;
-if(typeof data6 === "string"){
-if(func0(data6) > 32){
-const err19 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-if(func0(data6) < 3){
-const err20 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-if(!pattern1.test(data6)){
-const err21 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]+(-[A-Z0-9]+)*$"},message:"must match pattern \""+"^[A-Z0-9]+(-[A-Z0-9]+)*$"+"\""};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
+vErrors.push(err_8ffa49);
 }
 errors++;
 }
 }
-else {
-const err22 = {instancePath:instancePath+"/lines/" + i0+"/sku",schemaPath:"#/properties/lines/items/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data_4002ef.sku !== undefined){
+let data_3b9730 = data_4002ef.sku;
+if(typeof data_3b9730 === "string"){
+if(func0(data_3b9730) > 32){
+const err_fbd989 = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err_fbd989];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err_fbd989);
+}
+errors++;
+}
+if(func0(data_3b9730) < 3){
+const err_d35af5 = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
+if(vErrors === null){
+vErrors = [err_d35af5];
+}
+else {
+vErrors.push(err_d35af5);
+}
+errors++;
+}
+if(!pattern1.test(data_3b9730)){
+const err_c09e5c = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]+(-[A-Z0-9]+)*$"},message:"must match pattern \""+"^[A-Z0-9]+(-[A-Z0-9]+)*$"+"\""};
+if(vErrors === null){
+vErrors = [err_c09e5c];
+}
+else {
+vErrors.push(err_c09e5c);
 }
 errors++;
 }
 }
-if(data5.quantity !== undefined){
-let data7 = data5.quantity;
-if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
-const err23 = {instancePath:instancePath+"/lines/" + i0+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err_5c8d54 = {instancePath:instancePath+"/lines/" + i_e154da+"/sku",schemaPath:"#/properties/lines/items/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err_5c8d54];
 }
 else {
-vErrors.push(err23);
-}
-errors++;
-}
-if(typeof data7 == "number"){
-if(data7 > 9999 || isNaN(data7)){
-const err24 = {instancePath:instancePath+"/lines/" + i0+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9999},message:"must be <= 9999"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-if(data7 < 1 || isNaN(data7)){
-const err25 = {instancePath:instancePath+"/lines/" + i0+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
+vErrors.push(err_5c8d54);
 }
 errors++;
 }
 }
-}
-}
-else {
-const err26 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data_4002ef.quantity !== undefined){
+let data_1a9633 = data_4002ef.quantity;
+if(!((typeof data_1a9633 == "number") && (!(data_1a9633 % 1) && !isNaN(data_1a9633)))){
+const err_87992b = {instancePath:instancePath+"/lines/" + i_e154da+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err_87992b];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err_87992b);
+}
+errors++;
+}
+if(typeof data_1a9633 == "number"){
+if(data_1a9633 > 9999 || isNaN(data_1a9633)){
+const err_602aa6 = {instancePath:instancePath+"/lines/" + i_e154da+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9999},message:"must be <= 9999"};
+if(vErrors === null){
+vErrors = [err_602aa6];
+}
+else {
+vErrors.push(err_602aa6);
+}
+errors++;
+}
+if(data_1a9633 < 1 || isNaN(data_1a9633)){
+const err_fcef13 = {instancePath:instancePath+"/lines/" + i_e154da+"/quantity",schemaPath:"#/properties/lines/items/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err_fcef13];
+}
+else {
+vErrors.push(err_fcef13);
 }
 errors++;
 }
 }
 }
-else {
-const err27 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err27];
 }
 else {
-vErrors.push(err27);
+const err_7e7bd3 = {instancePath:instancePath+"/lines/" + i_e154da,schemaPath:"#/properties/lines/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err_7e7bd3];
+}
+else {
+vErrors.push(err_7e7bd3);
+}
+errors++;
+}
+}
+}
+else {
+const err_27d227 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err_27d227];
+}
+else {
+vErrors.push(err_27d227);
 }
 errors++;
 }
 }
 if(data.expiresAt !== undefined){
-let data8 = data.expiresAt;
-if(typeof data8 === "string"){
-if(!(formats6.validate(data8))){
-const err28 = {instancePath:instancePath+"/expiresAt",schemaPath:"#/properties/expiresAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+let data_c11e52 = data.expiresAt;
+if(typeof data_c11e52 === "string"){
+if(!(formats6.validate(data_c11e52))){
+const err_e8566a = {instancePath:instancePath+"/expiresAt",schemaPath:"#/properties/expiresAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err_e8566a];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err_e8566a);
 }
 errors++;
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/expiresAt",schemaPath:"#/properties/expiresAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err_86d906 = {instancePath:instancePath+"/expiresAt",schemaPath:"#/properties/expiresAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err_86d906];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err_86d906);
 }
 errors++;
 }
 }
 }
 else {
-const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err_04983d = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err_04983d];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err_04983d);
 }
 errors++;
 }

@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 
 /** Bump when what is cached, or how it is produced, changes without a version bump. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 const require = createRequire(import.meta.url);
 const versionOf = (pkg: string) => (require(`${pkg}/package.json`) as { version: string }).version;

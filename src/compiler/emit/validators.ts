@@ -11,6 +11,7 @@ import { contentKey, type Memo } from '../cache/memo.js';
 import type { JsonSchema } from '../model.js';
 import { checkSchema, compileMessage, standaloneAjv, type CompiledMessage } from '../schema-compiler.js';
 import { banner } from './header.js';
+import { stableLocalNames } from './stable-names.js';
 
 // CommonJS under NodeNext: the default import is the module, whose `default` is the function.
 const standaloneCode = standaloneModule.default;
@@ -37,7 +38,7 @@ export function singleSchema(key: string, schema: JsonSchema): Ajv {
 
 /** The standalone code exporting a validator per entry of `exports`, from schemas already in `ajv`. */
 export function validatorCode(ajv: Ajv, exports: readonly ValidatorExport[], from: string): string {
-  const code = standaloneCode(ajv, Object.fromEntries(exports.map((e) => [e.name, e.key]))).replace(/^"use strict";\s*/, '');
+  const code = stableLocalNames(standaloneCode(ajv, Object.fromEntries(exports.map((e) => [e.name, e.key]))).replace(/^"use strict";\s*/, ''));
   // ajv writes require() for its runtime helpers and ajv-formats' formats; in an ES module
   // that needs a require of our own.
   const prelude = code.includes('require(') ? "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n" : '';

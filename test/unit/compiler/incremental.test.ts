@@ -183,7 +183,7 @@ describe('generate --watch', () => {
       await run;
       expect(runs.at(-1)!.errors).toBe(0);
       expect(runs.at(-1)!.written).toContain('types/shop.ts');
-      expect(await readFile(typesFile, 'utf8')).toContain('note?: string');
+      expect(await readFile(typesFile, 'utf8')).toContain("'note'?: string;");
     } finally {
       await watcher.close();
     }
