@@ -3,7 +3,7 @@ import { formatDiagnostic, summarizeDiagnostics } from '../../compiler/index.js'
 import { GenerateSession, type GenerateResult } from '../../compiler/generate.js';
 import { checkOutput, OutputConflictError } from '../../compiler/output.js';
 import { watchContracts } from '../../compiler/watch.js';
-import { errorMessage } from '../../compiler/load/source.js';
+import { generateSummary, reportWatchRun, seconds } from '../watch-report.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { createProgress } from '../progress.js';
@@ -29,33 +29,19 @@ Options:
 
 Exit codes: 0 done (or up to date with --check), 1 errors in the contracts or stale output.`;
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-
-function summary(result: GenerateResult, outDir: string): string {
-  const counts = summarizeDiagnostics(result.diagnostics);
-  if (!result.files) return `${counts}; nothing written (${seconds(result.ms)})`;
-  const w = result.written!;
-  const changes = [`${w.written.length} written`, `${w.unchanged} unchanged`, ...(w.deleted.length ? [`${w.deleted.length} removed`] : [])];
-  const problems = result.diagnostics.length > 0 ? ` — ${counts}` : '';
-  return `generated ${result.files.size} files in ${outDir} (${changes.join(', ')}) in ${seconds(result.ms)}${problems}`;
-}
-
 async function watch(specDir: string, outDir: string, noCache: boolean): Promise<number> {
-  const time = () => new Date().toTimeString().slice(0, 8);
   const watcher = watchContracts({
     specDir,
     outDir,
     ...(noCache ? { cacheDir: false as const } : {}),
-    onRun(outcome, changed) {
-      const what = changed.length === 0 ? '' : ` (${changed.length === 1 ? changed[0] : `${changed.length} files`} changed)`;
-      if (!outcome.result) {
-        const message = outcome.error instanceof OutputConflictError ? `${outcome.error.message}; choose another --out` : errorMessage(outcome.error);
-        process.stderr.write(`[${time()}] generate failed: ${message}${what}\n`);
-        return;
-      }
-      for (const d of outcome.result.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-      process.stdout.write(`[${time()}] ${summary(outcome.result, outDir)}${what}\n`);
-    },
+    onRun: (outcome, changed) =>
+      reportWatchRun(
+        outcome,
+        changed,
+        outDir,
+        (line) => process.stdout.write(`${line}\n`),
+        (line) => process.stderr.write(`${line}\n`),
+      ),
   });
   await watcher.ready;
   process.stdout.write(`watching ${specDir} for changes (Ctrl-C to stop)\n`);
@@ -130,7 +116,7 @@ export const command: Command = {
       process.stderr.write(`${outDir} is out of date with ${specDir}:\n${lines.join('\n')}\nrun: eventplane generate --spec ${specDir} --out ${outDir}\n`);
       return 1;
     }
-    process.stdout.write(`${summary(result, outDir)}\n`);
+    process.stdout.write(`${generateSummary(result, outDir)}\n`);
     return 0;
   },
 };
