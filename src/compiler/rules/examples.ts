@@ -11,6 +11,7 @@ import type { DiagnosticSink } from '../diagnostics.js';
 import type { ContractModel, MessageModel } from '../model.js';
 import type { MessageDraft } from '../model/drafts.js';
 import { compileMessage } from '../schema-compiler.js';
+import { pointerSegments } from '../../shared/schema-errors.js';
 
 type Part = 'payload' | 'headers';
 type ExampleError = Pick<ErrorObject, 'instancePath' | 'keyword' | 'params' | 'message'>;
@@ -67,7 +68,7 @@ export function checkExamples(model: ContractModel, drafts: readonly MessageDraf
         const example = draft.examples[failure.example]!;
         const label = example.example.name ?? `#${failure.example + 1}`;
         for (const error of failure.errors) {
-          const segments = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+          const segments = pointerSegments(error.instancePath);
           // An unknown property is best shown at its own key.
           const extra = error.keyword === 'additionalProperties' ? [String(error.params.additionalProperty)] : [];
           const at = example.node.source.locate([...example.node.path, failure.part, ...segments, ...extra], extra.length > 0 ? 'key' : 'value');
