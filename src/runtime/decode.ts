@@ -95,6 +95,11 @@ export function decodeIncoming(message: IncomingMessage, decoder: QueueDecoder):
   if (properties.contentEncoding !== undefined && properties.contentEncoding !== 'utf-8' && properties.contentEncoding !== 'identity') {
     return { ok: false, reason: 'unsupported-content-type', detail: `content encoding "${properties.contentEncoding}" is not supported`, type };
   }
+  // Repliers may write to the default exchange (for direct reply-to), and through it to any queue
+  // by name; no contract routes a message to a consumer queue that way, so none is accepted.
+  if (message.exchange === '') {
+    return { ok: false, reason: 'forbidden-sender', detail: `${type} arrived through the default exchange, which carries only replies (sent by ${properties.userId ?? 'an unknown user'})`, type };
+  }
   const viaRetry = message.exchange === decoder.retryExchange;
   const check = decoder.senders;
   const allowed = check?.byType[type];
@@ -142,6 +147,7 @@ export function decodeIncoming(message: IncomingMessage, decoder: QueueDecoder):
     exchange: viaRetry ? (headerString(headers, EP.originalExchange) ?? message.exchange) : message.exchange,
     routingKey: viaRetry ? (headerString(headers, EP.originalRoutingKey) ?? message.routingKey) : message.routingKey,
     headers,
+    replyTo: properties.replyTo,
   };
   return { ok: true, descriptor, payload, envelope, attempt: viaRetry ? (headerNumber(headers, EP.attempts) ?? 0) + 1 : 1 };
 }

@@ -5,6 +5,7 @@ import { html, raw, type SafeHtml } from '../html.js';
 import { flowGraphOf } from '../system-flow.js';
 import { eventPage, href, INDEX_PAGE, servicePage, systemPage } from '../site-paths.js';
 import { renderPage } from './layout.js';
+import { requestReplyPairs, requestReplyTable } from './request-reply.js';
 import { badge, duration, empty, exchangeAnchor, facts, queueAnchor, queueBlock, sectionHeading, table, versionBadge } from './parts.js';
 
 const TOC = [
@@ -26,6 +27,7 @@ export function renderServicePage(view: CatalogView, s: SystemView, sv: ServiceV
   const to = (target: string): string => href(path, target);
   const serviceName = (id: string): string => id.split('/').pop() ?? id;
 
+  const pairs = requestReplyPairs(s.system, svc.id);
   const sends = sv.sends.flatMap((x) => x.events.map((e) => ({ op: x.operation, e })));
   const receives = sv.receives.flatMap((x) => x.events.map((e) => ({ op: x.operation, e, queue: x.queue })));
   // Queues from the topology, or from the receive operations when there is no topology entry.
@@ -56,7 +58,7 @@ ${sends.length === 0
   ? empty('This service sends no events.')
   : table(
       ['Event', 'Routing key', 'Exchange', 'Operation', 'Consumers'],
-      sends.map(({ op, e }) => html`<tr><td><a href="${to(eventPage(system, e.message.name))}">${e.message.name}</a> ${versionBadge(e.message.version)}</td><td><code>${e.channel.address}</code></td><td><a href="${to(`${systemPage(system)}#${exchangeAnchor(e.channel.exchange)}`)}"><code>${e.channel.exchange}</code></a></td><td><code>${op.key}</code></td><td>${e.consumers.length === 0 ? html`<span class="muted">none</span>` : e.consumers.map((c, i) => html`${i > 0 ? ', ' : ''}<a href="${to(servicePage(system, c.service.name))}">${c.service.name}</a>`)}</td></tr>`),
+      sends.map(({ op, e }) => html`<tr><td><a href="${to(eventPage(system, e.message.name))}">${e.message.name}</a> ${versionBadge(e.message.version)}</td><td><code>${e.channel.address}</code></td><td>${e.channel.exchange === '' ? html`<span class="muted">default</span>` : html`<a href="${to(`${systemPage(system)}#${exchangeAnchor(e.channel.exchange)}`)}"><code>${e.channel.exchange}</code></a>`}</td><td><code>${op.key}</code></td><td>${e.consumers.length === 0 ? html`<span class="muted">none</span>` : e.consumers.map((c, i) => html`${i > 0 ? ', ' : ''}<a href="${to(servicePage(system, c.service.name))}">${c.service.name}</a>`)}</td></tr>`),
       'Events this service sends',
     )}
 ${sectionHeading('receives', `Receives (${receives.length})`)}
@@ -70,6 +72,7 @@ ${receives.length === 0
       }),
       'Events this service receives',
     )}
+${pairs.length > 0 ? html`${sectionHeading('request-reply', `Request/reply (${pairs.length})`)}${requestReplyTable(pairs, path, system)}` : ''}
 ${sectionHeading('queues', `Queues (${queueNames.length})`)}
 ${queueNames.length === 0
   ? empty('No queues: this service only publishes.')

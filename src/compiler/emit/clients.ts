@@ -4,7 +4,7 @@
  * delivery to the right handler. A missing handler or a mistyped payload is a compile error.
  * Generated code imports only runtime-contract.ts and its sibling generated modules.
  */
-import type { ChannelModel, MessageModel, OperationModel, ServiceModel, SystemModel } from '../model.js';
+import type { ChannelModel, ChannelParameterModel, MessageModel, OperationModel, ServiceModel, SystemModel } from '../model.js';
 import { consumerQueues, deadLetterExchange, retryExchange, retryQueue, type ConsumerQueue } from './broker-names.js';
 import { banner } from './header.js';
 import { messageDescriptorName } from './messages.js';
@@ -26,8 +26,13 @@ export function emitClient(system: SystemModel, service: ServiceModel, names: Sy
   const scope = new NameScope([serviceConst, `${Service}Publisher`, `create${Service}Publisher`, `${Service}Handlers`, `subscribe${Service}`]);
   const delivery = (id: string) => `Delivery<${tsString(messages.get(id)!.name)}, T.${names.payload(id)}>`;
   const brokerUsers = new Map(system.services.map((s) => [s.id, s.brokerUser]));
-  const senders = (ids: readonly string[]) => sendersUnguardedByBroker(ids, messages, channels, brokerUsers);
+  // Only a channel its owner sends to has a known sender (an `is: queue` channel may be declared
+  // by its consumer, with the senders outside the contracts).
+  const sentBy = new Set(system.operations.filter((o) => o.action === 'send').map((o) => `${o.service}\0${o.channel}`));
+  const senders = (ids: readonly string[]) => sendersUnguardedByBroker(ids, messages, channels, brokerUsers, sentBy);
   const headersOf = (id: string) => names.headers(id);
+  const replyType = (ids: readonly string[]) => ids.map((id) => `T.${names.payload(id)}`).join(' | ');
+  const replyDescriptors = (ids: readonly string[]) => ids.map((id) => `M.${messageDescriptorName(names.payload(id))}`).join(', ');
 
   const sends: Send[] = [];
   for (const op of system.operations) {
@@ -55,15 +60,22 @@ export function emitClient(system: SystemModel, service: ServiceModel, names: Sy
   );
 
   if (sends.length > 0) {
-    for (const name of ['SendDescriptor', 'EventPublisher', 'PublishOptions', 'PublishReceipt']) runtimeImports.add(name);
+    const requests = sends.some((send) => send.op.reply);
+    runtimeImports.add('EventPublisher');
+    if (sends.some((send) => !send.op.reply)) for (const name of ['SendDescriptor', 'PublishOptions', 'PublishReceipt']) runtimeImports.add(name);
+    if (requests) for (const name of ['RequestDescriptor', 'EventRequester', 'RequestOptions']) runtimeImports.add(name);
     for (const send of sends) {
       const channel = channels.get(send.op.channel)!;
       const headers = headersOf(send.message.id);
-      const generics = headers ? `T.${names.payload(send.message.id)}, T.${headers}` : `T.${names.payload(send.message.id)}`;
+      const payload = `T.${names.payload(send.message.id)}`;
+      const reply = send.op.reply;
+      const type = reply
+        ? `RequestDescriptor<${[payload, replyType(reply.messages), ...(headers ? [`T.${headers}`] : [])].join(', ')}>`
+        : `SendDescriptor<${headers ? `${payload}, T.${headers}` : payload}>`;
       out.push(
         '',
-        `/** ${send.message.name} → ${docText(channel.exchange)} (${docText(channel.address)}) */`,
-        `export const ${send.descriptor}: SendDescriptor<${generics}> = {`,
+        `/** ${send.message.name} → ${docText(channel.exchange)} (${docText(channel.address)})${reply ? `, answered with ${reply.messages.map((id) => messages.get(id)!.name).join(' | ')}${reply.directReplyTo ? ' over direct reply-to' : ''}` : ''} */`,
+        `export const ${send.descriptor}: ${type} = {`,
         `  operationId: ${tsString(send.op.id)},`,
         `  service: ${tsString(service.id)},`,
         `  vhost: ${tsString(system.vhost)},`,
@@ -71,34 +83,58 @@ export function emitClient(system: SystemModel, service: ServiceModel, names: Sy
         `  exchangeType: ${tsString(channel.exchangeType)},`,
         `  routingKey: ${tsString(channel.address)},`,
         `  message: M.${messageDescriptorName(names.payload(send.message.id))},`,
+        ...(reply ? [`  reply: { messages: [${replyDescriptors(reply.messages)}] },`] : []),
         '};',
       );
     }
-    out.push('', `/** Publishes the messages of ${service.name}; each call resolves when the broker confirms it. */`, `export interface ${Service}Publisher {`);
+    const parameterized = sends.some((send) => parametersOf(channels.get(send.op.channel)!).length > 0);
+    out.push(
+      '',
+      requests
+        ? `/** Publishes the messages of ${service.name}; a publish resolves when the broker confirms it, a request with the reply. */`
+        : `/** Publishes the messages of ${service.name}; each call resolves when the broker confirms it. */`,
+      `export interface ${Service}Publisher {`,
+    );
     for (const send of sends) {
       const headers = headersOf(send.message.id);
       const summary = send.message.summary ?? send.op.summary ?? send.message.title;
+      const parameters = parametersOf(channels.get(send.op.channel)!);
       if (summary) out.push(`  /** ${docText(summary)} */`);
+      const payload = `T.${names.payload(send.message.id)}`;
+      const first = parameters.length > 0 ? `parameters: ${parametersType(parameters)}, ` : '';
       out.push(
-        `  ${send.method}(payload: T.${names.payload(send.message.id)}, options?: PublishOptions${headers ? `<T.${headers}>` : ''}): Promise<PublishReceipt>;`,
+        send.op.reply
+          ? `  ${send.method}(${first}payload: ${payload}, options?: RequestOptions${headers ? `<T.${headers}>` : ''}): Promise<${replyType(send.op.reply.messages)}>;`
+          : `  ${send.method}(${first}payload: ${payload}, options?: PublishOptions${headers ? `<T.${headers}>` : ''}): Promise<PublishReceipt>;`,
       );
     }
-    out.push('}', '', `export function create${Service}Publisher(bus: EventPublisher): ${Service}Publisher {`, '  return {');
-    for (const send of sends) out.push(`    ${send.method}: (payload, options) => bus.publish(${send.descriptor}, payload, options),`);
+    out.push('}', '', `export function create${Service}Publisher(bus: EventPublisher${requests ? ' & EventRequester' : ''}): ${Service}Publisher {`, '  return {');
+    for (const send of sends) {
+      const verb = send.op.reply ? 'request' : 'publish';
+      if (parametersOf(channels.get(send.op.channel)!).length > 0) {
+        out.push(`    ${send.method}: (parameters, payload, options) => bus.${verb}(withRoutingKey(${send.descriptor}, parameters), payload, options),`);
+      } else out.push(`    ${send.method}: (payload, options) => bus.${verb}(${send.descriptor}, payload, options),`);
+    }
     out.push('  };', '}');
+    if (parameterized) out.push('', ...WITH_ROUTING_KEY);
   }
 
   if (receives.length > 0) {
-    for (const name of ['Delivery', 'Handler', 'ReceiveDescriptor', 'EventSubscriber', 'Subscription']) runtimeImports.add(name);
-    out.push('', `/** One handler per receive operation of ${service.name}. */`, `export interface ${Service}Handlers {`);
+    for (const name of ['Delivery', 'ReceiveDescriptor', 'EventSubscriber', 'Subscription']) runtimeImports.add(name);
+    const replier = receives.some((op) => op.reply);
+    out.push('', `/** One handler per receive operation of ${service.name}${replier ? '; a replier resolves to its reply' : ''}. */`, `export interface ${Service}Handlers {`);
     for (const op of [...receives].sort((a, b) => (a.key < b.key ? -1 : 1))) {
       const summary = op.summary ?? op.title;
       if (summary) out.push(`  /** ${docText(summary)} */`);
-      out.push(`  ${propertyKey(op.key)}: Handler<${op.messages.map(delivery).join(' | ')}>;`);
+      runtimeImports.add(op.reply ? 'Replier' : 'Handler');
+      const deliveries = op.messages.map(delivery).join(' | ');
+      out.push(`  ${propertyKey(op.key)}: ${op.reply ? `Replier<${deliveries}, ${replyType(op.reply.messages)}>` : `Handler<${deliveries}>`};`);
     }
     out.push('}');
     const descriptors = queues.map((queue) => ({ queue, name: scope.claim(`${camelCase(queue.name)}Receive`) }));
-    for (const { queue, name } of descriptors) out.push('', ...receiveDescriptor(queue, name, delivery, names, senders, [...brokerUsers.values()].sort()));
+    for (const { queue, name } of descriptors) {
+      out.push('', ...receiveDescriptor(queue, name, delivery, names, senders, [...brokerUsers.values()].sort(), (ids) => replies(ids, messages, replyDescriptors)));
+    }
     out.push(
       '',
       `/** Consumes every queue of ${service.name}; resolves once all consumers are running. */`,
@@ -138,6 +174,7 @@ function receiveDescriptor(
   names: SystemTypeNames,
   sendersOf: (ids: readonly string[]) => Array<[string, string[]]>,
   serviceUsers: readonly string[],
+  repliesOf: (ops: readonly OperationModel[]) => string[],
 ): string[] {
   const { retry, deadLetter, queue: policy } = queue.policy;
   const ids = [...new Set(queue.operations.flatMap((o) => o.messages))].sort();
@@ -174,8 +211,16 @@ function receiveDescriptor(
           `    serviceUsers: [${serviceUsers.map(tsString).join(', ')}],`,
           '  },',
         ]),
+    ...repliesOf(queue.operations),
     '};',
   ];
+}
+
+/** `replies` of a receive descriptor: request type → the messages its replier answers with. */
+function replies(operations: readonly OperationModel[], messages: ReadonlyMap<string, MessageModel>, descriptors: (ids: readonly string[]) => string): string[] {
+  const entries = operations.flatMap((op) => (op.reply ? op.messages.map((id) => [messages.get(id)!.type, descriptors(op.reply!.messages)] as const) : []));
+  if (entries.length === 0) return [];
+  return ['  replies: {', ...entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([type, list]) => `    ${tsString(type)}: { messages: [${list}] },`), '  },'];
 }
 
 /**
@@ -187,15 +232,45 @@ function sendersUnguardedByBroker(
   messages: ReadonlyMap<string, MessageModel>,
   channels: ReadonlyMap<string, ChannelModel>,
   brokerUsers: ReadonlyMap<string, string>,
+  sentBy: ReadonlySet<string>,
 ): Array<[string, string[]]> {
   const out: Array<[string, string[]]> = [];
   for (const id of messageIds) {
     const message = messages.get(id)!;
     const sender = brokerUsers.get(message.owner);
+    if (!sentBy.has(`${message.owner}\0${message.channel}`)) continue;
     if (channels.get(message.channel)?.exchangeType !== 'topic' && sender !== undefined) out.push([message.type, [sender]]);
   }
   return out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
+
+function parametersOf(channel: ChannelModel): readonly ChannelParameterModel[] {
+  return channel.parameters ?? [];
+}
+
+/** `{ readonly streetlightId: string; readonly unit: 'lux' | 'lumen' }` */
+function parametersType(parameters: readonly ChannelParameterModel[]): string {
+  const member = (p: ChannelParameterModel) => `readonly ${propertyKey(p.name)}: ${p.enum ? p.enum.map(tsString).join(' | ') : 'string'}`;
+  return `{ ${parameters.map(member).join('; ')} }`;
+}
+
+/**
+ * Fills a send's routing-key template from the publisher's argument. A value is one routing-key
+ * word: on a topic exchange `.`, `*` and `#` would change which bindings match, so they are refused.
+ */
+const WITH_ROUTING_KEY = [
+  '/** The send with its routing key filled in: each `{name}` of the template by `parameters[name]`. */',
+  'function withRoutingKey<P, H>(send: SendDescriptor<P, H>, parameters: Readonly<Record<string, string>>): SendDescriptor<P, H> {',
+  '  const routingKey = send.routingKey.replace(/\\{([^{}]+)\\}/g, (_, name: string) => {',
+  '    const value = parameters[name];',
+  "    if (typeof value !== 'string' || value === '' || (send.exchangeType === 'topic' && /[.*#]/.test(value))) {",
+  "      throw new TypeError(`routing-key parameter ${name} of ${send.operationId} must be a non-empty word${send.exchangeType === 'topic' ? ' without . * #' : ''}, got ${JSON.stringify(value)}`);",
+  '    }',
+  '    return value;',
+  '  });',
+  '  return { ...send, routingKey };',
+  '}',
+];
 
 function accessor(key: string): string {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `.${key}` : `[${tsString(key)}]`;

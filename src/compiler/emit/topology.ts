@@ -18,6 +18,9 @@ import {
 } from '../../topology/types.js';
 import { consumerQueues, deadLetterExchange, retryExchange, retryQueue, type ConsumerQueue } from './broker-names.js';
 
+/** The default exchange as permissions name it. */
+export const DEFAULT_EXCHANGE = 'amq.default';
+
 /** Above RabbitMQ's default 0, so an operator's catch-all policy does not replace ours. */
 export const POLICY_PRIORITY = 10;
 
@@ -32,6 +35,28 @@ export function oneOf(values: readonly string[]): string {
   if (unique.length === 0) return '^$';
   if (unique.length === 1) return exactly(unique[0]!);
   return `^(?:${unique.map(escapeRegex).join('|')})$`;
+}
+
+const PARAMETER = /\{[^{}]+\}/g;
+
+function hasParameters(address: string): boolean {
+  return /\{[^{}]+\}/.test(address);
+}
+
+/**
+ * The key a consumer binds with: a topic key's parameters become `*` (one word, any value);
+ * fanout and headers exchanges ignore the key.
+ */
+export function bindingKey(channel: Pick<SystemModel['channels'][number], 'address' | 'exchangeType'>): string {
+  if (channel.exchangeType === 'fanout' || channel.exchangeType === 'headers') return '';
+  return channel.exchangeType === 'topic' ? channel.address.replace(PARAMETER, '*') : channel.address;
+}
+
+/** A regex matching the routing keys of `addresses`, each parameter one word. */
+function keyPatterns(addresses: readonly string[]): string {
+  const unique = [...new Set(addresses)].sort();
+  const pattern = (address: string) => address.split(PARAMETER).map(escapeRegex).join('[^.]+');
+  return `^(?:${unique.map(pattern).join('|')})$`;
 }
 
 function escapeRegex(value: string): string {
@@ -114,14 +139,19 @@ function addSystem(system: SystemModel, doc: Accumulator): void {
     for (const queue of queues) addQueue(system, queue, channels, doc);
 
     const sends = system.operations.filter((o) => o.service === service.id && o.action === 'send').map((o) => channels.get(o.channel)!);
-    const written = sends.map((c) => c.exchange);
+    // RabbitMQ checks a publish to the default exchange ('') as a write to amq.default.
+    const written = sends.map((c) => (c.exchange === '' ? 'amq.default' : c.exchange));
     if (queues.length > 0) written.push(retryExchange(service), deadLetterExchange(service));
+    // A replier publishes its replies to the default exchange, routed by the request's reply_to
+    // (RabbitMQ direct reply-to). A requester needs nothing more: consuming amq.rabbitmq.reply-to
+    // takes no permission, and its requests go out on the exchange of its send operation.
+    if (system.operations.some((o) => o.service === service.id && o.action === 'receive' && o.reply?.directReplyTo)) written.push(DEFAULT_EXCHANGE);
     doc.users.push({ name: service.brokerUser, service: service.id, vhost, tags: [] });
     doc.permissions.push({ user: service.brokerUser, vhost, configure: '^$', write: oneOf(written), read: oneOf(queues.map((q) => q.name)) });
     const topicExchanges = [...new Set(sends.filter((c) => c.exchangeType === 'topic').map((c) => c.exchange))].sort();
     for (const exchange of topicExchanges) {
       const keys = sends.filter((c) => c.exchange === exchange).map((c) => c.address);
-      doc.topicPermissions.push({ user: service.brokerUser, vhost, exchange, write: oneOf(keys), read: '^$' });
+      doc.topicPermissions.push({ user: service.brokerUser, vhost, exchange, write: keys.some(hasParameters) ? keyPatterns(keys) : oneOf(keys), read: '^$' });
     }
   }
 }
@@ -164,7 +194,9 @@ function addQueue(system: SystemModel, queue: ConsumerQueue, channels: Map<strin
 
   for (const channelId of queue.channels) {
     const channel = channels.get(channelId)!;
-    doc.bindings.push({ vhost, source: channel.exchange, destination: queue.name, destinationType: 'queue', routingKey: channel.address, arguments: {} });
+    // The default exchange delivers by queue name: no binding to make.
+    if (channel.exchange === '') continue;
+    doc.bindings.push({ vhost, source: channel.exchange, destination: queue.name, destinationType: 'queue', routingKey: bindingKey(channel), arguments: {} });
   }
   doc.bindings.push({ vhost, source: retryExchange(service), destination: queue.name, destinationType: 'queue', routingKey: queue.name, arguments: {} });
 

@@ -6,7 +6,7 @@
 import type { Position } from '../diagnostics.js';
 import type { Located } from '../load/sources.js';
 import type { SourceFile } from '../load/source.js';
-import type { DeadLetterPolicy, ExchangeKind, JsonSchema, MessageExample, QueuePolicy, RetryPolicy } from '../model.js';
+import type { ChannelParameterModel, DeadLetterPolicy, ExchangeKind, JsonSchema, MessageExample, QueuePolicy, RetryPolicy } from '../model.js';
 
 export interface ServiceDraft {
   readonly id: string;
@@ -41,14 +41,23 @@ export interface ChannelDraft {
   readonly owner: ServiceDraft;
   /** The channel definition (the key's value, or what it references). */
   readonly node: Located;
+  /** The routing key as the broker sees it (`{name}` marks a parameter, see parameters). */
   readonly address?: string;
   readonly exchange?: ExchangeDraft;
+  /** Address parameters, in the order they appear: routing-key parts a publisher fills in. */
+  readonly parameters: readonly ChannelParameterModel[];
+  /** `is: queue` channels: the queue it names (published to through the default exchange). */
+  readonly queue?: string;
+  /** Protocols of the bindings when none is amqp: the channel gets types and validators only. */
+  readonly otherProtocols?: readonly string[];
   readonly title?: string;
   readonly description?: string;
   readonly location: Position;
   readonly addressAt: Position;
   readonly bindingAt: Position;
   readonly messages: string[];
+  /** `address: null`: a reply channel over direct reply-to (no address, no binding). */
+  readonly directReplyTo?: true;
 }
 
 export interface ExampleDraft {
@@ -97,4 +106,19 @@ export interface OperationDraft {
   readonly deadLetter?: DeadLetterPolicy;
   /** Where `x-queue` (or the operation, without one) is: queue conflicts point here. */
   readonly queueAt: Position;
+  readonly reply?: ReplyDraft;
+}
+
+/** `operation.reply` as written; rules/replies.ts checks both ends agree. */
+export interface ReplyDraft {
+  readonly channel?: ChannelDraft;
+  readonly messages: readonly string[];
+  readonly location: Position;
+}
+
+/** Everything read from the documents, before assembly into the model. */
+export interface Drafts {
+  readonly services: readonly ServiceDraft[];
+  readonly channels: readonly ChannelDraft[];
+  readonly messages: readonly MessageDraft[];
 }
