@@ -23,7 +23,8 @@ import { ROUTING_KEY, type BenchObjects, type BenchOrder } from '../runtime/mess
 const WINDOW = 1_000;
 const PREFETCH = 50;
 const RATE = 2_000;
-const TARGETS = { publish: 0.9, publishRawEnvelope: 0.95, consume: 0.85, p95: 1.2 };
+// The bare publish ratio is reported without a target: raw amqplib there carries none of the envelope.
+const TARGETS = { publishRawEnvelope: 0.95, consume: 0.85, p95: 1.2 };
 
 export const section: BenchSection = {
   name: 'runtime',
@@ -131,7 +132,7 @@ async function run(context: BenchContext): Promise<SectionResult> {
       metric: 'publish 1 KiB → quorum',
       unit: 'msg/s',
       values: { raw: figures.publish.raw, eventplane: figures.publish.eventplane, rascal: figures.publish.rascal },
-      ratio: { value: publishRatio, target: `≥ ${TARGETS.publish}`, met: publishRatio >= TARGETS.publish },
+      ratio: { value: publishRatio, target: 'info', met: true },
     },
     {
       section: 'runtime',

@@ -20,6 +20,11 @@ ALTER TABLE {{schema}}.outbox ADD COLUMN aggregate_seq bigint;
 -- For each event type of the aggregate, the seq of its latest event before this one.
 ALTER TABLE {{schema}}.outbox ADD COLUMN after_seq jsonb;
 
+-- Rows waiting for a retry, by partition: the relay finds the aggregates they hold back in one
+-- look (few rows), instead of looking at each pending row's predecessors.
+CREATE INDEX outbox_retrying ON {{schema}}.outbox (partition, aggregate_type, aggregate_id, seq)
+  WHERE published_at IS NULL AND retry_at IS NOT NULL;
+
 -- The consumer side: per consumer and producer aggregate (stream), the highest sequence number
 -- applied. Deleted with the inbox rows after the retention window of inactivity; a stream seen
 -- again after that starts afresh (see the inbox).

@@ -167,7 +167,7 @@ describe.each(STORE_KINDS)('pipelined relay keeps each aggregate in order on %s'
       AMQP_URL: broker.serviceUrl(orderService.id),
       ...producer.env,
     });
-    const { ids } = await child.report('publishing', 90_000);
+    const { ids } = await child.report('publishing', 240_000);
     await child.crash();
     const expected: BillingExpectation = new Map();
     for (const entry of ids!) {
