@@ -69,7 +69,8 @@ async function run(context: BenchContext): Promise<SectionResult> {
   const sink = await otlpSink();
   const modes = {
     off: {} as Record<string, string>,
-    on: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_TRACES_SAMPLER: 'always_on' } as Record<string, string>,
+    // The SDK's default protocol (OTLP/HTTP protobuf), as in the cluster.
+    on: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint, OTEL_TRACES_SAMPLER: 'always_on' } as Record<string, string>,
   };
   const results = { off: [] as Probe[], on: [] as Probe[] };
   await declare(context.amqpUrl, objects);

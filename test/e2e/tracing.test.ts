@@ -6,10 +6,12 @@
  * retries as span events.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOtlpReceiver, otlpEnvFor, type OtlpReceiver } from '../../src/trace-view/otlp-receiver.js';
 import { SPAN_KIND, type SpanRecord } from '../../src/trace-view/otlp-json.js';
+import { renderWaterfall, waterfallRows } from '../../src/trace-view/waterfall-svg.js';
 import { eventually, http, startE2eStack, type E2eStack } from './support/e2e.js';
 import { shopClient } from './support/shop.js';
 
@@ -94,6 +96,16 @@ describe('one trace per business flow', () => {
     expect(spans.some((s) => s.kind === SPAN_KIND.client && (s.attributes['db.system.name'] ?? s.attributes['db.system']) === 'postgresql')).toBe(true);
     expectConsumersUnderProducers(spans);
     expectOneTrace(traceId, spans);
+
+    // Drawn: one row per span, the request at the top, every service in the legend. Kept under
+    // test-results/ for a look (docs/tracing/shop-checkout.svg is one such drawing).
+    const rows = waterfallRows(spans);
+    expect(rows).toHaveLength(spans.length);
+    expect(rows[0]!.span.spanId).toBe(request!.spanId);
+    const svg = renderWaterfall('shop checkout', spans);
+    for (const service of touched) expect(svg).toContain(`>${service}</text>`);
+    mkdirSync('test-results/tracing', { recursive: true });
+    writeFileSync('test-results/tracing/shop-checkout.svg', svg);
   });
 
   it('the compensation path (payment declined, stock released) is one trace too', async () => {
