@@ -152,7 +152,8 @@ for (const topology of topologiesUnderTest()) {
       it('lets only service pods reach AMQP, only operators the management API, only Prometheus the metrics', () => {
         const policies = byKind(objects, 'networking.k8s.io/v1/NetworkPolicy') as any[];
         const rabbitPod = { namespace, labels: OPERATOR.podLabels(cluster.metadata.name) };
-        const servicePod = { namespace, labels: podLabelsOf(byKind(objects, 'apps/v1/Deployment')[0]!)! };
+        const serviceDeployments = byKind(objects, 'apps/v1/Deployment').filter((d: any) => d.metadata.labels['app.kubernetes.io/component'] === 'service');
+        const servicePod = { namespace, labels: podLabelsOf(serviceDeployments[0]!)! };
         const otherPod = { namespace, labels: { app: 'something-else' } };
         const operatorPod = { namespace: 'rabbitmq-system', labels: { 'app.kubernetes.io/component': 'rabbitmq-operator' } };
         const prometheusPod = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
@@ -171,9 +172,12 @@ for (const topology of topologiesUnderTest()) {
           expect(allowed(servicePod, port)).toBe(false);
         }
         // Every service pod carries the label the AMQP policy admits.
-        for (const deployment of byKind(objects, 'apps/v1/Deployment')) {
+        for (const deployment of serviceDeployments) {
           expect(allowed({ namespace, labels: podLabelsOf(deployment)! }, OPERATOR.servicePorts.amqps!)).toBe(true);
         }
+        // The trace backend is no AMQP client.
+        const jaeger = byKind(objects, 'apps/v1/Deployment').find((d: any) => d.metadata.name === 'eventplane-jaeger')!;
+        expect(allowed({ namespace, labels: podLabelsOf(jaeger)! }, OPERATOR.servicePorts.amqps!)).toBe(false);
       });
 
       it('declares exactly the objects of the topology document through @pulumi/rabbitmq, nothing missing, nothing extra', () => {

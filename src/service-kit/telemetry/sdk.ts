@@ -14,7 +14,11 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-/** One SDK per process: services started in one process (npm start --memory) share it. */
+/**
+ * One SDK per process: services started in one process (npm start --memory) share it. `env`
+ * decides whether it starts and its service name; the SDK itself reads its other settings from
+ * process.env, as the OpenTelemetry specification has it.
+ */
 let shared: { sdk: NodeSDK; users: number } | undefined;
 
 export async function startTracing(serviceId: string, env: Env = process.env): Promise<Tracing | undefined> {
