@@ -39,6 +39,12 @@ export const EP = {
   lastFailureAt: 'x-ep-last-failure-at',
   replayed: 'x-ep-replayed',
   replayCount: 'x-ep-replay-count',
+  /** Aggregate sequence (runtime/sequence.ts): the aggregate type, the seq, the predecessors per type. */
+  aggregate: 'x-ep-aggregate',
+  sequence: 'x-ep-sequence',
+  sequenceAfter: 'x-ep-sequence-after',
+  /** When a consumer first found the message ahead of a gap in its sequence (ms since the epoch). */
+  gapSince: 'x-ep-gap-since',
 } as const;
 
 export interface PublishContext {
@@ -90,6 +96,12 @@ export function buildOutgoing<TPayload, THeaders>(
   if (options?.subject !== undefined) headers[CE.subject] = options.subject;
   if (traceparent !== undefined) headers[CE.traceparent] = traceparent;
   if (tracestate !== undefined) headers[CE.tracestate] = tracestate;
+  const sequence = options?.sequence;
+  if (sequence !== undefined) {
+    headers[EP.aggregate] = sequence.aggregate;
+    headers[EP.sequence] = sequence.seq;
+    headers[EP.sequenceAfter] = JSON.stringify(sequence.after);
+  }
 
   return {
     exchange: send.exchange,
