@@ -34,4 +34,6 @@ ENV EVENTPLANE_SERVICE=${SERVICE} \
     PORT=8080
 EXPOSE 8080
 USER 1000:1000
-CMD ["/bin/sh", "-c", "exec node --enable-source-maps \"dist/services/${EVENTPLANE_SERVICE}/main.js\""]
+# The OpenTelemetry hooks load first (src/service-kit/telemetry/register.ts); they do nothing
+# unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+CMD ["/bin/sh", "-c", "exec node --enable-source-maps --import ./dist/src/service-kit/telemetry/register.js \"dist/services/${EVENTPLANE_SERVICE}/main.js\""]

@@ -8,6 +8,7 @@ import { COMMON_LABELS } from './rabbitmq/cluster-manifests.js';
 import { RabbitmqClusterComponent } from './rabbitmq/rabbitmq-cluster.js';
 import { ServiceDeployment } from './services/service-deployment.js';
 import { amqpSecretName, serviceImage, serviceWorkload } from './services/service-manifests.js';
+import { jaegerManifests, jaegerUiUrl } from './tracing/jaeger-manifests.js';
 import { BrokerTopology } from './topology/broker-topology.js';
 
 export interface ProgramInputs {
@@ -24,6 +25,8 @@ export interface ProgramOutputs {
   /** Per service id, the Secret holding its AMQP URL and credentials (names only). */
   readonly serviceSecrets: Record<string, string>;
   readonly dashboards: string[];
+  /** The trace UI inside the cluster (Jaeger). */
+  readonly tracesUi: string;
 }
 
 /**
@@ -84,6 +87,9 @@ export function eventplane({ topology, config, imagePullDockerConfigJson }: Prog
   }
 
   const monitoringOptions = { dependsOn: [namespace] };
+  const jaeger = jaegerManifests(config);
+  new k8s.apps.v1.Deployment('jaeger', jaeger.deployment, monitoringOptions);
+  new k8s.core.v1.Service('jaeger', jaeger.service, monitoringOptions);
   new k8s.apiextensions.CustomResource('rabbitmq-monitor', rabbitmqServiceMonitor(config, topology), monitoringOptions);
   new k8s.apiextensions.CustomResource('alerts', prometheusRule(config, topology), monitoringOptions);
   const boards = dashboardConfigMaps(config, topology);
@@ -95,6 +101,7 @@ export function eventplane({ topology, config, imagePullDockerConfigJson }: Prog
     managementEndpoint,
     serviceSecrets,
     dashboards: [...boards.keys()],
+    tracesUi: jaegerUiUrl(config),
   };
 }
 

@@ -3,7 +3,7 @@
  * a checkout that completes, one whose card is declined, and a price change reaching an open
  * cart — each driven and observed over the services' HTTP APIs, as a user would.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import pc from 'picocolors';
 
 export type Urls = Readonly<Record<string, string>>;
@@ -14,10 +14,10 @@ export interface JsonReply<T = any> {
 }
 
 /** One JSON request as a user of the APIs would send it (the end-to-end tests use it too). */
-export async function httpJson<T = any>(method: string, url: string, body?: unknown): Promise<JsonReply<T>> {
+export async function httpJson<T = any>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonReply<T>> {
   const response = await fetch(url, {
     method,
-    headers: body !== undefined ? { 'content-type': 'application/json' } : {},
+    headers: body !== undefined ? { 'content-type': 'application/json', ...headers } : headers,
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     signal: AbortSignal.timeout(15_000),
   });
@@ -45,25 +45,46 @@ async function until<T>(what: string, probe: () => Promise<T>, done: (value: T) 
 const money = (m: { amount: string; currency: string }) => `${m.currency} ${m.amount}`;
 const short = (id: string) => id.slice(0, 8);
 
-export async function runDemo(urls: Urls, say: (line: string) => void): Promise<void> {
-  const step = async (label: string, work: () => Promise<string>) => {
+/** One demo flow and the trace it ran in (its requests carried a traceparent of this trace). */
+export interface DemoFlow {
+  /** File-name friendly: `shop-checkout`. */
+  readonly name: string;
+  readonly outcome: string;
+  readonly ok: boolean;
+  readonly traceId: string;
+}
+
+export async function runDemo(urls: Urls, say: (line: string) => void, options: { onFlow?: (flow: DemoFlow) => void } = {}): Promise<void> {
+  /**
+   * The W3C traceparent the current flow's requests start from: each flow is one trace, whose id
+   * the demo knows up front. Status polls do not carry it (they would add a span per poll).
+   */
+  let traced: Record<string, string> = {};
+  const send = (method: string, url: string, body?: unknown) => httpJson(method, url, body, traced);
+  const step = async (label: string, name: string, work: () => Promise<string>) => {
     const started = performance.now();
+    const traceId = randomBytes(16).toString('hex');
+    traced = { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` };
     try {
       const outcome = await work();
       say(`  ${pc.green('✓')} ${pc.bold(label.padEnd(8))} ${outcome} ${pc.dim(`(${((performance.now() - started) / 1000).toFixed(1)} s)`)}`);
+      options.onFlow?.({ name, outcome, ok: true, traceId });
     } catch (error) {
       say(`  ${pc.red('✗')} ${pc.bold(label.padEnd(8))} ${(error as Error).message}`);
+      options.onFlow?.({ name, outcome: (error as Error).message, ok: false, traceId });
+    } finally {
+      traced = {};
     }
   };
 
   if (urls['clinic/appointments'] && urls['clinic/notifications']) {
-    await step('clinic', async () => {
+    await step('clinic', 'clinic-booking', async () => {
       const start = new Date(Date.now() + 24 * 3600_000);
       start.setUTCHours(9, 0, 0, 0);
       const end = new Date(start.getTime() + 30 * 60_000);
       const booked = await expectOk(
         'book an appointment',
-        httpJson('POST', `${urls['clinic/appointments']}/appointments`, {
+        send('POST', `${urls['clinic/appointments']}/appointments`, {
           type: 'consultation',
           slot: { start: start.toISOString(), end: end.toISOString(), timezone: 'Europe/Madrid' },
           patient: { patientId: randomUUID(), fullName: 'Lucía Fernández', email: 'lucia.fernandez@example.com', preferredChannel: 'email', locale: 'es-ES' },
@@ -102,14 +123,14 @@ export async function runDemo(urls: Urls, say: (line: string) => void): Promise<
     await expectOk(`stock ${item.sku}`, httpJson('PUT', `${inventory}/api/inventory/${item.sku}`, { onHand: 50, lowStockThreshold: 5 }));
   }
   const newCart = async (lines: Record<string, number>) => {
-    const cart = await expectOk('open a cart', httpJson('POST', `${carts}/api/carts`, { customerId: randomUUID(), contactEmail: 'sam.taylor@example.com' }));
-    for (const [sku, quantity] of Object.entries(lines)) await expectOk(`add ${sku}`, httpJson('PUT', `${carts}/api/carts/${cart.id}/lines/${sku}`, { quantity }));
+    const cart = await expectOk('open a cart', send('POST', `${carts}/api/carts`, { customerId: randomUUID(), contactEmail: 'sam.taylor@example.com' }));
+    for (const [sku, quantity] of Object.entries(lines)) await expectOk(`add ${sku}`, send('PUT', `${carts}/api/carts/${cart.id}/lines/${sku}`, { quantity }));
     return cart.id as string;
   };
   const pay = async (cartId: string, token: string) => {
     const started = await expectOk(
       'check out',
-      httpJson('POST', `${checkout}/api/checkout`, {
+      send('POST', `${checkout}/api/checkout`, {
         cartId,
         paymentMethodToken: token,
         contactEmail: 'sam.taylor@example.com',
@@ -124,7 +145,7 @@ export async function runDemo(urls: Urls, say: (line: string) => void): Promise<
     );
   };
 
-  await step('shop', async () => {
+  await step('shop', 'shop-checkout', async () => {
     const cartId = await newCart({ 'PROD-123': 1, 'MUG-ECO-01': 2 });
     const done = await pay(cartId, 'pm_card_visa');
     if (done.status !== 'completed') throw new Error(`checkout ${short(done.checkoutId)} ${done.status}: ${JSON.stringify(done.failure)}`);
@@ -132,7 +153,7 @@ export async function runDemo(urls: Urls, say: (line: string) => void): Promise<
     return `checkout ${short(done.checkoutId)} completed: stock reserved, ${money(done.total)} paid, order ${done.orderId} created, stock confirmed, cart cleared`;
   });
 
-  await step('shop', async () => {
+  await step('shop', 'shop-checkout-declined', async () => {
     const cartId = await newCart({ 'MUG-ECO-01': 1 });
     const done = await pay(cartId, 'pm_card_chargeDeclined');
     if (done.status !== 'failed') throw new Error(`expected the declined card to fail the checkout, it is ${done.status}`);
@@ -144,9 +165,9 @@ export async function runDemo(urls: Urls, say: (line: string) => void): Promise<
     return `checkout ${short(done.checkoutId)} with card pm_card_chargeDeclined failed at ${done.failure.step} (${done.failure.reason}): reservation ${short(reservation[0].reservationId)} released`;
   });
 
-  await step('shop', async () => {
+  await step('shop', 'shop-price-change', async () => {
     const cartId = await newCart({ 'PROD-123': 2 });
-    await expectOk('change the price', httpJson('PUT', `${product}/api/products/sku/PROD-123/price`, { price: { amount: '79.99', currency: 'GBP' }, reason: 'promotion' }));
+    await expectOk('change the price', send('PUT', `${product}/api/products/sku/PROD-123/price`, { price: { amount: '79.99', currency: 'GBP' }, reason: 'promotion' }));
     const cart = await until<any>('the cart to be repriced', () => expectOk('cart', httpJson('GET', `${carts}/api/carts/${cartId}`)), (c: { subtotal: { amount: string } }) => c.subtotal.amount === '159.98');
     return `price of PROD-123 99.99 → 79.99 (ProductPriceChanged): open cart ${short(cartId)} repriced to ${money(cart.subtotal)}`;
   });

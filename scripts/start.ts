@@ -35,7 +35,9 @@ import { defaultNodeDir, readClusterRecord, removeClusterRecord, stateFilePath, 
 import { formatLogLine, servicePrefix } from '../src/service-kit/log-format.js';
 import type { TopologyDocument } from '../src/topology/types.js';
 import type { Watcher } from '../src/compiler/watch.js';
-import { runDemo } from './demo.js';
+import { drawFlows, linkFromCatalog, type DrawnFlow } from '../src/trace-view/local-traces.js';
+import { otlpEnvFor, startOtlpReceiver, type OtlpReceiver } from '../src/trace-view/otlp-receiver.js';
+import { runDemo, type DemoFlow } from './demo.js';
 import { watchServices } from './dev/watch-services.js';
 import { memoryNotice } from './memory-notice.js';
 import { printSummary, say, serveCatalog, STATE_DIR, step, stopOnInterrupt, type BrokerSummary } from './start-common.js';
@@ -56,7 +58,10 @@ Environment:
   AMQP_URL        use this broker (amqp://admin:password@host:5672); the topology is applied through
                   its management API at MANAGEMENT_URL (default http://<host>:15672, same user)
   DATABASE_URL    PostgreSQL for every service (one schema each) instead of a local server
-  LOG_LEVEL       the services' log level (default info)`;
+  LOG_LEVEL       the services' log level (default info)
+  OTEL_EXPORTER_OTLP_ENDPOINT
+                  send the services' traces there (your Jaeger: http://localhost:4318) instead of
+                  receiving them here and drawing each demo flow into .eventplane/traces/`;
 
 interface Broker extends BrokerSummary {
   readonly amqpBase: string;
@@ -108,6 +113,8 @@ async function main(): Promise<number> {
   let database: Database | undefined;
   let catalog: { url: string; close(): Promise<void> } | undefined;
   let watcher: Watcher | undefined;
+  // Traces: to the user's OTLP endpoint if set, else to a receiver here that draws them.
+  const traces: OtlpReceiver | undefined = process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] ? undefined : await startOtlpReceiver();
   let stopping: Promise<void> | undefined;
   const stopAll = () =>
     (stopping ??= (async () => {
@@ -116,6 +123,7 @@ async function main(): Promise<number> {
       await watcher?.close();
       await stack?.stop();
       await catalog?.close();
+      await traces?.close();
       await database?.stop();
       await broker.stop();
       say(pc.green('stopped everything npm start started.'));
@@ -134,18 +142,21 @@ async function main(): Promise<number> {
       users: broker.applied.users,
       database: database.stack,
       ports: 'preferred',
-      env: { LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info' },
+      env: { LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info', ...(traces ? otlpEnvFor(traces.endpoint) : {}) },
       serviceEnv: { 'clinic/notifications': { NOTIFICATIONS_FILE: join(STATE_DIR, 'notifications.jsonl') } },
       onLine: (id, line) => say(`${servicePrefix(id, index.get(id) ?? 0, width)} ${formatLogLine(line)}`),
     });
     await stack.start();
     say();
+    const flows: DemoFlow[] = [];
     if (!values['no-demo']) {
       step('demo');
-      await runDemo(stack.urls, say);
+      await runDemo(stack.urls, say, { onFlow: (flow) => flows.push(flow) });
       say();
     }
+    const drawn = await showTraces(flows, traces);
     catalog = await serveCatalog();
+    if (catalog) linkFromCatalog(join(STATE_DIR, 'catalog'), TRACES_DIR, drawn);
     printSummary({ broker, urls: stack.urls, ...(catalog ? { catalog: catalog.url } : {}) });
     if (values.watch) {
       const running = stack;
@@ -160,6 +171,24 @@ async function main(): Promise<number> {
   }
   await new Promise(() => undefined);
   return 0;
+}
+
+const TRACES_DIR = join(STATE_DIR, 'traces');
+
+/** Each flow's trace id, and where its waterfall is (drawn from the local receiver's spans). */
+async function showTraces(flows: readonly DemoFlow[], receiver: OtlpReceiver | undefined): Promise<DrawnFlow[]> {
+  if (flows.length === 0) return [];
+  if (!receiver) {
+    step(`traces went to ${process.env['OTEL_EXPORTER_OTLP_ENDPOINT']} (OTEL_EXPORTER_OTLP_ENDPOINT); look them up by id:`);
+    for (const flow of flows) say(`  ${flow.name.padEnd(24)} trace ${flow.traceId}`);
+    say();
+    return [];
+  }
+  step('drawing each demo flow’s trace…');
+  const drawn = await drawFlows(receiver, flows, TRACES_DIR);
+  for (const flow of drawn) say(`  ${flow.name.padEnd(24)} trace ${flow.traceId}  ${flow.spans} spans, ${flow.services.length} services → ${join(TRACES_DIR, flow.file)}`);
+  say();
+  return drawn;
 }
 
 /** Why this process cannot run RabbitMQ nodes itself (undefined when it can, or none is installed). */

@@ -226,7 +226,7 @@ function steady(samples: number[]): number[] {
   return samples.slice(Math.floor(samples.length / 10)).sort((a, b) => a - b);
 }
 
-async function declare(url: string, objects: BenchObjects): Promise<void> {
+export async function declare(url: string, objects: BenchObjects): Promise<void> {
   const model = await amqp.connect(url);
   const channel = await model.createChannel();
   await channel.assertExchange(objects.exchange, 'topic', { durable: true });
@@ -240,7 +240,7 @@ async function declare(url: string, objects: BenchObjects): Promise<void> {
   await model.close();
 }
 
-async function remove(url: string, objects: BenchObjects): Promise<void> {
+export async function remove(url: string, objects: BenchObjects): Promise<void> {
   const model = await amqp.connect(url);
   const channel = await model.createChannel();
   for (const queue of [objects.queue, objects.deadLetterQueue]) await channel.deleteQueue(queue);

@@ -1,6 +1,7 @@
 import type { TopologyDocument, TopologyQueue } from '../../src/topology/types.js';
 import type { StackConfig } from '../config.js';
 import { clusterNames } from '../names.js';
+import { jaegerUiUrl } from '../tracing/jaeger-manifests.js';
 import { exactlyOneOf, rawString } from './promql.js';
 
 /**
@@ -18,6 +19,17 @@ export interface Dashboard {
   readonly refresh: string;
   readonly templating: { readonly list: readonly TemplateVariable[] };
   readonly panels: readonly Panel[];
+  readonly links: readonly DashboardLink[];
+}
+
+/** A link in the dashboard's header (Grafana's `links`). */
+export interface DashboardLink {
+  readonly title: string;
+  readonly type: 'link';
+  readonly url: string;
+  readonly tooltip: string;
+  readonly targetBlank: boolean;
+  readonly icon: 'external link';
 }
 
 export interface TemplateVariable {
@@ -90,9 +102,22 @@ const stat = (title: string, expr: string, steps: Array<{ color: string; value: 
   fieldConfig: { defaults: { unit, thresholds: { mode: 'absolute' as const, steps } }, overrides: [] },
 });
 
-function dashboard(uid: string, title: string, tags: string[], panels: Panel[]): Dashboard {
+/** Every dashboard links to the stack's trace UI: from a latency spike to the traces behind it. */
+function tracesLink(config: StackConfig): DashboardLink {
+  return {
+    title: 'Traces (Jaeger)',
+    type: 'link',
+    url: `${jaegerUiUrl(config)}/search`,
+    tooltip: 'the services\' OpenTelemetry traces, one per business flow',
+    targetBlank: true,
+    icon: 'external link',
+  };
+}
+
+function dashboard(uid: string, title: string, tags: string[], panels: Panel[], links: DashboardLink[]): Dashboard {
   return {
     uid,
+    links,
     title,
     tags,
     schemaVersion: 39,
@@ -180,7 +205,7 @@ export function clusterOverviewDashboard(config: StackConfig): Dashboard {
   layout.add(timeseries('Erlang distribution links up', 'short', target(`count by (rabbitmq_node) (${perNode('erlang_vm_dist_node_state == 3')})`, '{{rabbitmq_node}}')), 12, 8);
   layout.add(timeseries('Scheduler run queue', 'short', target(perNode('rabbitmq_erlang_scheduler_run_queue'), '{{rabbitmq_node}}')), 12, 8);
 
-  return dashboard(`ep-${names.cluster}`.slice(0, 40), `RabbitMQ ${names.cluster}`, ['eventplane', 'rabbitmq'], layout.panels);
+  return dashboard(`ep-${names.cluster}`.slice(0, 40), `RabbitMQ ${names.cluster}`, ['eventplane', 'rabbitmq'], layout.panels, [tracesLink(config)]);
 }
 
 /** One dashboard per system: a row per service with its queues' depth, consumers, rates and dead letters. */
@@ -243,7 +268,7 @@ export function systemDashboard(config: StackConfig, topology: TopologyDocument,
       );
     }
   }
-  return dashboard(`ep-${system}`.slice(0, 40), `eventplane ${system}`, ['eventplane', system], layout.panels);
+  return dashboard(`ep-${system}`.slice(0, 40), `eventplane ${system}`, ['eventplane', system], layout.panels, [tracesLink(config)]);
 }
 
 export function dashboards(config: StackConfig, topology: TopologyDocument): Dashboard[] {

@@ -3,6 +3,7 @@ import type * as k8s from '@pulumi/kubernetes';
 import type { StackConfig } from '../config.js';
 import { AMQP_CLIENT_LABEL, clusterNames, serviceObjectName } from '../names.js';
 import { COMMON_LABELS } from '../rabbitmq/cluster-manifests.js';
+import { otlpEndpoint } from '../tracing/jaeger-manifests.js';
 
 /** Where the broker's CA certificate is mounted; NODE_EXTRA_CA_CERTS points Node's TLS at it. */
 export const BROKER_CA_PATH = '/etc/eventplane/rabbitmq-ca/ca.crt';
@@ -11,11 +12,12 @@ export const BROKER_CA_PATH = '/etc/eventplane/rabbitmq-ca/ca.crt';
 export const APP_DIR = '/app';
 
 /**
- * The container's command: the service's compiled entry on plain node (the image's own CMD
- * does the same; stated here so the Deployment does not depend on it).
+ * The container's command: the service's compiled entry on plain node, the OpenTelemetry hooks
+ * loaded first (the image's own CMD does the same; stated here so the Deployment does not
+ * depend on it).
  */
 export function serviceCommand(serviceId: string): string[] {
-  return ['node', '--enable-source-maps', `${APP_DIR}/dist/services/${serviceId}/main.js`];
+  return ['node', '--enable-source-maps', '--import', `${APP_DIR}/dist/src/service-kit/telemetry/register.js`, `${APP_DIR}/dist/services/${serviceId}/main.js`];
 }
 
 /** Keys of the per-service Secret, loaded into the container's environment as they are. */
@@ -128,6 +130,9 @@ export function serviceManifests(config: StackConfig, workload: ServiceWorkload)
                 { name: 'PORT', value: String(workload.port) },
                 { name: 'NODE_ENV', value: 'production' },
                 { name: 'NODE_EXTRA_CA_CERTS', value: BROKER_CA_PATH },
+                // Traces to the stack's Jaeger; the SDK takes the service name from the contract.
+                { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: otlpEndpoint(config) },
+                { name: 'OTEL_RESOURCE_ATTRIBUTES', value: `k8s.namespace.name=${namespace},service.namespace=${system}` },
               ],
               startupProbe: probe('/healthz', 2, 30),
               livenessProbe: probe('/healthz', 10, 3),

@@ -18,7 +18,7 @@ import type { ConsumeMetrics, RuntimeMetrics } from './metrics.js';
 import { OrderedLimiter } from './ordered-limiter.js';
 import { EP, headerNumber } from './envelope.js';
 import { OutOfOrderError, SequenceGapError, sequencePosition } from './sequence.js';
-import { endSpan, otelContext, startConsumeSpan } from './tracing.js';
+import { endSpan, markAttempt, otelContext, spanEvent, startConsumeSpan } from './tracing.js';
 
 /**
  * What a handler gets besides the delivery. A class, not an object of closures: one is made per
@@ -178,6 +178,7 @@ export class ConsumerPipeline<Token> {
     const metrics = this.metricsFor(envelope.type);
     const started = performance.now();
     const { span, context } = startConsumeSpan(deps.tracer, this.spanName, this.queue, envelope.type, envelope.messageId, envelope.headers);
+    markAttempt(span, delivery.attempt, envelope.correlationId);
     const handlerContext = new DeliveryContext(deps.logger, this.queue, this.abort.signal, delivery);
     let outcome: 'processed' | 'duplicate';
     // The wait of an event held back for a gap is trusted only from this queue's retry exchange.
@@ -190,6 +191,14 @@ export class ConsumerPipeline<Token> {
           : otelContext.with(context, runHandler, undefined, envelope, deps.handler, delivery, handlerContext),
       );
     } catch (error) {
+      const plan = planFailure(deps.receive, delivery.attempt);
+      spanEvent(
+        span,
+        plan.kind,
+        plan.kind === 'retry'
+          ? { 'messaging.rabbitmq.delivery_attempt': delivery.attempt, 'eventplane.retry': plan.retry, 'eventplane.retry.delay_ms': plan.delayMs, 'eventplane.retry.queue': plan.routingKey }
+          : { 'messaging.rabbitmq.delivery_attempt': delivery.attempt, 'messaging.destination.name': plan.exchange },
+      );
       endSpan(span, error);
       metrics.handlerSeconds.observe((performance.now() - started) / 1000);
       await this.failed(message, token, delivery, error);

@@ -8,7 +8,7 @@ import { currentCause } from './causation.js';
 import type { PublishOptions, PublishReceipt, SendDescriptor } from './contract.js';
 import { buildOutgoing } from './envelope.js';
 import type { OutgoingMessage } from './message.js';
-import { endSpan, startPublishSpan } from './tracing.js';
+import { describeMessage, endSpan, startPublishSpan } from './tracing.js';
 
 export interface PublisherIdentity {
   /** `system/service`: the app_id property (CloudEvents source). */
@@ -40,6 +40,7 @@ export function tracedPublish<TPayload, THeaders>(
     endSpan(span, error);
     return Promise.reject(error);
   }
+  describeMessage(span, message.messageId, message.properties.correlationId);
   // Plain promise chaining, not async/await: this runs once per message.
   return deliver(message, options?.timeoutMs).then(
     () => {

@@ -87,6 +87,28 @@ export function startConsumeSpan(
   return { span, context: trace.setSpan(parent, span) };
 }
 
+/** What only exists once the envelope is built: the message and conversation (correlation) ids. */
+export function describeMessage(span: Span, messageId: string, correlationId: string | undefined): void {
+  if (!span.isRecording()) return;
+  span.setAttribute('messaging.message.id', messageId);
+  if (correlationId !== undefined) span.setAttribute('messaging.message.conversation_id', correlationId);
+}
+
+/**
+ * The delivery's story beyond the handler: which attempt this is, and what happens after a
+ * failure (`retry` with the step and delay, or `dead-letter`), as span events on the CONSUMER span.
+ */
+export function markAttempt(span: Span, attempt: number, correlationId: string | undefined): void {
+  if (!span.isRecording()) return;
+  span.setAttribute('messaging.rabbitmq.delivery_attempt', attempt);
+  if (correlationId !== undefined) span.setAttribute('messaging.message.conversation_id', correlationId);
+  if (attempt > 1) span.addEvent('redelivery', { 'messaging.rabbitmq.delivery_attempt': attempt });
+}
+
+export function spanEvent(span: Span, name: string, attributes: Record<string, string | number>): void {
+  if (span.isRecording()) span.addEvent(name, attributes);
+}
+
 export function endSpan(span: Span, error?: unknown): void {
   if (error !== undefined && span.isRecording()) {
     span.recordException(error instanceof Error ? error : String(error));

@@ -3,6 +3,7 @@
  * come back as RFC 9457 problem documents naming each field, OpenAPI generated from the route
  * schemas (/openapi.json, browsable at /docs), and the operations routes (operations.ts).
  */
+import { FastifyOtelInstrumentation } from '@fastify/otel';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
@@ -23,7 +24,12 @@ export interface HttpAppOptions {
   readonly logger: Logger;
   readonly metrics: Registry;
   readonly readiness: () => readonly ReadinessCheck[];
+  /** A SERVER span per request (continuing the caller's traceparent) when tracing is on. */
+  readonly tracing?: boolean;
 }
+
+/** Probes, scrapes and API docs: no spans, they would bury the requests that matter. */
+const UNTRACED = /^\/(healthz|readyz|metrics|openapi\.json|docs)(\/|$)/;
 
 export async function createHttpApp(options: HttpAppOptions): Promise<ServiceApp> {
   const app = Fastify({
@@ -41,6 +47,18 @@ export async function createHttpApp(options: HttpAppOptions): Promise<ServiceApp
       },
     },
   }).withTypeProvider<JsonSchemaToTsProvider>() as unknown as ServiceApp;
+  // Before any route: the plugin instruments routes as they are added (Fastify's own hooks, no patching).
+  if (options.tracing) {
+    const instrumentation = new FastifyOtelInstrumentation({
+      ignorePaths: ({ url }) => UNTRACED.test(url),
+      // One SERVER span per request, named `METHOD /route` (HTTP conventions); a span per
+      // Fastify hook would bury the handlers' own work.
+      instrumentHooks: false,
+      instrumentHandler: false,
+      requestHook: (span, request) => span.updateName(`${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`),
+    });
+    await app.register(instrumentation.plugin());
+  }
 
   const duration = new Histogram({
     name: 'http_request_duration_seconds',

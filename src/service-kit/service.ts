@@ -25,6 +25,7 @@ import { createHttpApp, type ServiceApp } from './http-app.js';
 import { DependencyBlockedError } from './operations.js';
 import { createLogger } from './logger.js';
 import { outboxPublisher } from './outbox-publisher.js';
+import { startTracing } from './telemetry/sdk.js';
 import { amqpTransport, type Transport } from './transport.js';
 
 const NO_ENV = { type: 'object', properties: {} } as const satisfies EnvSchema;
@@ -119,6 +120,8 @@ export interface RunningService {
 export async function startService<C extends BaseConfig>(definition: ServiceDefinition<C>, options: StartOptions = {}): Promise<RunningService> {
   const { service } = definition;
   const env = options.env ?? process.env;
+  // First: every span after this point (database, publishes, requests) has a provider to go to.
+  const tracing = await startTracing(service.id, env);
   const config = loadConfig(service.id, definition.env ?? NO_ENV, env, options.transport ? [] : ['AMQP_URL']);
   const transport = options.transport ?? transportFromConfig(service.id, config);
   const log = createLogger({ service: service.id, level: config.LOG_LEVEL, ...(service.personalData ? { personalData: service.personalData } : {}), ...(options.logDestination ? { destination: options.logDestination } : {}) });
@@ -169,6 +172,7 @@ export async function startService<C extends BaseConfig>(definition: ServiceDefi
       ...(definition.version ? { version: definition.version } : {}),
       logger: log,
       metrics,
+      tracing: tracing !== undefined,
       readiness: () => [
         {
           name: 'broker',
@@ -260,6 +264,8 @@ export async function startService<C extends BaseConfig>(definition: ServiceDefi
           log.info('shutting down');
           const started = Date.now();
           await http.close();
+          // After the last handler and publish: their spans are in the export.
+          await tracing?.shutdown().catch((error: unknown) => log.warn({ err: error }, 'could not export the last spans'));
           log.info({ ms: Date.now() - started }, 'stopped');
           log.flush?.();
         })();
@@ -268,6 +274,7 @@ export async function startService<C extends BaseConfig>(definition: ServiceDefi
     };
   } catch (error) {
     // What was added to the app closes with it; before the app, only the durable state was open.
+    await tracing?.shutdown().catch(() => undefined);
     if (app) await app.close().catch((failure: unknown) => log.error({ err: failure }, 'shutdown after a failed start failed'));
     else {
       await bus?.close().catch(() => undefined);

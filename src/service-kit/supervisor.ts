@@ -7,6 +7,8 @@
  * are ever signalled.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export interface ServiceProcessOptions {
@@ -52,7 +54,7 @@ export class ServiceProcess {
   start(): Promise<string> {
     if (this.running) throw new Error(`${this.id} is running already`);
     this.recent.length = 0;
-    const child = spawn(process.execPath, [...(this.options.main.endsWith('.ts') ? ['--import', 'tsx'] : []), this.options.main], {
+    const child = spawn(process.execPath, [...(this.options.main.endsWith('.ts') ? ['--import', 'tsx'] : []), ...telemetryPreload(this.options.main), this.options.main], {
       cwd: this.options.cwd ?? process.cwd(),
       env: { ...process.env, ...this.options.env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -125,4 +127,16 @@ export class ServiceProcess {
   tail(lines = 20): string {
     return this.recent.slice(-lines).map((line) => `  | ${line}`).join('\n');
   }
+}
+
+/**
+ * `--import …/telemetry/register.(ts|js)` of the tree the entry belongs to (the repository or a
+ * dist/), as the Dockerfile's CMD does: the OpenTelemetry hooks must be in place before the
+ * service's modules load. Nothing for an entry outside such a tree.
+ */
+export function telemetryPreload(main: string): string[] {
+  const at = main.lastIndexOf('/services/');
+  if (at < 0) return [];
+  const preload = join(main.slice(0, at), 'src', 'service-kit', 'telemetry', `register${main.endsWith('.ts') ? '.ts' : '.js'}`);
+  return existsSync(preload) ? ['--import', preload] : [];
 }

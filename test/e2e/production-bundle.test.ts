@@ -51,7 +51,8 @@ describe('the production bundle (the Dockerfile steps in an empty directory)', (
     expect(dockerfile).toMatch(/^USER \d+:\d+$/m);
     // infra/services/service-manifests.ts runs /app/dist/services/<id>/main.js.
     expect(dockerfile.match(/^WORKDIR (.+)$/gm)).toEqual(['WORKDIR /app', 'WORKDIR /app']);
-    expect(dockerfile).toContain('exec node --enable-source-maps \\"dist/services/${EVENTPLANE_SERVICE}/main.js\\"');
+    expect(dockerfile).toContain('exec node --enable-source-maps --import ./dist/src/service-kit/telemetry/register.js \\"dist/services/${EVENTPLANE_SERVICE}/main.js\\"');
+    expect(existsSync(join(app, 'dist', 'src', 'service-kit', 'telemetry', 'register.js'))).toBe(true);
     expect(readdirSync(app).sort()).toEqual(['dist', 'node_modules', 'package-lock.json', 'package.json']);
     // Development tools stay out of the image: no tsx, no Pulumi, no test runner. (TypeScript
     // itself comes in under Modelina, which the CLI's generate needs.)

@@ -152,7 +152,8 @@ for (const topology of topologiesUnderTest()) {
       it('lets only service pods reach AMQP, only operators the management API, only Prometheus the metrics', () => {
         const policies = byKind(objects, 'networking.k8s.io/v1/NetworkPolicy') as any[];
         const rabbitPod = { namespace, labels: OPERATOR.podLabels(cluster.metadata.name) };
-        const servicePod = { namespace, labels: podLabelsOf(byKind(objects, 'apps/v1/Deployment')[0]!)! };
+        const serviceDeployments = byKind(objects, 'apps/v1/Deployment').filter((d: any) => d.metadata.labels['app.kubernetes.io/component'] === 'service');
+        const servicePod = { namespace, labels: podLabelsOf(serviceDeployments[0]!)! };
         const otherPod = { namespace, labels: { app: 'something-else' } };
         const operatorPod = { namespace: 'rabbitmq-system', labels: { 'app.kubernetes.io/component': 'rabbitmq-operator' } };
         const prometheusPod = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
@@ -171,9 +172,12 @@ for (const topology of topologiesUnderTest()) {
           expect(allowed(servicePod, port)).toBe(false);
         }
         // Every service pod carries the label the AMQP policy admits.
-        for (const deployment of byKind(objects, 'apps/v1/Deployment')) {
+        for (const deployment of serviceDeployments) {
           expect(allowed({ namespace, labels: podLabelsOf(deployment)! }, OPERATOR.servicePorts.amqps!)).toBe(true);
         }
+        // The trace backend is no AMQP client.
+        const jaeger = byKind(objects, 'apps/v1/Deployment').find((d: any) => d.metadata.name === 'eventplane-jaeger')!;
+        expect(allowed({ namespace, labels: podLabelsOf(jaeger)! }, OPERATOR.servicePorts.amqps!)).toBe(false);
       });
 
       it('declares exactly the objects of the topology document through @pulumi/rabbitmq, nothing missing, nothing extra', () => {
@@ -216,17 +220,20 @@ for (const topology of topologiesUnderTest()) {
 
       it('runs one Deployment and Service per service, with its image from the stack and its credentials from a Secret', () => {
         const services = doc.users.map((u) => u.service);
-        const deployments = byKind(objects, 'apps/v1/Deployment') as any[];
+        const deployments = (byKind(objects, 'apps/v1/Deployment') as any[]).filter((d) => d.metadata.labels['app.kubernetes.io/component'] === 'service');
         expect(deployments.map((d) => d.metadata.name).sort()).toEqual(services.map((s) => s.replace('/', '-')).sort());
-        expect(byKind(objects, 'v1/Service')).toHaveLength(services.length);
+        expect(byKind(objects, 'v1/Service').filter((s: any) => s.metadata.labels['app.kubernetes.io/component'] === 'service')).toHaveLength(services.length);
         const template = JSON.parse(stackConfig(stack)['eventplane:serviceDefaults']!).imageTemplate as string;
         for (const deployment of deployments) {
           const user = doc.users.find((u) => u.service.replace('/', '-') === deployment.metadata.name)!;
           const [system, service] = user.service.split('/') as [string, string];
           const container = deployment.spec.template.spec.containers[0];
           expect(container.image).toBe(template.replace('{system}', system).replace('{service}', service));
-          // The compiled entry on plain node, where the Dockerfile puts it.
-          expect(container.command).toEqual(['node', '--enable-source-maps', `/app/dist/services/${user.service}/main.js`]);
+          // The compiled entry on plain node, where the Dockerfile puts it, the OpenTelemetry hooks first.
+          expect(container.command).toEqual(['node', '--enable-source-maps', '--import', '/app/dist/src/service-kit/telemetry/register.js', `/app/dist/services/${user.service}/main.js`]);
+          const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value]));
+          expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toBe(`http://eventplane-jaeger.${namespace}.svc:4318`);
+          expect(env.OTEL_RESOURCE_ATTRIBUTES).toBe(`k8s.namespace.name=${namespace},service.namespace=${system}`);
           expect(container.readinessProbe.httpGet.path).toBe('/readyz');
           expect(container.livenessProbe.httpGet.path).toBe('/healthz');
           expect(container.resources.requests.memory).toBe(container.resources.limits.memory);
@@ -285,6 +292,29 @@ for (const topology of topologiesUnderTest()) {
         expect(count('DeadLetterQueueOverThreshold')).toBe(doc.queues.filter((q) => q.alerts.deadLetterPage !== undefined).length);
         expect(count('DeclaredQueuesMissing')).toBe(new Set(doc.queues.map((q) => q.vhost)).size);
         for (const alert of alerts) expect(['warning', 'critical'], alert.alert).toContain(alert.labels.severity);
+      });
+
+      it('runs Jaeger as the trace backend: the OTLP port every service exports to, the UI every dashboard links to', () => {
+        const jaeger = (byKind(objects, 'apps/v1/Deployment') as any[]).find((d) => d.metadata.name === 'eventplane-jaeger');
+        expect(jaeger, 'the Jaeger Deployment').toBeDefined();
+        const container = jaeger.spec.template.spec.containers[0];
+        expect(container.image).toMatch(/^jaegertracing\/jaeger:\d+\.\d+\.\d+$/);
+        expect(container.resources.requests.memory).toBe(container.resources.limits.memory);
+        const service = (byKind(objects, 'v1/Service') as any[]).find((s) => s.metadata.name === 'eventplane-jaeger');
+        expect(service.spec.ports.map((p: any) => [p.name, p.port])).toEqual([['otlp-grpc', 4317], ['otlp-http', 4318], ['ui', 16686]]);
+        expect(matches(service.spec.selector, jaeger.spec.template.metadata.labels)).toBe(true);
+        // Every service exports to it: the endpoint names this Service and its OTLP/HTTP port.
+        const endpoints = new Set(
+          (byKind(objects, 'apps/v1/Deployment') as any[])
+            .filter((d) => d.metadata.labels['app.kubernetes.io/component'] === 'service')
+            .map((d) => d.spec.template.spec.containers[0].env.find((e: any) => e.name === 'OTEL_EXPORTER_OTLP_ENDPOINT')?.value),
+        );
+        expect([...endpoints]).toEqual([`http://${service.metadata.name}.${namespace}.svc:${service.spec.ports.find((p: any) => p.name === 'otlp-http').port}`]);
+        expect(run.outputs.tracesUi).toBe(`http://eventplane-jaeger.${namespace}.svc:16686`);
+        for (const board of byKind(objects, 'v1/ConfigMap') as any[]) {
+          const dashboard = JSON.parse(Object.values(board.data as Record<string, string>)[0]!);
+          expect(dashboard.links, dashboard.title).toEqual([expect.objectContaining({ title: 'Traces (Jaeger)', url: `${run.outputs.tracesUi}/search` })]);
+        }
       });
 
       it('ships a cluster dashboard and one per system as ConfigMaps for the Grafana sidecar', () => {

@@ -26,6 +26,8 @@ export interface E2eStack {
   /** Lines a service printed, for assertions on logs and for failure messages. */
   readonly lines: (serviceId: string) => readonly string[];
   readonly namespace: string;
+  /** Where the services keep their data (the test side may break it on purpose). */
+  readonly database: StackDatabase;
   readonly adminAmqpUrl: (vhost: string) => string;
   readonly management: ReturnType<typeof import('../../support/broker.js').testBroker>['management'];
   dispose(): Promise<void>;
@@ -90,6 +92,7 @@ export async function startE2eStack(options: {
   return {
     stack,
     namespace: applied.namespace,
+    database: db.database,
     url: (id) => {
       const url = stack.urls[id];
       if (!url) throw new Error(`${id} is not running in this stack`);

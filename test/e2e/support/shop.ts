@@ -27,15 +27,20 @@ export function shopClient(e2e: E2eStack) {
       }
       return cart.body.id;
     },
-    checkout(cartId: string, paymentMethodToken = 'pm_card_visa', overrides: Record<string, unknown> = {}) {
-      return http('POST', `${url('shop/checkout')}/api/checkout`, {
-        cartId,
-        paymentMethodToken,
-        contactEmail: 'sam.taylor@example.com',
-        recipientName: 'Sam Taylor',
-        shippingAddress: SHIPPING,
-        ...overrides,
-      });
+    checkout(cartId: string, paymentMethodToken = 'pm_card_visa', overrides: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+      return http(
+        'POST',
+        `${url('shop/checkout')}/api/checkout`,
+        {
+          cartId,
+          paymentMethodToken,
+          contactEmail: 'sam.taylor@example.com',
+          recipientName: 'Sam Taylor',
+          shippingAddress: SHIPPING,
+          ...overrides,
+        },
+        headers,
+      );
     },
     /** Polls the checkout until it is completed or failed. */
     finished(checkoutId: string, timeoutMs = 60_000) {

@@ -1,0 +1,10 @@
+/**
+ * `node --import <this file> main.js`: hooks the instrumented libraries before the service's
+ * modules load (the static `import pg` in the durable store runs before any line of main.ts).
+ * The supervisor (npm start, the end-to-end tests) and the Dockerfile's CMD start every service
+ * this way. With tracing off (settings.ts) it does nothing at all.
+ */
+import { tracingEnabled } from './settings.js';
+import { instrument } from './instrument.js';
+
+if (tracingEnabled(process.env)) await instrument();
