@@ -45,6 +45,14 @@ export const analyticsClinicAppointmentCancelledReceive: ReceiveDescriptor<Deliv
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'clinic.AppointmentCancelled': ['clinic-appointments'],
+    },
+    routingKeys: {
+      'clinic.AppointmentCancelled': ['clinic.appointment.cancelled'],
+    },
+  },
 };
 
 /** Queue analytics.clinic.appointment.created: onAppointmentCreated. */
@@ -67,6 +75,14 @@ export const analyticsClinicAppointmentCreatedReceive: ReceiveDescriptor<Deliver
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'clinic.AppointmentCreated': ['clinic-appointments'],
+    },
+    routingKeys: {
+      'clinic.AppointmentCreated': ['clinic.appointment.created'],
+    },
+  },
 };
 
 /** Queue analytics.clinic.appointment.rescheduled: onAppointmentRescheduled. */
@@ -89,6 +105,14 @@ export const analyticsClinicAppointmentRescheduledReceive: ReceiveDescriptor<Del
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'clinic.AppointmentRescheduled': ['clinic-appointments'],
+    },
+    routingKeys: {
+      'clinic.AppointmentRescheduled': ['clinic.appointment.rescheduled'],
+    },
+  },
 };
 
 /** Consumes every queue of analytics; resolves once all consumers are running. */

@@ -47,6 +47,14 @@ export const analyticsSaasPaymentFailedReceive: ReceiveDescriptor<Delivery<'Paym
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'saas.PaymentFailed': ['saas-billing'],
+    },
+    routingKeys: {
+      'saas.PaymentFailed': ['saas.payment.failed'],
+    },
+  },
 };
 
 /** Queue analytics.saas.payment.succeeded: onPaymentSucceeded. */
@@ -69,6 +77,14 @@ export const analyticsSaasPaymentSucceededReceive: ReceiveDescriptor<Delivery<'P
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'saas.PaymentSucceeded': ['saas-billing'],
+    },
+    routingKeys: {
+      'saas.PaymentSucceeded': ['saas.payment.succeeded'],
+    },
+  },
 };
 
 /** Queue analytics.saas.user.created: onUserCreated. */
@@ -91,6 +107,14 @@ export const analyticsSaasUserCreatedReceive: ReceiveDescriptor<Delivery<'UserCr
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'saas.UserCreated': ['saas-users'],
+    },
+    routingKeys: {
+      'saas.UserCreated': ['saas.user.created'],
+    },
+  },
 };
 
 /** Queue analytics.saas.user.deleted: onUserDeleted. */
@@ -113,6 +137,14 @@ export const analyticsSaasUserDeletedReceive: ReceiveDescriptor<Delivery<'UserDe
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'saas.UserDeleted': ['saas-users'],
+    },
+    routingKeys: {
+      'saas.UserDeleted': ['saas.user.deleted'],
+    },
+  },
 };
 
 /** Consumes every queue of analytics; resolves once all consumers are running. */

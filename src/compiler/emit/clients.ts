@@ -26,7 +26,7 @@ export function emitClient(system: SystemModel, service: ServiceModel, names: Sy
   const scope = new NameScope([serviceConst, `${Service}Publisher`, `create${Service}Publisher`, `${Service}Handlers`, `subscribe${Service}`]);
   const delivery = (id: string) => `Delivery<${tsString(messages.get(id)!.name)}, T.${names.payload(id)}>`;
   const brokerUsers = new Map(system.services.map((s) => [s.id, s.brokerUser]));
-  const senders = (ids: readonly string[]) => sendersUnguardedByBroker(ids, messages, channels, brokerUsers);
+  const senders = (ids: readonly string[]) => sendersOf(ids, system, messages, channels, brokerUsers);
   const headersOf = (id: string) => names.headers(id);
 
   const sends: Send[] = [];
@@ -98,7 +98,7 @@ export function emitClient(system: SystemModel, service: ServiceModel, names: Sy
     }
     out.push('}');
     const descriptors = queues.map((queue) => ({ queue, name: scope.claim(`${camelCase(queue.name)}Receive`) }));
-    for (const { queue, name } of descriptors) out.push('', ...receiveDescriptor(queue, name, delivery, names, senders, [...brokerUsers.values()].sort()));
+    for (const { queue, name } of descriptors) out.push('', ...receiveDescriptor(queue, name, delivery, names, senders));
     out.push(
       '',
       `/** Consumes every queue of ${service.name}; resolves once all consumers are running. */`,
@@ -136,8 +136,7 @@ function receiveDescriptor(
   name: string,
   delivery: (id: string) => string,
   names: SystemTypeNames,
-  sendersOf: (ids: readonly string[]) => Array<[string, string[]]>,
-  serviceUsers: readonly string[],
+  sendersOf: (ids: readonly string[]) => Senders,
 ): string[] {
   const { retry, deadLetter, queue: policy } = queue.policy;
   const ids = [...new Set(queue.operations.flatMap((o) => o.messages))].sort();
@@ -164,37 +163,46 @@ function receiveDescriptor(
     '  },',
     `  prefetch: ${policy.prefetch},`,
     `  concurrency: ${policy.concurrency},`,
-    ...(senders.length === 0
-      ? []
-      : [
-          '  senders: {',
-          '    byType: {',
-          ...senders.map(([type, users]) => `      ${tsString(type)}: [${users.map(tsString).join(', ')}],`),
-          '    },',
-          `    serviceUsers: [${serviceUsers.map(tsString).join(', ')}],`,
-          '  },',
-        ]),
+    '  senders: {',
+    '    byType: {',
+    ...senders.byType.map(([type, users]) => `      ${tsString(type)}: [${users.map(tsString).join(', ')}],`),
+    '    },',
+    '    routingKeys: {',
+    ...senders.routingKeys.map(([type, keys]) => `      ${tsString(type)}: [${keys.map(tsString).join(', ')}],`),
+    '    },',
+    '  },',
     '};',
   ];
 }
 
+interface Senders {
+  readonly byType: Array<[string, string[]]>;
+  readonly routingKeys: Array<[string, string[]]>;
+}
+
 /**
- * The senders of the queue's messages that travel on a non-topic exchange: the broker cannot
- * limit a writer of such an exchange to its routing keys, so the consumer checks them.
+ * Who sends each of the queue's messages (the broker users of the services with a send operation
+ * for it, or its owner) and the routing key it travels with: the consumer's sender rule.
  */
-function sendersUnguardedByBroker(
+function sendersOf(
   messageIds: readonly string[],
+  system: SystemModel,
   messages: ReadonlyMap<string, MessageModel>,
   channels: ReadonlyMap<string, ChannelModel>,
   brokerUsers: ReadonlyMap<string, string>,
-): Array<[string, string[]]> {
-  const out: Array<[string, string[]]> = [];
+): Senders {
+  const byType: Array<[string, string[]]> = [];
+  const routingKeys: Array<[string, string[]]> = [];
   for (const id of messageIds) {
     const message = messages.get(id)!;
-    const sender = brokerUsers.get(message.owner);
-    if (channels.get(message.channel)?.exchangeType !== 'topic' && sender !== undefined) out.push([message.type, [sender]]);
+    const senders = system.operations.filter((op) => op.action === 'send' && op.messages.includes(id)).map((op) => op.service);
+    const users = [...new Set((senders.length > 0 ? senders : [message.owner]).map((service) => brokerUsers.get(service)).filter((user) => user !== undefined))].sort();
+    byType.push([message.type, users]);
+    const channel = channels.get(message.channel);
+    if (channel !== undefined) routingKeys.push([message.type, [channel.address]]);
   }
-  return out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const byName = ([a]: [string, string[]], [b]: [string, string[]]) => (a < b ? -1 : a > b ? 1 : 0);
+  return { byType: byType.sort(byName), routingKeys: routingKeys.sort(byName) };
 }
 
 function accessor(key: string): string {
