@@ -20,7 +20,7 @@ import { Outbox } from '../src/durable/outbox.js';
 import { OutboxRelay } from '../src/durable/outbox-relay.js';
 import type { DurableStore } from '../src/durable/store.js';
 import type { EventPublisher } from '../src/runtime/contract.js';
-import { startPostgres } from '../test/support/postgres-server.js';
+import { startPostgres } from '../src/local-cluster/postgres-server.js';
 import { median, type BenchContext, type BenchSection, type SectionResult } from './harness.js';
 import { eventplaneBus, eventplanePublish, RawClient } from './runtime/contenders.js';
 import { windowed } from './runtime/drive.js';

@@ -79,6 +79,8 @@ export interface Envelope {
   readonly exchange: string;
   /** All application headers as received. */
   readonly headers: Readonly<Record<string, unknown>>;
+  /** reply_to: where a request's reply goes (direct reply-to address). */
+  readonly replyTo?: string;
 }
 
 export interface PublishOptions<THeaders = Record<string, HeaderValue>> {
@@ -128,6 +130,39 @@ export interface HandlerContext {
 
 export type Handler<TDelivery extends Delivery = Delivery> = (delivery: TDelivery, context: HandlerContext) => Promise<void>;
 
+/**
+ * The handler of a receive operation with `reply`: what it resolves to is the reply (validated,
+ * then sent to the requester). A handler that throws makes the requester's call fail with a
+ * RemoteError instead of a timeout.
+ */
+export type Replier<TDelivery extends Delivery = Delivery, TReply = unknown> = (delivery: TDelivery, context: HandlerContext) => Promise<TReply>;
+
+/** The reply side of a request: the messages the replier may answer with. */
+export interface ReplyDescriptor<TReply = unknown> {
+  /** One of these is the reply; both ends validate it. */
+  readonly messages: readonly MessageDescriptor[];
+  /** Never set; carries the reply type. */
+  readonly __reply?: TReply;
+}
+
+/** A send operation with `reply`: published like a send, answered over RabbitMQ direct reply-to. */
+export interface RequestDescriptor<TPayload = unknown, TReply = unknown, THeaders = Record<string, HeaderValue>> extends SendDescriptor<TPayload, THeaders> {
+  readonly reply: ReplyDescriptor<TReply>;
+}
+
+export interface RequestOptions<THeaders = Record<string, HeaderValue>> extends PublishOptions<THeaders> {
+  /** How long to wait for the reply before RequestTimeoutError (default 30 s). */
+  readonly timeoutMs?: number;
+}
+
+export interface EventRequester {
+  /** Publishes the request and resolves with the validated reply payload. */
+  request<TPayload, TReply, THeaders>(send: RequestDescriptor<TPayload, TReply, THeaders>, payload: TPayload, options?: RequestOptions<THeaders>): Promise<TReply>;
+}
+
+/** What subscribe runs per delivery: a Handler, or a Replier whose result the runtime sends back. */
+export type DeliveryHandler<TDelivery extends Delivery = Delivery> = (delivery: TDelivery, context: HandlerContext) => Promise<unknown>;
+
 export interface RetryDescriptor {
   /** Retries after the first failure (the handler runs at most retries + 1 times). */
   readonly retries: number;
@@ -160,6 +195,8 @@ export interface ReceiveDescriptor<TDelivery extends Delivery = Delivery> {
   readonly concurrency: number;
   /** Who may send what with which routing key (see SenderCheck); generated clients always set it. */
   readonly senders?: SenderCheck;
+  /** Request message type → its reply: the handler's result is sent to the request's reply_to. */
+  readonly replies?: Readonly<Record<string, ReplyDescriptor>>;
   /** Never set; carries the delivery union for typed subscribe. */
   readonly __delivery?: TDelivery;
 }
@@ -186,7 +223,7 @@ export interface Subscription {
 }
 
 export interface EventSubscriber {
-  subscribe<TDelivery extends Delivery>(receive: ReceiveDescriptor<TDelivery>, handler: Handler<TDelivery>): Promise<Subscription>;
+  subscribe<TDelivery extends Delivery>(receive: ReceiveDescriptor<TDelivery>, handler: DeliveryHandler<TDelivery>): Promise<Subscription>;
 }
 
 /** Identity of a service as the compiler knows it; the runtime uses it for app_id and user_id. */

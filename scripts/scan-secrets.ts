@@ -82,7 +82,7 @@ const config = {
 /** Reads the allowlist: fingerprint → paths it is allowed in. */
 export function readAllowlist(root: string): Map<string, Set<string>> {
   const allowed = new Map<string, Set<string>>();
-  let text = '';
+  let text: string;
   try {
     text = readFileSync(join(root, ALLOWLIST_FILE), 'utf8');
   } catch {

@@ -37,7 +37,9 @@ export interface BrokerSummary {
 
 /** Builds the event catalog into .eventplane/catalog and serves it; absent when src/catalog is not there. */
 export async function serveCatalog(): Promise<{ url: string; close(): Promise<void> } | undefined> {
-  if (!existsSync(new URL('../src/catalog/index.ts', import.meta.url))) return undefined;
+  // index.ts from source, index.js compiled (dist/scripts/ beside dist/src/).
+  const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  if (!existsSync(new URL(`../src/catalog/index.${extension}`, import.meta.url))) return undefined;
   const { buildCatalog, serveCatalog: serve } = await import('../src/catalog/index.js');
   const outDir = join(STATE_DIR, 'catalog');
   step('building the event catalog…');

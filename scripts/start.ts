@@ -1,28 +1,33 @@
 /**
- * `npm start`: everything running on one machine, from the contracts to a checkout.
+ * `npm start`: everything running on one machine, from the contracts to a checkout. The npm
+ * script first generates (the contracts → generated/, only changed files written) and builds
+ * (`npm run build` → dist/, incremental), then runs this file compiled, on plain node:
  *
- *   1. generate      the contracts → generated/ (only changed files are written)
- *   2. broker        AMQP_URL if set; else a local RabbitMQ node from this machine's
+ *   1. broker        AMQP_URL if set; else a local RabbitMQ node from this machine's
  *                    rabbitmq-server (the one `eventplane local-cluster up` runs, if it is up);
  *                    else — no RabbitMQ here — the in-memory transport, all services in this process
- *   3. topology      vhosts, exchanges, queues, policies and one user per service
- *   4. services      every service as a process with its own broker user, port and database
- *                    (PGlite under .eventplane/data by default; DATABASE_URL → PostgreSQL)
+ *   2. topology      vhosts, exchanges, queues, policies and one user per service
+ *   3. database      DATABASE_URL if set; else one local PostgreSQL from this machine's postgresql
+ *                    package, a schema per service (started like the broker, removed on exit);
+ *                    else — no PostgreSQL here — an embedded PGlite per service in .eventplane/data
+ *   4. services      every service as a process (compiled, plain node) with its own broker user,
+ *                    port and schema
  *   5. demo          an appointment booked, a checkout completed, one declined, a price change
  *   6. where to look management UI, the services' URLs and API docs, the event catalog
  *
- * Ctrl-C stops what it started: the services (gracefully), the catalog server and the RabbitMQ
- * node — a node `local-cluster up` started is left running.
+ * Ctrl-C stops what it started: the services (gracefully), the catalog server, the PostgreSQL
+ * server and the RabbitMQ node — a node `local-cluster up` started is left running.
  */
 import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import { SERVICES } from '../services/registry.js';
-import { Stack } from '../services/stack.js';
+import { Stack, type StackDatabase } from '../services/stack.js';
 import { ManagementClient } from '../src/broker/management-client.js';
 import { applyTopology, type AppliedTopology } from '../src/local-cluster/apply-topology.js';
 import { LocalCluster, startLocalCluster } from '../src/local-cluster/local-cluster.js';
+import { postgresInstalled, startPostgres } from '../src/local-cluster/postgres-server.js';
 import { rabbitmqInstalled, requireRabbitmq } from '../src/local-cluster/rabbitmq-install.js';
 import { defaultNodeDir, readClusterRecord, removeClusterRecord, stateFilePath, writeClusterRecord } from '../src/local-cluster/state-file.js';
 import { formatLogLine, servicePrefix } from '../src/service-kit/log-format.js';
@@ -38,12 +43,12 @@ short demo and prints where to look. Ctrl-C stops everything it started.
 
   --memory    run on the in-memory transport in one process, even when RabbitMQ is installed
   --no-demo   start everything but skip the demo flow
-  --fresh     delete the services' PGlite data (.eventplane/data) first
+  --fresh     delete the services' PGlite data (.eventplane/data) first (only used without PostgreSQL)
 
 Environment:
   AMQP_URL        use this broker (amqp://admin:password@host:5672); the topology is applied through
                   its management API at MANAGEMENT_URL (default http://<host>:15672, same user)
-  DATABASE_URL    PostgreSQL for every service (one schema each) instead of PGlite
+  DATABASE_URL    PostgreSQL for every service (one schema each) instead of a local server
   LOG_LEVEL       the services' log level (default info)`;
 
 interface Broker extends BrokerSummary {
@@ -67,9 +72,6 @@ async function main(): Promise<number> {
   chmodSync(STATE_DIR, 0o700);
   if (values.fresh) rmSync(join(STATE_DIR, 'data'), { recursive: true, force: true });
 
-  step('generating code and topology from asyncapi/');
-  const { command: generate } = await import('../src/cli/commands/generate.js');
-  if ((await generate.run([])) !== 0) return 1;
   const topology = JSON.parse(readFileSync('generated/topology.json', 'utf8')) as TopologyDocument;
 
   const memoryReason = values.memory
@@ -90,6 +92,7 @@ async function main(): Promise<number> {
 
   const broker = process.env['AMQP_URL'] ? await externalBroker(process.env['AMQP_URL'], topology) : await localBroker(topology);
   let stack: Stack | undefined;
+  let database: Database | undefined;
   let catalog: { url: string; close(): Promise<void> } | undefined;
   let stopping: Promise<void> | undefined;
   const stopAll = () =>
@@ -98,6 +101,7 @@ async function main(): Promise<number> {
       step('stopping the services…');
       await stack?.stop();
       await catalog?.close();
+      await database?.stop();
       await broker.stop();
       say(pc.green('stopped everything npm start started.'));
     })());
@@ -108,11 +112,12 @@ async function main(): Promise<number> {
   try {
     const width = Math.max(...SERVICES.map((s) => s.id.length));
     const index = new Map(SERVICES.map((s, i) => [s.id, i]));
-    step(`starting ${SERVICES.length} services (${process.env['DATABASE_URL'] ? 'PostgreSQL from DATABASE_URL' : 'PGlite in .eventplane/data'})…`);
+    database = await openDatabase();
+    step(`starting ${SERVICES.length} services (${database.describe}, a schema each)…`);
     stack = new Stack({
       amqpBase: broker.amqpBase,
       users: broker.applied.users,
-      database: process.env['DATABASE_URL'] ? { kind: 'postgres', url: process.env['DATABASE_URL'] } : { kind: 'pglite', dir: join(STATE_DIR, 'data') },
+      database: database.stack,
       ports: 'preferred',
       env: { LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info' },
       serviceEnv: { 'clinic/notifications': { NOTIFICATIONS_FILE: join(STATE_DIR, 'notifications.jsonl') } },
@@ -144,6 +149,36 @@ function cannotRunNodes(): string | undefined {
   } catch (error) {
     return (error as Error).message.replace(/\.$/, '');
   }
+}
+
+interface Database {
+  readonly describe: string;
+  readonly stack: StackDatabase;
+  stop(): Promise<void>;
+}
+
+/**
+ * One PostgreSQL for every service: DATABASE_URL's, else a local server started from this
+ * machine's postgresql package. An embedded PGlite costs 300–850 MB a process, so it is the
+ * fallback only where PostgreSQL is not installed.
+ */
+async function openDatabase(): Promise<Database> {
+  const url = process.env['DATABASE_URL'];
+  if (url) return { describe: 'PostgreSQL from DATABASE_URL', stack: { kind: 'postgres', url }, stop: async () => undefined };
+  if (postgresInstalled()) {
+    step('starting a local PostgreSQL from this machine’s postgresql package…');
+    const server = await startPostgres();
+    return {
+      describe: `a local PostgreSQL on 127.0.0.1:${server.port}`,
+      stack: { kind: 'postgres', url: server.url },
+      stop: async () => {
+        step('stopping the local PostgreSQL and deleting its data…');
+        await server.stop();
+      },
+    };
+  }
+  say(pc.yellow('PostgreSQL is not installed (apt-get install postgresql): each service embeds its own PGlite, about 400 MB a process.'));
+  return { describe: 'PGlite in .eventplane/data', stack: { kind: 'pglite', dir: join(STATE_DIR, 'data') }, stop: async () => undefined };
 }
 
 async function localBroker(topology: TopologyDocument): Promise<Broker> {

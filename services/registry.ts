@@ -9,7 +9,7 @@ import type { ServiceDefinition } from '../src/service-kit/index.js';
 export interface ServiceEntry {
   /** `system/service`, as in the contracts. */
   readonly id: string;
-  /** The process entry (`node --import tsx <main>`). */
+  /** The process entry: `main.ts` when this module runs from source (tsx), the compiled `main.js` under dist/ otherwise. */
   readonly main: string;
   /** The definition, for running it inside another process (the in-memory transport). */
   load(): Promise<ServiceDefinition<any>>;
@@ -19,7 +19,8 @@ export interface ServiceEntry {
   readonly preferredPort: number;
 }
 
-const main = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+// Compiled, this module is dist/services/registry.js and the entries beside it are .js too.
+const main = (path: string) => fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? path : path.replace(/\.ts$/, '.js'), import.meta.url));
 
 export const SERVICES: readonly ServiceEntry[] = [
   { id: 'clinic/appointments', main: main('./clinic/appointments/main.ts'), load: async () => (await import('./clinic/appointments/service.js')).appointments, preferredPort: 4101 },

@@ -6,7 +6,8 @@
  */
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { freePort } from '../src/local-cluster/free-port.js';
 import { ServiceProcess } from '../src/service-kit/supervisor.js';
@@ -34,6 +35,14 @@ export interface StackOptions {
   readonly env?: Readonly<Record<string, string>>;
   readonly serviceEnv?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly onLine?: (id: string, line: string, stream: 'stdout' | 'stderr') => void;
+  /**
+   * Run the compiled entries under dist/ on plain node even when this module runs from source
+   * (`npm run bench:stack` compares both); by default a stack runs the entries the registry
+   * gives, TypeScript under tsx or compiled JavaScript, the way this module itself runs.
+   */
+  readonly compiled?: boolean;
+  /** How long each service may take to become ready (the supervisor's default otherwise). */
+  readonly startTimeoutMs?: number;
 }
 
 export class Stack {
@@ -114,11 +123,22 @@ export class Stack {
   private process(entry: ServiceEntry, extra?: Readonly<Record<string, string>>): ServiceProcess {
     return new ServiceProcess({
       id: entry.id,
-      main: entry.main,
+      main: this.options.compiled ? compiledEntry(entry.main) : entry.main,
       env: this.environment(entry, extra),
+      ...(this.options.startTimeoutMs !== undefined ? { startTimeoutMs: this.options.startTimeoutMs } : {}),
       ...(this.options.onLine ? { onLine: (line: string, stream: 'stdout' | 'stderr') => this.options.onLine!(entry.id, line, stream) } : {}),
     });
   }
+}
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** `services/shop/order/main.ts` → `dist/services/shop/order/main.js` (`npm run build` writes it). */
+export function compiledEntry(main: string): string {
+  if (!main.endsWith('.ts')) return main;
+  const compiled = join(ROOT, 'dist', relative(ROOT, main)).replace(/\.ts$/, '.js');
+  if (!existsSync(compiled)) throw new Error(`${relative(ROOT, compiled)} is missing: run \`npm run build\` first`);
+  return compiled;
 }
 
 /** A port per service: its preferred one when free (and `preferred` is asked for), else any free one. */

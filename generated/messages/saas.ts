@@ -13,6 +13,16 @@ export const GenerateReportMessage: MessageDescriptor<T.GenerateReport> = {
   validate: V.GenerateReport,
 };
 
+/** Ask the users service for one user's profile (request; the reply is UserProfile). */
+export const GetUserProfileMessage: MessageDescriptor<T.GetUserProfile> = {
+  name: 'GetUserProfile',
+  type: 'saas.GetUserProfile',
+  version: '1.0.0',
+  system: 'saas',
+  contentType: 'application/json',
+  validate: V.GetUserProfile,
+};
+
 /** Charging an invoice failed; `nextAttemptAt` says whether it will be retried. */
 export const PaymentFailedMessage: MessageDescriptor<T.PaymentFailed> = {
   name: 'PaymentFailed',
@@ -81,6 +91,16 @@ export const UserDeletedMessage: MessageDescriptor<T.UserDeleted> = {
   system: 'saas',
   contentType: 'application/json',
   validate: V.UserDeleted,
+};
+
+/** One user's profile (the reply to GetUserProfile). */
+export const UserProfileMessage: MessageDescriptor<T.UserProfile> = {
+  name: 'UserProfile',
+  type: 'saas.UserProfile',
+  version: '1.0.0',
+  system: 'saas',
+  contentType: 'application/json',
+  validate: V.UserProfile,
 };
 
 /** Profile fields, role or status of a user changed. */

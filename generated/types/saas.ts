@@ -43,6 +43,10 @@ export interface GenerateReport {
   'filters'?: Record<string, string>;
 }
 
+export interface GetUserProfile {
+  'userId': string;
+}
+
 /**
  * An exact amount of money in one currency.
  */
@@ -219,6 +223,18 @@ export interface UserFields {
    */
   'locale'?: string;
   'status'?: UserStatus;
+}
+
+export interface UserProfile {
+  'userId': string;
+  'email': string;
+  'fullName': string;
+  'role': UserRole;
+  /**
+   * BCP 47 language tag.
+   */
+  'locale'?: string;
+  'status': UserStatus;
 }
 
 export type UserRole = "owner" | "admin" | "member" | "viewer";

@@ -3,6 +3,7 @@ import type { PayloadValidator } from '../runtime-contract.js';
 import type * as T from '../types/saas.js';
 
 export declare const GenerateReport: PayloadValidator<T.GenerateReport>;
+export declare const GetUserProfile: PayloadValidator<T.GetUserProfile>;
 export declare const PaymentFailed: PayloadValidator<T.PaymentFailed>;
 export declare const PaymentSucceeded: PayloadValidator<T.PaymentSucceeded>;
 export declare const ProcessWebhook: PayloadValidator<T.ProcessWebhook>;
@@ -10,4 +11,5 @@ export declare const ReportGenerated: PayloadValidator<T.ReportGenerated>;
 export declare const SendEmail: PayloadValidator<T.SendEmail>;
 export declare const UserCreated: PayloadValidator<T.UserCreated>;
 export declare const UserDeleted: PayloadValidator<T.UserDeleted>;
+export declare const UserProfile: PayloadValidator<T.UserProfile>;
 export declare const UserUpdated: PayloadValidator<T.UserUpdated>;

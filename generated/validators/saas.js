@@ -440,16 +440,85 @@ validate10.errors = vErrors;
 return errors === 0;
 }
 
-export const PaymentFailed = validate11;
-const schema12 = {"title":"PaymentFailedPayload","type":"object","additionalProperties":false,"required":["paymentId","invoiceId","plan","amount","method","failureCode","attempt","nextAttemptAt","billingEmail"],"properties":{"paymentId":{"type":"string","format":"uuid"},"invoiceId":{"title":"InvoiceNumber","type":"string","pattern":"^INV-[0-9]{4}-[0-9]{6}$","x-ep-name":"InvoiceNumber"},"subscriptionId":{"type":"string","format":"uuid"},"plan":{"title":"Plan","type":"string","enum":["starter","team","business","enterprise"],"x-ep-name":"Plan"},"amount":{"type":"object","title":"Money","description":"An exact amount of money in one currency.","additionalProperties":false,"required":["amount","currency"],"properties":{"amount":{"type":"string","title":"DecimalAmount","description":"A non-negative decimal amount as a string, at most 4 fractional digits (e.g. \"79.99\").","pattern":"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$","maxLength":20,"x-ep-name":"DecimalAmount"},"currency":{"type":"string","title":"CurrencyCode","description":"ISO 4217 alphabetic currency code.","pattern":"^[A-Z]{3}$","x-ep-name":"CurrencyCode"}},"x-ep-name":"Money"},"method":{"title":"BillingMethod","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["card","sepa_debit","ach_debit","paypal"]},"brand":{"type":"string","enum":["visa","mastercard","amex","discover"]},"last4":{"type":"string","pattern":"^[0-9]{4}$"}},"x-ep-name":"BillingMethod"},"failureCode":{"type":"string","enum":["card_declined","insufficient_funds","expired_card","authentication_required","processing_error"]},"failureMessage":{"type":"string","maxLength":500},"attempt":{"type":"integer","minimum":1,"maximum":10,"description":"Which charge attempt of the invoice this was."},"nextAttemptAt":{"type":["string","null"],"format":"date-time","description":"When the provider retries; null when it will not (the subscription goes past due)."},"billingEmail":{"type":"string","title":"EmailAddress","format":"email","maxLength":254,"x-ep-name":"EmailAddress"}}};
+export const GetUserProfile = validate11;
+const schema12 = {"title":"GetUserProfilePayload","type":"object","additionalProperties":false,"required":["userId"],"properties":{"userId":{"type":"string","format":"uuid"}}};
+
+function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.userId === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(key0 === "userId")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.userId !== undefined){
+let data0 = data.userId;
+if(typeof data0 === "string"){
+if(!(formats0.test(data0))){
+const err2 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate11.errors = vErrors;
+return errors === 0;
+}
+
+export const PaymentFailed = validate12;
+const schema13 = {"title":"PaymentFailedPayload","type":"object","additionalProperties":false,"required":["paymentId","invoiceId","plan","amount","method","failureCode","attempt","nextAttemptAt","billingEmail"],"properties":{"paymentId":{"type":"string","format":"uuid"},"invoiceId":{"title":"InvoiceNumber","type":"string","pattern":"^INV-[0-9]{4}-[0-9]{6}$","x-ep-name":"InvoiceNumber"},"subscriptionId":{"type":"string","format":"uuid"},"plan":{"title":"Plan","type":"string","enum":["starter","team","business","enterprise"],"x-ep-name":"Plan"},"amount":{"type":"object","title":"Money","description":"An exact amount of money in one currency.","additionalProperties":false,"required":["amount","currency"],"properties":{"amount":{"type":"string","title":"DecimalAmount","description":"A non-negative decimal amount as a string, at most 4 fractional digits (e.g. \"79.99\").","pattern":"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$","maxLength":20,"x-ep-name":"DecimalAmount"},"currency":{"type":"string","title":"CurrencyCode","description":"ISO 4217 alphabetic currency code.","pattern":"^[A-Z]{3}$","x-ep-name":"CurrencyCode"}},"x-ep-name":"Money"},"method":{"title":"BillingMethod","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["card","sepa_debit","ach_debit","paypal"]},"brand":{"type":"string","enum":["visa","mastercard","amex","discover"]},"last4":{"type":"string","pattern":"^[0-9]{4}$"}},"x-ep-name":"BillingMethod"},"failureCode":{"type":"string","enum":["card_declined","insufficient_funds","expired_card","authentication_required","processing_error"]},"failureMessage":{"type":"string","maxLength":500},"attempt":{"type":"integer","minimum":1,"maximum":10,"description":"Which charge attempt of the invoice this was."},"nextAttemptAt":{"type":["string","null"],"format":"date-time","description":"When the provider retries; null when it will not (the subscription goes past due)."},"billingEmail":{"type":"string","title":"EmailAddress","format":"email","maxLength":254,"x-ep-name":"EmailAddress"}}};
 const func4 = Object.prototype.hasOwnProperty;
-const formats14 = require("ajv-formats/dist/formats").fullFormats["date-time"];
+const formats16 = require("ajv-formats/dist/formats").fullFormats["date-time"];
 const pattern1 = new RegExp("^INV-[0-9]{4}-[0-9]{6}$", "u");
 const pattern2 = new RegExp("^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$", "u");
 const pattern3 = new RegExp("^[A-Z]{3}$", "u");
 const pattern4 = new RegExp("^[0-9]{4}$", "u");
 
-function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -544,7 +613,7 @@ vErrors.push(err8);
 errors++;
 }
 for(const key0 in data){
-if(!(func4.call(schema12.properties, key0))){
+if(!(func4.call(schema13.properties, key0))){
 const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err9];
@@ -643,7 +712,7 @@ vErrors.push(err16);
 errors++;
 }
 if(!((((data3 === "starter") || (data3 === "team")) || (data3 === "business")) || (data3 === "enterprise"))){
-const err17 = {instancePath:instancePath+"/plan",schemaPath:"#/properties/plan/enum",keyword:"enum",params:{allowedValues: schema12.properties.plan.enum},message:"must be equal to one of the allowed values"};
+const err17 = {instancePath:instancePath+"/plan",schemaPath:"#/properties/plan/enum",keyword:"enum",params:{allowedValues: schema13.properties.plan.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -798,7 +867,7 @@ vErrors.push(err29);
 errors++;
 }
 if(!((((data8 === "card") || (data8 === "sepa_debit")) || (data8 === "ach_debit")) || (data8 === "paypal"))){
-const err30 = {instancePath:instancePath+"/method/type",schemaPath:"#/properties/method/properties/type/enum",keyword:"enum",params:{allowedValues: schema12.properties.method.properties.type.enum},message:"must be equal to one of the allowed values"};
+const err30 = {instancePath:instancePath+"/method/type",schemaPath:"#/properties/method/properties/type/enum",keyword:"enum",params:{allowedValues: schema13.properties.method.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -821,7 +890,7 @@ vErrors.push(err31);
 errors++;
 }
 if(!((((data9 === "visa") || (data9 === "mastercard")) || (data9 === "amex")) || (data9 === "discover"))){
-const err32 = {instancePath:instancePath+"/method/brand",schemaPath:"#/properties/method/properties/brand/enum",keyword:"enum",params:{allowedValues: schema12.properties.method.properties.brand.enum},message:"must be equal to one of the allowed values"};
+const err32 = {instancePath:instancePath+"/method/brand",schemaPath:"#/properties/method/properties/brand/enum",keyword:"enum",params:{allowedValues: schema13.properties.method.properties.brand.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -881,7 +950,7 @@ vErrors.push(err36);
 errors++;
 }
 if(!(((((data11 === "card_declined") || (data11 === "insufficient_funds")) || (data11 === "expired_card")) || (data11 === "authentication_required")) || (data11 === "processing_error"))){
-const err37 = {instancePath:instancePath+"/failureCode",schemaPath:"#/properties/failureCode/enum",keyword:"enum",params:{allowedValues: schema12.properties.failureCode.enum},message:"must be equal to one of the allowed values"};
+const err37 = {instancePath:instancePath+"/failureCode",schemaPath:"#/properties/failureCode/enum",keyword:"enum",params:{allowedValues: schema13.properties.failureCode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -954,7 +1023,7 @@ errors++;
 if(data.nextAttemptAt !== undefined){
 let data14 = data.nextAttemptAt;
 if((typeof data14 !== "string") && (data14 !== null)){
-const err43 = {instancePath:instancePath+"/nextAttemptAt",schemaPath:"#/properties/nextAttemptAt/type",keyword:"type",params:{type: schema12.properties.nextAttemptAt.type},message:"must be string,null"};
+const err43 = {instancePath:instancePath+"/nextAttemptAt",schemaPath:"#/properties/nextAttemptAt/type",keyword:"type",params:{type: schema13.properties.nextAttemptAt.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -964,7 +1033,7 @@ vErrors.push(err43);
 errors++;
 }
 if(typeof data14 === "string"){
-if(!(formats14.validate(data14))){
+if(!(formats16.validate(data14))){
 const err44 = {instancePath:instancePath+"/nextAttemptAt",schemaPath:"#/properties/nextAttemptAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err44];
@@ -1022,15 +1091,15 @@ vErrors.push(err48);
 }
 errors++;
 }
-validate11.errors = vErrors;
+validate12.errors = vErrors;
 return errors === 0;
 }
 
-export const PaymentSucceeded = validate12;
-const schema13 = {"title":"PaymentSucceededPayload","type":"object","additionalProperties":false,"required":["paymentId","invoiceId","plan","amount","method","billingEmail"],"properties":{"paymentId":{"type":"string","format":"uuid"},"invoiceId":{"title":"InvoiceNumber","type":"string","pattern":"^INV-[0-9]{4}-[0-9]{6}$","x-ep-name":"InvoiceNumber"},"subscriptionId":{"type":"string","format":"uuid"},"plan":{"title":"Plan","type":"string","enum":["starter","team","business","enterprise"],"x-ep-name":"Plan"},"amount":{"type":"object","title":"Money","description":"An exact amount of money in one currency.","additionalProperties":false,"required":["amount","currency"],"properties":{"amount":{"type":"string","title":"DecimalAmount","description":"A non-negative decimal amount as a string, at most 4 fractional digits (e.g. \"79.99\").","pattern":"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$","maxLength":20,"x-ep-name":"DecimalAmount"},"currency":{"type":"string","title":"CurrencyCode","description":"ISO 4217 alphabetic currency code.","pattern":"^[A-Z]{3}$","x-ep-name":"CurrencyCode"}},"x-ep-name":"Money"},"period":{"title":"BillingPeriod","type":"object","additionalProperties":false,"required":["from","to"],"description":"The service period the invoice covers, calendar days inclusive.","properties":{"from":{"type":"string","format":"date"},"to":{"type":"string","format":"date"}},"x-ep-name":"BillingPeriod"},"method":{"title":"BillingMethod","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["card","sepa_debit","ach_debit","paypal"]},"brand":{"type":"string","enum":["visa","mastercard","amex","discover"]},"last4":{"type":"string","pattern":"^[0-9]{4}$"}},"x-ep-name":"BillingMethod"},"billingEmail":{"type":"string","title":"EmailAddress","format":"email","maxLength":254,"x-ep-name":"EmailAddress"},"invoiceUrl":{"type":"string","format":"uri"}}};
-const formats28 = require("ajv-formats/dist/formats").fullFormats.uri;
+export const PaymentSucceeded = validate13;
+const schema14 = {"title":"PaymentSucceededPayload","type":"object","additionalProperties":false,"required":["paymentId","invoiceId","plan","amount","method","billingEmail"],"properties":{"paymentId":{"type":"string","format":"uuid"},"invoiceId":{"title":"InvoiceNumber","type":"string","pattern":"^INV-[0-9]{4}-[0-9]{6}$","x-ep-name":"InvoiceNumber"},"subscriptionId":{"type":"string","format":"uuid"},"plan":{"title":"Plan","type":"string","enum":["starter","team","business","enterprise"],"x-ep-name":"Plan"},"amount":{"type":"object","title":"Money","description":"An exact amount of money in one currency.","additionalProperties":false,"required":["amount","currency"],"properties":{"amount":{"type":"string","title":"DecimalAmount","description":"A non-negative decimal amount as a string, at most 4 fractional digits (e.g. \"79.99\").","pattern":"^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$","maxLength":20,"x-ep-name":"DecimalAmount"},"currency":{"type":"string","title":"CurrencyCode","description":"ISO 4217 alphabetic currency code.","pattern":"^[A-Z]{3}$","x-ep-name":"CurrencyCode"}},"x-ep-name":"Money"},"period":{"title":"BillingPeriod","type":"object","additionalProperties":false,"required":["from","to"],"description":"The service period the invoice covers, calendar days inclusive.","properties":{"from":{"type":"string","format":"date"},"to":{"type":"string","format":"date"}},"x-ep-name":"BillingPeriod"},"method":{"title":"BillingMethod","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["card","sepa_debit","ach_debit","paypal"]},"brand":{"type":"string","enum":["visa","mastercard","amex","discover"]},"last4":{"type":"string","pattern":"^[0-9]{4}$"}},"x-ep-name":"BillingMethod"},"billingEmail":{"type":"string","title":"EmailAddress","format":"email","maxLength":254,"x-ep-name":"EmailAddress"},"invoiceUrl":{"type":"string","format":"uri"}}};
+const formats30 = require("ajv-formats/dist/formats").fullFormats.uri;
 
-function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1095,7 +1164,7 @@ vErrors.push(err5);
 errors++;
 }
 for(const key0 in data){
-if(!(func4.call(schema13.properties, key0))){
+if(!(func4.call(schema14.properties, key0))){
 const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err6];
@@ -1194,7 +1263,7 @@ vErrors.push(err13);
 errors++;
 }
 if(!((((data3 === "starter") || (data3 === "team")) || (data3 === "business")) || (data3 === "enterprise"))){
-const err14 = {instancePath:instancePath+"/plan",schemaPath:"#/properties/plan/enum",keyword:"enum",params:{allowedValues: schema13.properties.plan.enum},message:"must be equal to one of the allowed values"};
+const err14 = {instancePath:instancePath+"/plan",schemaPath:"#/properties/plan/enum",keyword:"enum",params:{allowedValues: schema14.properties.plan.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1446,7 +1515,7 @@ vErrors.push(err34);
 errors++;
 }
 if(!((((data11 === "card") || (data11 === "sepa_debit")) || (data11 === "ach_debit")) || (data11 === "paypal"))){
-const err35 = {instancePath:instancePath+"/method/type",schemaPath:"#/properties/method/properties/type/enum",keyword:"enum",params:{allowedValues: schema13.properties.method.properties.type.enum},message:"must be equal to one of the allowed values"};
+const err35 = {instancePath:instancePath+"/method/type",schemaPath:"#/properties/method/properties/type/enum",keyword:"enum",params:{allowedValues: schema14.properties.method.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1469,7 +1538,7 @@ vErrors.push(err36);
 errors++;
 }
 if(!((((data12 === "visa") || (data12 === "mastercard")) || (data12 === "amex")) || (data12 === "discover"))){
-const err37 = {instancePath:instancePath+"/method/brand",schemaPath:"#/properties/method/properties/brand/enum",keyword:"enum",params:{allowedValues: schema13.properties.method.properties.brand.enum},message:"must be equal to one of the allowed values"};
+const err37 = {instancePath:instancePath+"/method/brand",schemaPath:"#/properties/method/properties/brand/enum",keyword:"enum",params:{allowedValues: schema14.properties.method.properties.brand.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -1554,7 +1623,7 @@ errors++;
 if(data.invoiceUrl !== undefined){
 let data15 = data.invoiceUrl;
 if(typeof data15 === "string"){
-if(!(formats28(data15))){
+if(!(formats30(data15))){
 const err44 = {instancePath:instancePath+"/invoiceUrl",schemaPath:"#/properties/invoiceUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
 if(vErrors === null){
 vErrors = [err44];
@@ -1587,15 +1656,15 @@ vErrors.push(err46);
 }
 errors++;
 }
-validate12.errors = vErrors;
+validate13.errors = vErrors;
 return errors === 0;
 }
 
-export const ProcessWebhook = validate13;
-const schema14 = {"title":"ProcessWebhookPayload","type":"object","additionalProperties":false,"required":["deliveryId","endpointId","url","eventType","body"],"properties":{"deliveryId":{"type":"string","format":"uuid","description":"One per (event, endpoint); the receiver's idempotency key."},"endpointId":{"type":"string","format":"uuid"},"url":{"type":"string","format":"uri","pattern":"^https://","maxLength":2048},"eventType":{"title":"WebhookEventType","type":"string","description":"The public name tenants subscribe to.","enum":["user.created","user.updated","user.deleted","payment.succeeded","payment.failed"],"x-ep-name":"WebhookEventType"},"body":{"type":"object","description":"The JSON document POSTed to the endpoint (the tenant-facing event representation).","additionalProperties":true}}};
+export const ProcessWebhook = validate14;
+const schema15 = {"title":"ProcessWebhookPayload","type":"object","additionalProperties":false,"required":["deliveryId","endpointId","url","eventType","body"],"properties":{"deliveryId":{"type":"string","format":"uuid","description":"One per (event, endpoint); the receiver's idempotency key."},"endpointId":{"type":"string","format":"uuid"},"url":{"type":"string","format":"uri","pattern":"^https://","maxLength":2048},"eventType":{"title":"WebhookEventType","type":"string","description":"The public name tenants subscribe to.","enum":["user.created","user.updated","user.deleted","payment.succeeded","payment.failed"],"x-ep-name":"WebhookEventType"},"body":{"type":"object","description":"The JSON document POSTed to the endpoint (the tenant-facing event representation).","additionalProperties":true}}};
 const pattern9 = new RegExp("^https://", "u");
 
-function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1734,7 +1803,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(!(formats28(data2))){
+if(!(formats30(data2))){
 const err12 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
 if(vErrors === null){
 vErrors = [err12];
@@ -1769,7 +1838,7 @@ vErrors.push(err14);
 errors++;
 }
 if(!(((((data3 === "user.created") || (data3 === "user.updated")) || (data3 === "user.deleted")) || (data3 === "payment.succeeded")) || (data3 === "payment.failed"))){
-const err15 = {instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/enum",keyword:"enum",params:{allowedValues: schema14.properties.eventType.enum},message:"must be equal to one of the allowed values"};
+const err15 = {instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/enum",keyword:"enum",params:{allowedValues: schema15.properties.eventType.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1805,14 +1874,14 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate13.errors = vErrors;
+validate14.errors = vErrors;
 return errors === 0;
 }
 
-export const ReportGenerated = validate14;
-const schema15 = {"title":"ReportGeneratedPayload","type":"object","additionalProperties":false,"required":["reportId","type","format","requestedBy","downloadUrl","expiresAt","sizeBytes"],"properties":{"reportId":{"type":"string","format":"uuid"},"type":{"title":"ReportType","type":"string","enum":["usage","revenue","user_activity","audit_log"],"x-ep-name":"ReportType"},"format":{"title":"ReportFormat","type":"string","enum":["csv","xlsx","pdf"],"x-ep-name":"ReportFormat"},"requestedBy":{"title":"Requester","type":"object","description":"The user who asked for something and is told when it is done.","additionalProperties":false,"required":["userId","email"],"properties":{"userId":{"type":"string","format":"uuid"},"email":{"type":"string","title":"EmailAddress","format":"email","maxLength":254,"x-ep-name":"EmailAddress"},"locale":{"title":"Locale","type":"string","description":"BCP 47 language tag.","pattern":"^[a-z]{2,3}(-[A-Z]{2})?$","x-ep-name":"Locale"}},"x-ep-name":"Requester"},"downloadUrl":{"type":"string","format":"uri","description":"Pre-signed link."},"expiresAt":{"type":"string","format":"date-time","description":"When the link stops working."},"sizeBytes":{"type":"integer","minimum":0,"maximum":1073741824},"rowCount":{"type":"integer","minimum":0}}};
+export const ReportGenerated = validate15;
+const schema16 = {"title":"ReportGeneratedPayload","type":"object","additionalProperties":false,"required":["reportId","type","format","requestedBy","downloadUrl","expiresAt","sizeBytes"],"properties":{"reportId":{"type":"string","format":"uuid"},"type":{"title":"ReportType","type":"string","enum":["usage","revenue","user_activity","audit_log"],"x-ep-name":"ReportType"},"format":{"title":"ReportFormat","type":"string","enum":["csv","xlsx","pdf"],"x-ep-name":"ReportFormat"},"requestedBy":{"title":"Requester","type":"object","description":"The user who asked for something and is told when it is done.","additionalProperties":false,"required":["userId","email"],"properties":{"userId":{"type":"string","format":"uuid"},"email":{"type":"string","title":"EmailAddress","format":"email","maxLength":254,"x-ep-name":"EmailAddress"},"locale":{"title":"Locale","type":"string","description":"BCP 47 language tag.","pattern":"^[a-z]{2,3}(-[A-Z]{2})?$","x-ep-name":"Locale"}},"x-ep-name":"Requester"},"downloadUrl":{"type":"string","format":"uri","description":"Pre-signed link."},"expiresAt":{"type":"string","format":"date-time","description":"When the link stops working."},"sizeBytes":{"type":"integer","minimum":0,"maximum":1073741824},"rowCount":{"type":"integer","minimum":0}}};
 
-function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1936,7 +2005,7 @@ vErrors.push(err10);
 errors++;
 }
 if(!((((data1 === "usage") || (data1 === "revenue")) || (data1 === "user_activity")) || (data1 === "audit_log"))){
-const err11 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema15.properties.type.enum},message:"must be equal to one of the allowed values"};
+const err11 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema16.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1959,7 +2028,7 @@ vErrors.push(err12);
 errors++;
 }
 if(!(((data2 === "csv") || (data2 === "xlsx")) || (data2 === "pdf"))){
-const err13 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/enum",keyword:"enum",params:{allowedValues: schema15.properties.format.enum},message:"must be equal to one of the allowed values"};
+const err13 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/enum",keyword:"enum",params:{allowedValues: schema16.properties.format.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2104,7 +2173,7 @@ errors++;
 if(data.downloadUrl !== undefined){
 let data7 = data.downloadUrl;
 if(typeof data7 === "string"){
-if(!(formats28(data7))){
+if(!(formats30(data7))){
 const err25 = {instancePath:instancePath+"/downloadUrl",schemaPath:"#/properties/downloadUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
 if(vErrors === null){
 vErrors = [err25];
@@ -2129,7 +2198,7 @@ errors++;
 if(data.expiresAt !== undefined){
 let data8 = data.expiresAt;
 if(typeof data8 === "string"){
-if(!(formats14.validate(data8))){
+if(!(formats16.validate(data8))){
 const err27 = {instancePath:instancePath+"/expiresAt",schemaPath:"#/properties/expiresAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err27];
@@ -2222,15 +2291,15 @@ vErrors.push(err34);
 }
 errors++;
 }
-validate14.errors = vErrors;
+validate15.errors = vErrors;
 return errors === 0;
 }
 
-export const SendEmail = validate15;
-const schema16 = {"title":"SendEmailPayload","type":"object","additionalProperties":false,"required":["to","template","locale","variables"],"properties":{"to":{"type":"array","minItems":1,"maxItems":50,"items":{"title":"EmailRecipient","type":"object","additionalProperties":false,"required":["email"],"properties":{"email":{"type":"string","title":"EmailAddress","format":"email","maxLength":254,"x-ep-name":"EmailAddress"},"name":{"type":"string","maxLength":200}},"x-ep-name":"EmailRecipient"}},"cc":{"type":"array","maxItems":50,"items":{"title":"EmailRecipient","type":"object","additionalProperties":false,"required":["email"],"properties":{"email":{"type":"string","title":"EmailAddress","format":"email","maxLength":254,"x-ep-name":"EmailAddress"},"name":{"type":"string","maxLength":200}},"x-ep-name":"EmailRecipient"}},"template":{"title":"EmailTemplate","type":"string","enum":["welcome","email_changed","payment_receipt","payment_failed","report_ready"],"x-ep-name":"EmailTemplate"},"locale":{"title":"Locale","type":"string","description":"BCP 47 language tag.","pattern":"^[a-z]{2,3}(-[A-Z]{2})?$","x-ep-name":"Locale"},"variables":{"type":"object","description":"Template variables, name → text.","maxProperties":100,"propertyNames":{"pattern":"^[a-zA-Z][a-zA-Z0-9_]*$"},"additionalProperties":{"type":"string","maxLength":2000}},"replyTo":{"type":"string","title":"EmailAddress","format":"email","maxLength":254,"x-ep-name":"EmailAddress"}}};
+export const SendEmail = validate16;
+const schema17 = {"title":"SendEmailPayload","type":"object","additionalProperties":false,"required":["to","template","locale","variables"],"properties":{"to":{"type":"array","minItems":1,"maxItems":50,"items":{"title":"EmailRecipient","type":"object","additionalProperties":false,"required":["email"],"properties":{"email":{"type":"string","title":"EmailAddress","format":"email","maxLength":254,"x-ep-name":"EmailAddress"},"name":{"type":"string","maxLength":200}},"x-ep-name":"EmailRecipient"}},"cc":{"type":"array","maxItems":50,"items":{"title":"EmailRecipient","type":"object","additionalProperties":false,"required":["email"],"properties":{"email":{"type":"string","title":"EmailAddress","format":"email","maxLength":254,"x-ep-name":"EmailAddress"},"name":{"type":"string","maxLength":200}},"x-ep-name":"EmailRecipient"}},"template":{"title":"EmailTemplate","type":"string","enum":["welcome","email_changed","payment_receipt","payment_failed","report_ready"],"x-ep-name":"EmailTemplate"},"locale":{"title":"Locale","type":"string","description":"BCP 47 language tag.","pattern":"^[a-z]{2,3}(-[A-Z]{2})?$","x-ep-name":"Locale"},"variables":{"type":"object","description":"Template variables, name → text.","maxProperties":100,"propertyNames":{"pattern":"^[a-zA-Z][a-zA-Z0-9_]*$"},"additionalProperties":{"type":"string","maxLength":2000}},"replyTo":{"type":"string","title":"EmailAddress","format":"email","maxLength":254,"x-ep-name":"EmailAddress"}}};
 const pattern12 = new RegExp("^[a-zA-Z][a-zA-Z0-9_]*$", "u");
 
-function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2555,7 +2624,7 @@ vErrors.push(err26);
 errors++;
 }
 if(!(((((data8 === "welcome") || (data8 === "email_changed")) || (data8 === "payment_receipt")) || (data8 === "payment_failed")) || (data8 === "report_ready"))){
-const err27 = {instancePath:instancePath+"/template",schemaPath:"#/properties/template/enum",keyword:"enum",params:{allowedValues: schema16.properties.template.enum},message:"must be equal to one of the allowed values"};
+const err27 = {instancePath:instancePath+"/template",schemaPath:"#/properties/template/enum",keyword:"enum",params:{allowedValues: schema17.properties.template.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -2712,14 +2781,14 @@ vErrors.push(err39);
 }
 errors++;
 }
-validate15.errors = vErrors;
+validate16.errors = vErrors;
 return errors === 0;
 }
 
-export const UserCreated = validate16;
-const schema17 = {"title":"UserCreatedPayload","type":"object","additionalProperties":false,"required":["userId","email","fullName","role","signupMethod"],"properties":{"userId":{"type":"string","format":"uuid"},"email":{"type":"string","title":"EmailAddress","format":"email","maxLength":254,"x-ep-name":"EmailAddress"},"fullName":{"type":"string","minLength":1,"maxLength":200},"role":{"title":"UserRole","type":"string","enum":["owner","admin","member","viewer"],"x-ep-name":"UserRole"},"locale":{"title":"Locale","type":"string","description":"BCP 47 language tag.","pattern":"^[a-z]{2,3}(-[A-Z]{2})?$","x-ep-name":"Locale"},"signupMethod":{"type":"string","enum":["password","google","microsoft","saml","invitation"]},"invitedBy":{"type":"string","format":"uuid","description":"The user who sent the invitation (signupMethod `invitation`)."}}};
+export const UserCreated = validate17;
+const schema18 = {"title":"UserCreatedPayload","type":"object","additionalProperties":false,"required":["userId","email","fullName","role","signupMethod"],"properties":{"userId":{"type":"string","format":"uuid"},"email":{"type":"string","title":"EmailAddress","format":"email","maxLength":254,"x-ep-name":"EmailAddress"},"fullName":{"type":"string","minLength":1,"maxLength":200},"role":{"title":"UserRole","type":"string","enum":["owner","admin","member","viewer"],"x-ep-name":"UserRole"},"locale":{"title":"Locale","type":"string","description":"BCP 47 language tag.","pattern":"^[a-z]{2,3}(-[A-Z]{2})?$","x-ep-name":"Locale"},"signupMethod":{"type":"string","enum":["password","google","microsoft","saml","invitation"]},"invitedBy":{"type":"string","format":"uuid","description":"The user who sent the invitation (signupMethod `invitation`)."}}};
 
-function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2893,7 +2962,7 @@ vErrors.push(err14);
 errors++;
 }
 if(!((((data3 === "owner") || (data3 === "admin")) || (data3 === "member")) || (data3 === "viewer"))){
-const err15 = {instancePath:instancePath+"/role",schemaPath:"#/properties/role/enum",keyword:"enum",params:{allowedValues: schema17.properties.role.enum},message:"must be equal to one of the allowed values"};
+const err15 = {instancePath:instancePath+"/role",schemaPath:"#/properties/role/enum",keyword:"enum",params:{allowedValues: schema18.properties.role.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2941,7 +3010,7 @@ vErrors.push(err18);
 errors++;
 }
 if(!(((((data5 === "password") || (data5 === "google")) || (data5 === "microsoft")) || (data5 === "saml")) || (data5 === "invitation"))){
-const err19 = {instancePath:instancePath+"/signupMethod",schemaPath:"#/properties/signupMethod/enum",keyword:"enum",params:{allowedValues: schema17.properties.signupMethod.enum},message:"must be equal to one of the allowed values"};
+const err19 = {instancePath:instancePath+"/signupMethod",schemaPath:"#/properties/signupMethod/enum",keyword:"enum",params:{allowedValues: schema18.properties.signupMethod.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2987,14 +3056,14 @@ vErrors.push(err22);
 }
 errors++;
 }
-validate16.errors = vErrors;
+validate17.errors = vErrors;
 return errors === 0;
 }
 
-export const UserDeleted = validate17;
-const schema18 = {"title":"UserDeletedPayload","type":"object","additionalProperties":false,"required":["userId","reason","erasePersonalData"],"properties":{"userId":{"type":"string","format":"uuid"},"reason":{"type":"string","enum":["user_request","admin_action","tenant_closed","gdpr_erasure","inactivity"]},"erasePersonalData":{"type":"boolean","description":"Subscribers must erase (not just deactivate) what they hold about the user."}}};
+export const UserDeleted = validate18;
+const schema19 = {"title":"UserDeletedPayload","type":"object","additionalProperties":false,"required":["userId","reason","erasePersonalData"],"properties":{"userId":{"type":"string","format":"uuid"},"reason":{"type":"string","enum":["user_request","admin_action","tenant_closed","gdpr_erasure","inactivity"]},"erasePersonalData":{"type":"boolean","description":"Subscribers must erase (not just deactivate) what they hold about the user."}}};
 
-function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3078,7 +3147,7 @@ vErrors.push(err6);
 errors++;
 }
 if(!(((((data1 === "user_request") || (data1 === "admin_action")) || (data1 === "tenant_closed")) || (data1 === "gdpr_erasure")) || (data1 === "inactivity"))){
-const err7 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema18.properties.reason.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema19.properties.reason.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3111,14 +3180,264 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate17.errors = vErrors;
+validate18.errors = vErrors;
 return errors === 0;
 }
 
-export const UserUpdated = validate18;
-const schema19 = {"title":"UserUpdatedPayload","type":"object","additionalProperties":false,"required":["userId","changes","previous"],"properties":{"userId":{"type":"string","format":"uuid"},"changes":{"title":"UserFields","type":"object","description":"The changeable fields of a user; only those that changed are present.","additionalProperties":false,"minProperties":1,"properties":{"email":{"type":"string","title":"EmailAddress","format":"email","maxLength":254,"x-ep-name":"EmailAddress"},"fullName":{"type":"string","minLength":1,"maxLength":200},"role":{"title":"UserRole","type":"string","enum":["owner","admin","member","viewer"],"x-ep-name":"UserRole"},"locale":{"title":"Locale","type":"string","description":"BCP 47 language tag.","pattern":"^[a-z]{2,3}(-[A-Z]{2})?$","x-ep-name":"Locale"},"status":{"title":"UserStatus","type":"string","enum":["active","suspended"],"x-ep-name":"UserStatus"}},"x-ep-name":"UserFields"},"previous":{"title":"UserFields","type":"object","description":"The changeable fields of a user; only those that changed are present.","additionalProperties":false,"minProperties":1,"properties":{"email":{"type":"string","title":"EmailAddress","format":"email","maxLength":254,"x-ep-name":"EmailAddress"},"fullName":{"type":"string","minLength":1,"maxLength":200},"role":{"title":"UserRole","type":"string","enum":["owner","admin","member","viewer"],"x-ep-name":"UserRole"},"locale":{"title":"Locale","type":"string","description":"BCP 47 language tag.","pattern":"^[a-z]{2,3}(-[A-Z]{2})?$","x-ep-name":"Locale"},"status":{"title":"UserStatus","type":"string","enum":["active","suspended"],"x-ep-name":"UserStatus"}},"x-ep-name":"UserFields"}}};
+export const UserProfile = validate19;
+const schema20 = {"title":"UserProfilePayload","type":"object","additionalProperties":false,"required":["userId","email","fullName","role","status"],"properties":{"userId":{"type":"string","format":"uuid"},"email":{"type":"string","title":"EmailAddress","format":"email","maxLength":254,"x-ep-name":"EmailAddress"},"fullName":{"type":"string","minLength":1,"maxLength":200},"role":{"title":"UserRole","type":"string","enum":["owner","admin","member","viewer"],"x-ep-name":"UserRole"},"locale":{"title":"Locale","type":"string","description":"BCP 47 language tag.","pattern":"^[a-z]{2,3}(-[A-Z]{2})?$","x-ep-name":"Locale"},"status":{"title":"UserStatus","type":"string","enum":["active","suspended"],"x-ep-name":"UserStatus"}}};
 
-function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.userId === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.email === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.fullName === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "fullName"},message:"must have required property '"+"fullName"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.role === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.status === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((key0 === "userId") || (key0 === "email")) || (key0 === "fullName")) || (key0 === "role")) || (key0 === "locale")) || (key0 === "status"))){
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.userId !== undefined){
+let data0 = data.userId;
+if(typeof data0 === "string"){
+if(!(formats0.test(data0))){
+const err6 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.email !== undefined){
+let data1 = data.email;
+if(typeof data1 === "string"){
+if(func2(data1) > 254){
+const err8 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(!(formats8.test(data1))){
+const err9 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.fullName !== undefined){
+let data2 = data.fullName;
+if(typeof data2 === "string"){
+if(func2(data2) > 200){
+const err11 = {instancePath:instancePath+"/fullName",schemaPath:"#/properties/fullName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(func2(data2) < 1){
+const err12 = {instancePath:instancePath+"/fullName",schemaPath:"#/properties/fullName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/fullName",schemaPath:"#/properties/fullName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.role !== undefined){
+let data3 = data.role;
+if(typeof data3 !== "string"){
+const err14 = {instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(!((((data3 === "owner") || (data3 === "admin")) || (data3 === "member")) || (data3 === "viewer"))){
+const err15 = {instancePath:instancePath+"/role",schemaPath:"#/properties/role/enum",keyword:"enum",params:{allowedValues: schema20.properties.role.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.locale !== undefined){
+let data4 = data.locale;
+if(typeof data4 === "string"){
+if(!pattern0.test(data4)){
+const err16 = {instancePath:instancePath+"/locale",schemaPath:"#/properties/locale/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2,3}(-[A-Z]{2})?$"},message:"must match pattern \""+"^[a-z]{2,3}(-[A-Z]{2})?$"+"\""};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/locale",schemaPath:"#/properties/locale/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.status !== undefined){
+let data5 = data.status;
+if(typeof data5 !== "string"){
+const err18 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(!((data5 === "active") || (data5 === "suspended"))){
+const err19 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema20.properties.status.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+validate19.errors = vErrors;
+return errors === 0;
+}
+
+export const UserUpdated = validate20;
+const schema21 = {"title":"UserUpdatedPayload","type":"object","additionalProperties":false,"required":["userId","changes","previous"],"properties":{"userId":{"type":"string","format":"uuid"},"changes":{"title":"UserFields","type":"object","description":"The changeable fields of a user; only those that changed are present.","additionalProperties":false,"minProperties":1,"properties":{"email":{"type":"string","title":"EmailAddress","format":"email","maxLength":254,"x-ep-name":"EmailAddress"},"fullName":{"type":"string","minLength":1,"maxLength":200},"role":{"title":"UserRole","type":"string","enum":["owner","admin","member","viewer"],"x-ep-name":"UserRole"},"locale":{"title":"Locale","type":"string","description":"BCP 47 language tag.","pattern":"^[a-z]{2,3}(-[A-Z]{2})?$","x-ep-name":"Locale"},"status":{"title":"UserStatus","type":"string","enum":["active","suspended"],"x-ep-name":"UserStatus"}},"x-ep-name":"UserFields"},"previous":{"title":"UserFields","type":"object","description":"The changeable fields of a user; only those that changed are present.","additionalProperties":false,"minProperties":1,"properties":{"email":{"type":"string","title":"EmailAddress","format":"email","maxLength":254,"x-ep-name":"EmailAddress"},"fullName":{"type":"string","minLength":1,"maxLength":200},"role":{"title":"UserRole","type":"string","enum":["owner","admin","member","viewer"],"x-ep-name":"UserRole"},"locale":{"title":"Locale","type":"string","description":"BCP 47 language tag.","pattern":"^[a-z]{2,3}(-[A-Z]{2})?$","x-ep-name":"Locale"},"status":{"title":"UserStatus","type":"string","enum":["active","suspended"],"x-ep-name":"UserStatus"}},"x-ep-name":"UserFields"}}};
+
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3297,7 +3616,7 @@ vErrors.push(err14);
 errors++;
 }
 if(!((((data4 === "owner") || (data4 === "admin")) || (data4 === "member")) || (data4 === "viewer"))){
-const err15 = {instancePath:instancePath+"/changes/role",schemaPath:"#/properties/changes/properties/role/enum",keyword:"enum",params:{allowedValues: schema19.properties.changes.properties.role.enum},message:"must be equal to one of the allowed values"};
+const err15 = {instancePath:instancePath+"/changes/role",schemaPath:"#/properties/changes/properties/role/enum",keyword:"enum",params:{allowedValues: schema21.properties.changes.properties.role.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3345,7 +3664,7 @@ vErrors.push(err18);
 errors++;
 }
 if(!((data6 === "active") || (data6 === "suspended"))){
-const err19 = {instancePath:instancePath+"/changes/status",schemaPath:"#/properties/changes/properties/status/enum",keyword:"enum",params:{allowedValues: schema19.properties.changes.properties.status.enum},message:"must be equal to one of the allowed values"};
+const err19 = {instancePath:instancePath+"/changes/status",schemaPath:"#/properties/changes/properties/status/enum",keyword:"enum",params:{allowedValues: schema21.properties.changes.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3475,7 +3794,7 @@ vErrors.push(err29);
 errors++;
 }
 if(!((((data10 === "owner") || (data10 === "admin")) || (data10 === "member")) || (data10 === "viewer"))){
-const err30 = {instancePath:instancePath+"/previous/role",schemaPath:"#/properties/previous/properties/role/enum",keyword:"enum",params:{allowedValues: schema19.properties.previous.properties.role.enum},message:"must be equal to one of the allowed values"};
+const err30 = {instancePath:instancePath+"/previous/role",schemaPath:"#/properties/previous/properties/role/enum",keyword:"enum",params:{allowedValues: schema21.properties.previous.properties.role.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -3523,7 +3842,7 @@ vErrors.push(err33);
 errors++;
 }
 if(!((data12 === "active") || (data12 === "suspended"))){
-const err34 = {instancePath:instancePath+"/previous/status",schemaPath:"#/properties/previous/properties/status/enum",keyword:"enum",params:{allowedValues: schema19.properties.previous.properties.status.enum},message:"must be equal to one of the allowed values"};
+const err34 = {instancePath:instancePath+"/previous/status",schemaPath:"#/properties/previous/properties/status/enum",keyword:"enum",params:{allowedValues: schema21.properties.previous.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -3556,6 +3875,6 @@ vErrors.push(err36);
 }
 errors++;
 }
-validate18.errors = vErrors;
+validate20.errors = vErrors;
 return errors === 0;
 }

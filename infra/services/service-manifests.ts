@@ -7,6 +7,17 @@ import { COMMON_LABELS } from '../rabbitmq/cluster-manifests.js';
 /** Where the broker's CA certificate is mounted; NODE_EXTRA_CA_CERTS points Node's TLS at it. */
 export const BROKER_CA_PATH = '/etc/eventplane/rabbitmq-ca/ca.crt';
 
+/** Where the repository's Dockerfile puts the application (`npm run images` builds it). */
+export const APP_DIR = '/app';
+
+/**
+ * The container's command: the service's compiled entry on plain node (the image's own CMD
+ * does the same; stated here so the Deployment does not depend on it).
+ */
+export function serviceCommand(serviceId: string): string[] {
+  return ['node', '--enable-source-maps', `${APP_DIR}/dist/services/${serviceId}/main.js`];
+}
+
 /** Keys of the per-service Secret, loaded into the container's environment as they are. */
 export const AMQP_SECRET_KEYS = ['AMQP_URL', 'AMQP_USERNAME', 'AMQP_PASSWORD', 'AMQP_VHOST', 'AMQP_HOST', 'AMQP_PORT'] as const;
 
@@ -107,10 +118,13 @@ export function serviceManifests(config: StackConfig, workload: ServiceWorkload)
               name: 'app',
               image: workload.image,
               imagePullPolicy: 'IfNotPresent',
+              command: serviceCommand(workload.id),
+              workingDir: APP_DIR,
               ports: [http],
               envFrom: [{ secretRef: { name: amqpSecretName(workload.id) } }],
               env: [
                 { name: 'EVENTPLANE_SERVICE', value: workload.id },
+                { name: 'HOST', value: '0.0.0.0' },
                 { name: 'PORT', value: String(workload.port) },
                 { name: 'NODE_ENV', value: 'production' },
                 { name: 'NODE_EXTRA_CA_CERTS', value: BROKER_CA_PATH },

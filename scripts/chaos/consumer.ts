@@ -26,10 +26,14 @@ const { tally, receive } = await loadChaosDescriptors(config.generatedDir);
 const store = await openStore({ databaseUrl: config.databaseUrl, applicationName: 'chaos-tally', maxConnections: 16 });
 await store.exec(`
   CREATE TABLE IF NOT EXISTS chaos_effects (
-    seq        bigint NOT NULL,
-    message_id text NOT NULL,
-    created_ms double precision NOT NULL,
-    applied_ms double precision NOT NULL
+    seq         bigint NOT NULL,
+    message_id  text NOT NULL,
+    created_ms  double precision NOT NULL,
+    applied_ms  double precision NOT NULL,
+    account     text NOT NULL,
+    account_seq bigint NOT NULL,
+    -- The order the handler applied entries in (per account, it must follow account_seq).
+    applied_order bigserial
   );
   CREATE INDEX IF NOT EXISTS chaos_effects_seq ON chaos_effects (seq);
   CREATE TABLE IF NOT EXISTS chaos_duplicates (
@@ -65,11 +69,13 @@ await bus.subscribe(receive, async (delivery: Delivery, context: HandlerContext)
   let ran = false;
   await inbox.handle(receive, async (entry: Delivery<string, EntryRecorded>, _context, tx) => {
     ran = true;
-    await tx.query('INSERT INTO chaos_effects (seq, message_id, created_ms, applied_ms) VALUES ($1, $2, $3, $4)', [
+    await tx.query('INSERT INTO chaos_effects (seq, message_id, created_ms, applied_ms, account, account_seq) VALUES ($1, $2, $3, $4, $5, $6)', [
       entry.payload.seq,
       entry.envelope.messageId,
       Date.parse(entry.payload.createdAt),
       Date.now(),
+      entry.payload.account,
+      entry.payload.accountSeq,
     ]);
   })(delivery as Delivery<string, EntryRecorded>, context);
   if (ran) {

@@ -56,6 +56,8 @@ export interface EntryRecorded {
   seq: number;
   createdAt: string;
   account: string;
+  /** Position among the account's entries, from 1, in commit order. */
+  accountSeq: number;
 }
 
 /**

@@ -12,6 +12,10 @@
  *   (`chaos_duplicates`) plus any applied a second time (`chaos_effects` rows beyond one per
  *   entry, which has no unique key so the inbox cannot hide a failure).
  * - absorbed: duplicates an inbox recognised and skipped.
+ * - orderViolations: entries the consumer applied after a later entry of the same account (the
+ *   aggregate), judged by the account position the producer committed (`accountSeq`) against the
+ *   order the consumer applied them in (`applied_order`, first application of each entry) — what
+ *   the consumer actually did, whatever mechanism keeps the order.
  * - recovery_ms: for each fault, the time until (a) the producer had a publish confirmed after
  *   it, (b) the consumer had handled a delivery after it, and (c) every entry committed but not
  *   yet confirmed when it struck was confirmed; the worst over the scenario's faults.
@@ -26,6 +30,7 @@ export interface LedgerRow {
   readonly lost: number;
   readonly duplicates: number;
   readonly absorbed: number;
+  readonly orderViolations: number;
   readonly recovery_ms: number;
 }
 
@@ -84,6 +89,7 @@ export class ScenarioDatabases {
     const absorbedBy = { runtime: layer('runtime'), durable: layer('durable') };
     const absorbed = absorbedBy.runtime + absorbedBy.durable;
     const lostSeqs = sentSeqs.filter((seq) => !deliveredSeqs.has(seq)).sort((a, b) => a - b);
+    const orderViolations = await this.orderViolations();
     const recoveries: (number | null)[] = [];
     for (const fault of faults) recoveries.push(await this.recovery(fault));
     const measured = recoveries.filter((r): r is number => r !== null);
@@ -96,10 +102,36 @@ export class ScenarioDatabases {
         lost: lostSeqs.length,
         duplicates: absorbed + appliedTwice,
         absorbed,
+        orderViolations,
         recovery_ms: Math.round(Math.max(0, ...measured)),
       },
       detail: { absorbedBy, appliedTwice, recoveries: recoveries.map((r) => (r === null ? null : Math.round(r))), lostSample: lostSeqs.slice(0, 20) },
     };
+  }
+
+  /**
+   * Per account, walks the entries in the order they were first applied and counts each one whose
+   * position is below the highest position already applied: it came after a later entry.
+   */
+  private async orderViolations(): Promise<number> {
+    const { rows } = await this.sink.query<{ account: string; account_seq: string }>(
+      `SELECT account, account_seq FROM (
+         SELECT DISTINCT ON (seq) seq, account, account_seq, applied_order FROM chaos_effects ORDER BY seq, applied_order
+       ) AS first ORDER BY account, applied_order`,
+    );
+    let violations = 0;
+    let account: string | undefined;
+    let highest = 0;
+    for (const row of rows) {
+      const position = Number(row.account_seq);
+      if (row.account !== account) {
+        account = row.account;
+        highest = 0;
+      }
+      if (position < highest) violations++;
+      else highest = position;
+    }
+    return violations;
   }
 
   /** null when no publish or no delivery followed the fault: it struck a drained stream and proved nothing. */

@@ -1,5 +1,6 @@
 /**
  * `npm run chaos [-- --quick] [--only a,b] [--json FILE] [--write-docs]`
+ * `npm run chaos -- --soak 30m [--rate 500] [--json FILE] [--write-docs]` (not in CI)
  *
  * Runs the chaos scenarios on a local 3-node cluster (bounded in time; stops everything it
  * started), prints progress on stderr and the results table on stdout. Exit 0 when every
@@ -11,15 +12,23 @@ import { parseArgs } from 'node:util';
 import { REPO_ROOT } from './contract.js';
 import { reliabilityMarkdown, reliabilitySvg } from './report.js';
 import { chaosJson, failures, runChaos } from './run-chaos.js';
+import { parseDuration, soakMarkdown, soakProblems, writeSoakDocs } from './soak/report.js';
+import { runSoak } from './soak/run-soak.js';
 
 const usage = `Usage: npm run chaos -- [--quick] [--only NAME,…] [--json FILE] [--write-docs]
 
   --quick        the CI-sized streams (a few thousand entries) instead of the full 100,000
   --only NAMES   run only these scenarios: kill-node, cluster-restart, kill-consumer,
-                 kill-producer, connection-closes
+                 kill-producer, connection-closes, memory-alarm, disk-alarm
   --json FILE    write {"scenarios":[{name, sent, confirmed, delivered, lost, duplicates,
-                 absorbed, recovery_ms}]}
-  --write-docs   regenerate docs/RELIABILITY.md and docs/reliability.svg from this run`;
+                 absorbed, orderViolations, recovery_ms}]}
+  --write-docs   regenerate docs/RELIABILITY.md and docs/reliability.svg from this run
+
+  --soak TIME    the soak profile instead (e.g. 30m, 90s): every service as a process under a
+                 steady mixed load with random consumer restarts; RSS per service at the start
+                 and the end, lost, duplicates absorbed. With --write-docs it writes
+                 docs/bench/soak.json, docs/bench/soak.svg and the soak section of RELIABILITY.md
+  --rate N       the soak's load in messages per second (default 500)`;
 
 async function main(): Promise<number> {
   let values;
@@ -30,6 +39,8 @@ async function main(): Promise<number> {
         only: { type: 'string' },
         json: { type: 'string' },
         'write-docs': { type: 'boolean' },
+        soak: { type: 'string' },
+        rate: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -49,6 +60,32 @@ async function main(): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 
+  if (values.soak !== undefined) {
+    const durationMs = parseDuration(values.soak);
+    const rate = Number(values.rate ?? 500);
+    if (durationMs === undefined || !(rate > 0)) {
+      process.stderr.write(`--soak takes a duration such as 30m or 90s, --rate a positive number\n\n${usage}\n`);
+      return 2;
+    }
+    const soak = await runSoak({ durationMs, ratePerSecond: rate, signal: controller.signal });
+    const command = ['npm run chaos --', ...process.argv.slice(2)].join(' ');
+    process.stdout.write(`${soakMarkdown(soak, command)}\n`);
+    const json = `${JSON.stringify(soak, null, 2)}\n`;
+    if (values.json) {
+      const file = resolve(values.json);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, json);
+      process.stderr.write(`wrote ${file}\n`);
+    }
+    if (values['write-docs']) {
+      writeSoakDocs(soak, command);
+      process.stderr.write('wrote docs/bench/soak.json, docs/bench/soak.svg and the soak section of docs/RELIABILITY.md\n');
+    }
+    const problems = soakProblems(soak);
+    for (const problem of problems) process.stderr.write(`FAIL soak: ${problem}\n`);
+    return problems.length === 0 ? 0 : 1;
+  }
+
   const run = await runChaos({
     profile: values.quick ? 'quick' : 'full',
     signal: controller.signal,
@@ -56,9 +93,9 @@ async function main(): Promise<number> {
   });
 
   const table = run.outcomes.map(({ row }) =>
-    [row.name.padEnd(18), row.sent, row.confirmed, row.delivered, row.lost, row.duplicates, row.absorbed, row.recovery_ms].map(String).map((c) => c.padStart(10)).join(''),
+    [row.name.padEnd(18), row.sent, row.confirmed, row.delivered, row.lost, row.duplicates, row.absorbed, row.orderViolations, row.recovery_ms].map(String).map((c) => c.padStart(10)).join(''),
   );
-  process.stdout.write(`${['scenario'.padEnd(18), 'sent', 'confirmed', 'delivered', 'lost', 'duplicates', 'absorbed', 'recov. ms'].map((c) => c.padStart(10)).join('')}\n${table.join('\n')}\n`);
+  process.stdout.write(`${['scenario'.padEnd(18), 'sent', 'confirmed', 'delivered', 'lost', 'duplicates', 'absorbed', 'order viol', 'recov. ms'].map((c) => c.padStart(10)).join('')}\n${table.join('\n')}\n`);
 
   if (controller.signal.aborted) {
     process.stderr.write('interrupted: no JSON or docs written\n');

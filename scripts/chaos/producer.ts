@@ -47,6 +47,10 @@ await store.exec(`CREATE TABLE IF NOT EXISTS chaos_entries (
   seq        bigint PRIMARY KEY,
   message_id text NOT NULL UNIQUE,
   created_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+CREATE TABLE IF NOT EXISTS chaos_accounts (
+  account  text PRIMARY KEY,
+  last_seq bigint NOT NULL
 )`);
 // Entries are written in blocks of `batch`, one transaction each, by several writers at once
 // (one connection each). A block commits whole or not at all, so after a crash the blocks with
@@ -82,7 +86,14 @@ async function writeBlock(block: number): Promise<void> {
     const ids: string[] = [];
     for (const seq of seqs) {
       const account = `acct-${seq % config.accounts}`;
-      const payload: EntryRecorded = { stream: config.stream, seq, createdAt: new Date().toISOString(), account };
+      // The account's next position: the row lock serialises the account's writers until commit,
+      // so positions follow commit order (and a rolled-back block leaves no gap).
+      const { rows: next } = await tx.query<{ last_seq: string }>(
+        `INSERT INTO chaos_accounts (account, last_seq) VALUES ($1, 1)
+         ON CONFLICT (account) DO UPDATE SET last_seq = chaos_accounts.last_seq + 1 RETURNING last_seq`,
+        [account],
+      );
+      const payload: EntryRecorded = { stream: config.stream, seq, createdAt: new Date().toISOString(), account, accountSeq: Number(next[0]!.last_seq) };
       ids.push((await outbox.add(tx, { send, payload, aggregateId: account })).messageId);
     }
     await tx.query('INSERT INTO chaos_entries (seq, message_id) SELECT * FROM unnest($1::bigint[], $2::text[])', [seqs, ids]);

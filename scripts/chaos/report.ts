@@ -4,15 +4,24 @@
  * the same figures. Pure: the caller writes the files.
  */
 import { failures, PROFILES, type ChaosRun } from './run-chaos.js';
+import { currentSoakSection } from './soak/report.js';
 
 const number = (value: number) => value.toLocaleString('en');
 
 export function reliabilityMarkdown(run: ChaosRun, command: string): string {
   const sizes = PROFILES[run.profile];
-  const rows = run.outcomes.map(({ row, detail, title }) => {
-    const verdict = failures({ row, detail }).length === 0 ? 'pass' : '**FAIL**';
-    return `| ${row.name} | ${title} | ${number(row.sent)} | ${number(row.confirmed)} | ${number(row.delivered)} | ${number(row.lost)} | ${number(row.duplicates)} | ${number(row.absorbed)} (${number(detail.absorbedBy.runtime)} / ${number(detail.absorbedBy.durable)}) | ${number(row.recovery_ms)} | ${verdict} |`;
+  const rows = run.outcomes.map((outcome) => {
+    const { row, detail, title } = outcome;
+    const verdict = failures(outcome).length === 0 ? 'pass' : '**FAIL**';
+    return `| ${row.name} | ${title} | ${number(row.sent)} | ${number(row.confirmed)} | ${number(row.delivered)} | ${number(row.lost)} | ${number(row.duplicates)} | ${number(row.absorbed)} (${number(detail.absorbedBy.runtime)} / ${number(detail.absorbedBy.durable)}) | ${number(row.orderViolations)} | ${number(row.recovery_ms)} | ${verdict} |`;
   });
+  const alarms = run.outcomes.flatMap(({ row, alarm }) =>
+    alarm
+      ? [
+          `| ${row.name} | ${(alarm.blockedMs / 1000).toFixed(1)} s | ${alarm.readyzBlocked ? `503 \`blocked\`: “${alarm.reason}”` : '**not blocked**'} | ${alarm.typedFailure ? 'BrokerBlockedError' : '**none**'} | ${alarm.waitedMs === null ? '**failed**' : `confirmed after ${(alarm.waitedMs / 1000).toFixed(1)} s`} | ${alarm.readyAgain ? '200 again' : '**still 503**'} | ${number(row.lost)} |`,
+        ]
+      : [],
+  );
   const problems = run.outcomes.flatMap((outcome) => failures(outcome).map((problem) => `- ${outcome.row.name}: ${problem}`));
   return `# Reliability
 
@@ -27,11 +36,27 @@ through real faults, and the suites that feed hostile input and check least priv
 Produced by \`${command}\` on ${run.startedAt.slice(0, 10)} (profile \`${run.profile}\`, ${number(run.seconds)} s),
 RabbitMQ ${run.cluster.rabbitmq} on ${run.cluster.nodes} local nodes, Debian's PostgreSQL, on the 2-core development machine.
 
-| scenario | fault | sent | confirmed | delivered | lost | duplicates | absorbed (runtime / durable inbox) | recovery ms | |
-|---|---|--:|--:|--:|--:|--:|--:|--:|---|
+| scenario | fault | sent | confirmed | delivered | lost | duplicates | absorbed (runtime / durable inbox) | order violations | recovery ms | |
+|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|
 ${rows.join('\n')}
 
-${problems.length === 0 ? 'Every scenario: 0 lost, every duplicate absorbed by an inbox, no effect applied twice.' : `Problems:\n\n${problems.join('\n')}`}
+${problems.length === 0 ? 'Every scenario: 0 lost, every duplicate absorbed by an inbox, no effect applied twice, every account applied in order.' : `Problems:\n\n${problems.join('\n')}`}
+${
+  alarms.length === 0
+    ? ''
+    : `
+### Broker alarms: what a service saw
+
+During each alarm a real service (shop/product through the service kit, on the same cluster)
+was watched: its \`/readyz\`, a publish whose timeout passed while blocked, and one with time to
+spare. The chaos stream's relay went through the same alarm (its publishes waited, or timed out
+with \`BrokerBlockedError\` and were retried).
+
+| scenario | publishers blocked | /readyz during the alarm | publish past its timeout | publish with time to spare | /readyz after | lost |
+|---|--:|---|---|---|---|--:|
+${alarms.join('\n')}
+`
+}
 
 ![events lost, duplicates absorbed and recovery time per scenario](reliability.svg)
 
@@ -61,6 +86,11 @@ The faults (${run.profile === 'full' ? `a killed node stays down ${sizes.nodeDow
   partition leases expire after the configured lease).
 - **connection-closes** — every client connection force-closed through the management API,
   repeatedly.
+- **memory-alarm** — \`rabbitmqctl set_vm_memory_high_watermark 0.0000001\` on every node ~20 % into
+  the stream: the memory alarm blocks every publishing connection (${PROFILES.full.alarmBlockedMs / 1000} s in the full
+  profile, ${PROFILES.quick.alarmBlockedMs / 1000} s in the quick one CI runs), then the watermark goes back to 0.4.
+- **disk-alarm** — \`rabbitmqctl set_disk_free_limit 1000000GB\` on every node (more free space than
+  any disk has), then back to 50MB; same lengths.
 
 ### What the columns mean
 
@@ -74,11 +104,18 @@ processes being killed.
   any applied a second time (the consumer's table has no unique key, so a failing inbox would show).
 - **absorbed**: duplicates an inbox skipped — the runtime's in-memory inbox (redeliveries within one
   process, e.g. after a connection close) or the durable transactional inbox (after a crash).
+- **order violations**: entries the consumer applied after a later entry of the same account (the
+  aggregate). The producer numbers each account's entries in commit order (\`accountSeq\` in the
+  payload); the consumer records the order it applies them in; an entry whose number is below one
+  already applied for its account counts once. Counted from what the consumer did, whatever
+  mechanism (relay order, inbox sequence check) keeps the order.
 - **recovery ms**: from the fault until the producer had a publish confirmed, the consumer had handled
   a delivery, and every entry committed but not yet confirmed at the fault had been confirmed; the
   worst over a scenario's faults. (Delivery of those entries is then a matter of the consumer's
   backlog, and the ledger checks it.) For \`cluster-restart\` the clock starts when the last node is
-  down; for the process kills, when the process exits.
+  down; for the process kills, when the process exits; for the alarms, when the alarm clears.
+
+${currentSoakSection()}
 
 ## Hostile input
 
@@ -130,7 +167,7 @@ export function reliabilitySvg(run: ChaosRun): string {
   ];
   run.outcomes.forEach(({ row, detail }, index) => {
     const y = top + index * rowHeight;
-    const ok = failures({ row, detail }).length === 0;
+    const ok = failures(run.outcomes[index]!).length === 0;
     parts.push(`<line x1="16" x2="${width - 16}" y1="${y - 8}" y2="${y - 8}" stroke="#e6e6e6"/>`);
     parts.push(`<text x="16" y="${y + 12}" font-weight="600">${escapeXml(row.name)}</text>`);
     parts.push(`<text x="180" y="${y + 12}" fill="${row.lost === 0 ? '#1f7a4d' : '#c0392b'}" font-weight="600">${number(row.lost)} lost</text>`);

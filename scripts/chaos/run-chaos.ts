@@ -6,8 +6,9 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLocalCluster } from '../../src/local-cluster/local-cluster.js';
-import { startPostgres } from '../../test/support/postgres-server.js';
+import { startPostgres } from '../../src/local-cluster/postgres-server.js';
 import { REPO_ROOT, generateChaosContract } from './contract.js';
+import type { AlarmObservation } from './alarm-probe.js';
 import type { LedgerDetail, LedgerRow } from './ledger.js';
 import { runScenario, type ChaosEnvironment, type RunLimits, type ScenarioOutcome } from './scenario-runner.js';
 import { PROFILES, scenarios, type Profile } from './scenarios.js';
@@ -34,15 +35,23 @@ export function chaosJson(run: ChaosRun): { scenarios: LedgerRow[] } {
 }
 
 /** What makes a scenario fail: loss, an unabsorbed duplicate, an effect applied twice, an error. */
-export function failures(outcome: { row: LedgerRow; detail: LedgerDetail; error?: string }): string[] {
+export function failures(outcome: { row: LedgerRow; detail: LedgerDetail; error?: string; alarm?: AlarmObservation }): string[] {
   const { row, detail } = outcome;
   const problems: string[] = [];
   if (outcome.error) problems.push(outcome.error);
   if (row.lost > 0) problems.push(`${row.lost} entries lost (first: ${detail.lostSample.join(', ')})`);
   if (row.absorbed !== row.duplicates) problems.push(`${row.duplicates - row.absorbed} duplicates not absorbed`);
   if (detail.appliedTwice > 0) problems.push(`${detail.appliedTwice} entries applied twice`);
+  if (row.orderViolations > 0) problems.push(`${row.orderViolations} entries applied after a later entry of their account`);
   if (row.sent === 0) problems.push('nothing was sent');
   if (detail.recoveries.length === 0) problems.push('no fault was injected');
+  const { alarm } = outcome;
+  if (alarm) {
+    if (!alarm.readyzBlocked) problems.push('/readyz did not say blocked during the alarm');
+    if (!alarm.typedFailure) problems.push('no publish failed with BrokerBlockedError during the alarm');
+    if (alarm.waitedMs === null) problems.push('the publish waiting through the alarm was not confirmed after it');
+    if (!alarm.readyAgain) problems.push('/readyz did not return to ready after the alarm');
+  }
   const unmeasured = detail.recoveries.filter((r) => r === null).length;
   if (unmeasured > 0) problems.push(`${unmeasured} fault(s) struck after the stream had drained: recovery not measured`);
   return problems;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { LocalCluster } from '../../src/local-cluster/local-cluster.js';
 import { applyTopology } from '../../src/local-cluster/apply-topology.js';
+import type { AlarmObservation } from './alarm-probe.js';
 import { liveManagement, queueDepth } from './broker-faults.js';
 import type { ChaosContract } from './contract.js';
 import { ScenarioDatabases, type LedgerDetail, type LedgerRow, type Progress } from './ledger.js';
@@ -45,6 +46,8 @@ export interface FaultContext {
   /** Broker users of this scenario's services. */
   readonly users: ReadonlySet<string>;
   readonly vhost: string;
+  /** Record what a broker-alarm scenario's witness saw (kept in the outcome). */
+  observe(observation: AlarmObservation): void;
 }
 
 export interface Scenario {
@@ -74,6 +77,8 @@ export interface ScenarioOutcome {
   readonly seconds: number;
   /** Set when the scenario could not complete (the ledger is still read). */
   readonly error?: string;
+  /** The broker-alarm scenarios: what the witness service saw. */
+  readonly alarm?: AlarmObservation;
 }
 
 export interface RunLimits {
@@ -130,6 +135,7 @@ export async function runScenario(env: ChaosEnvironment, scenario: Scenario, lim
   let faultRun: Promise<void> | undefined;
   let exitHandling: Promise<void> | undefined;
   let error: string | undefined;
+  let alarm: AlarmObservation | undefined;
 
   const context: FaultContext = {
     env,
@@ -142,6 +148,7 @@ export async function runScenario(env: ChaosEnvironment, scenario: Scenario, lim
     },
     consumer: () => consumer,
     producer: () => producer!,
+    observe: (observation) => (alarm = observation),
     async restartConsumer() {
       expectedExit = consumer;
       await consumer.kill();
@@ -220,9 +227,9 @@ export async function runScenario(env: ChaosEnvironment, scenario: Scenario, lim
   await databases.close();
   const seconds = Math.round((Date.now() - started) / 100) / 10;
   log(
-    `sent ${row.sent} · confirmed ${row.confirmed} · delivered ${row.delivered} · lost ${row.lost} · duplicates ${row.duplicates} (absorbed ${row.absorbed}) · recovery ${row.recovery_ms} ms · ${seconds} s`,
+    `sent ${row.sent} · confirmed ${row.confirmed} · delivered ${row.delivered} · lost ${row.lost} · duplicates ${row.duplicates} (absorbed ${row.absorbed}) · order violations ${row.orderViolations} · recovery ${row.recovery_ms} ms · ${seconds} s`,
   );
-  return { row, detail, title: scenario.title, seconds, ...(error !== undefined ? { error } : {}) };
+  return { row, detail, title: scenario.title, seconds, ...(error !== undefined ? { error } : {}), ...(alarm ? { alarm } : {}) };
 }
 
 async function recreateDatabases(adminUrl: string, names: readonly string[]): Promise<void> {

@@ -1,7 +1,9 @@
 /**
- * The five chaos scenarios of issue 9, and the two sizes they run at: `full` (`npm run chaos`,
- * the 100,000-entry stream) and `quick` (CI: the same faults on short streams).
+ * The chaos scenarios (the five of issue 9 and the two broker alarms of issue 18), and the two
+ * sizes they run at: `full` (`npm run chaos`, the 100,000-entry stream) and `quick` (CI: the same
+ * faults on short streams, shorter alarms).
  */
+import { ALARMS, AlarmWitness } from './alarm-probe.js';
 import { closeConnectionsOf, connectedUsers, leaderIndex, restartNode, waitForMembers } from './broker-faults.js';
 import type { Scenario, StreamSize } from './scenario-runner.js';
 
@@ -18,6 +20,9 @@ export interface ProfileSizes {
   readonly nodeDownMs: number;
   readonly connectionCloses: number;
   readonly connectionCloseEveryMs: number;
+  /** The alarm scenarios: a stream long enough to run through the alarm, and how long publishers stay blocked. */
+  readonly alarm: StreamSize;
+  readonly alarmBlockedMs: number;
 }
 
 export const PROFILES: Record<Profile, ProfileSizes> = {
@@ -29,6 +34,8 @@ export const PROFILES: Record<Profile, ProfileSizes> = {
     nodeDownMs: 15_000,
     connectionCloses: 6,
     connectionCloseEveryMs: 2_000,
+    alarm: { events: 80_000, ratePerSecond: 1_000 },
+    alarmBlockedMs: 20_000,
   },
   quick: {
     killNode: { events: 3_000, ratePerSecond: 500 },
@@ -38,10 +45,56 @@ export const PROFILES: Record<Profile, ProfileSizes> = {
     nodeDownMs: 3_000,
     connectionCloses: 3,
     connectionCloseEveryMs: 1_000,
+    // Long enough that the alarm (after the witness service has started) strikes mid-stream.
+    alarm: { events: 12_000, ratePerSecond: 300 },
+    alarmBlockedMs: 8_000,
   },
 };
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A broker resource alarm mid-stream, raised on every node with rabbitmqctl (alarms block
+ * publishers cluster-wide; raising it everywhere does not depend on which node the clients use)
+ * and cleared after `blockedMs`. A witness service shows /readyz `blocked`, a publish past its
+ * timeout failing with BrokerBlockedError and one waiting through it. Recovery counts from the
+ * clear: the alarm's own length is the fault, how fast the platform resumes is the measure.
+ */
+function alarmScenario(kind: 'memory' | 'disk', sizes: ProfileSizes): Scenario {
+  const name = kind === 'memory' ? 'memory-alarm' : 'disk-alarm';
+  const what = kind === 'memory' ? 'memory alarm (vm_memory_high_watermark set below use)' : 'disk-free alarm (disk_free_limit set above the free space)';
+  return {
+    name,
+    title: `broker ${what} on every node mid-stream: publishers blocked ${sizes.alarmBlockedMs / 1000} s, then cleared`,
+    size: sizes.alarm,
+    faultAt: 0.2,
+    async inject({ env, fault, observe }) {
+      const witness = await AlarmWitness.start(env.cluster, `${name}-`, env.postgresUrl);
+      const nodes = env.cluster.nodes.map((_, index) => env.cluster.node(index));
+      let raised = false;
+      try {
+        const raisedAt = Date.now();
+        await Promise.all(nodes.map((node) => node.ctl([...ALARMS[kind].raise])));
+        raised = true;
+        env.log(`[${name}] ${kind} alarm raised on ${nodes.length} nodes`);
+        const seen = await witness.duringAlarm();
+        env.log(`[${name}] /readyz ${seen.readyzBlocked ? 'blocked' : 'NOT blocked'} (${seen.reason}); typed failure: ${seen.typedFailure}`);
+        // The alarm's length is the fault itself, not a wait for a condition.
+        await pause(Math.max(0, raisedAt + sizes.alarmBlockedMs - Date.now()));
+        await Promise.all(nodes.map((node) => node.ctl([...ALARMS[kind].clear])));
+        raised = false;
+        const clearedAt = Date.now();
+        fault(clearedAt);
+        env.log(`[${name}] alarm cleared after ${((clearedAt - raisedAt) / 1000).toFixed(1)} s`);
+        const waitedMs = await seen.waiting;
+        observe({ alarm: kind, blockedMs: clearedAt - raisedAt, readyzBlocked: seen.readyzBlocked, reason: seen.reason, typedFailure: seen.typedFailure, waitedMs, readyAgain: await witness.readyAgain() });
+      } finally {
+        if (raised) await Promise.all(nodes.map((node) => node.ctl([...ALARMS[kind].clear]).catch(() => undefined)));
+        await witness.close();
+      }
+    },
+  };
+}
 
 export function scenarios(profile: Profile): Scenario[] {
   const sizes = PROFILES[profile];
@@ -133,5 +186,7 @@ export function scenarios(profile: Profile): Scenario[] {
         }
       },
     },
+    alarmScenario('memory', sizes),
+    alarmScenario('disk', sizes),
   ];
 }

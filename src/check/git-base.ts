@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
-import { UserError } from '../cli/user-error.js';
+import { UserError } from '../shared/user-error.js';
 
 const exec = promisify(execFile);
 

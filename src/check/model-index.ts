@@ -8,9 +8,9 @@ export interface ModelIndex {
   readonly channels: ReadonlyMap<string, ChannelModel>;
   readonly messages: ReadonlyMap<string, MessageModel>;
   readonly operations: ReadonlyMap<string, OperationModel>;
-  /** Receive operations by message id. */
+  /** Operations that consume a message, by message id: receives, and requests for their replies. */
   readonly receivers: ReadonlyMap<string, readonly OperationModel[]>;
-  /** Send operations by message id. */
+  /** Operations that produce a message, by message id: sends, and repliers for their replies. */
   readonly senders: ReadonlyMap<string, readonly OperationModel[]>;
 }
 
@@ -31,6 +31,9 @@ export function indexModel(model: ContractModel): ModelIndex {
       operations.set(op.id, op);
       const byMessage = op.action === 'send' ? senders : receivers;
       for (const id of op.messages) byMessage.set(id, [...(byMessage.get(id) ?? []), op]);
+      // A reply flows the other way: the replier (a receive) produces it, the requester consumes it.
+      const byReply = op.action === 'send' ? receivers : senders;
+      for (const id of op.reply?.messages ?? []) byReply.set(id, [...(byReply.get(id) ?? []), op]);
     }
   }
   return { model, systems, services, channels, messages, operations, receivers, senders };

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UserError } from './user-error.js';
+import { UserError } from '../shared/user-error.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

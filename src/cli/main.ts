@@ -1,11 +1,6 @@
-import { isUserError } from './user-error.js';
+import { isUserError } from '../shared/user-error.js';
+import type { Command } from './command.js';
 
-/** A subcommand: parses its own arguments and calls the library. Returns the exit code. */
-export interface Command {
-  readonly summary: string;
-  readonly usage: string;
-  run(argv: string[]): Promise<number>;
-}
 
 // Lazy imports keep `eventplane dlq` from loading the compiler and `generate` from loading amqplib.
 const commands: Record<string, () => Promise<{ command: Command }>> = {

@@ -99,6 +99,12 @@ export interface ChannelModel {
   /** Message ids this channel carries. */
   readonly messages: readonly string[];
   readonly location: SourceLocation;
+  /**
+   * A reply channel with `address: null` (AsyncAPI's dynamic address): its messages travel over
+   * RabbitMQ direct reply-to, so `exchange` is the default exchange ('') and `address`
+   * `amq.rabbitmq.reply-to`. Absent on every other channel.
+   */
+  readonly directReplyTo?: true;
 }
 
 export interface MessageExample {
@@ -150,6 +156,23 @@ export interface OperationModel {
   readonly queue?: QueuePolicy;
   readonly retry?: RetryPolicy;
   readonly deadLetter?: DeadLetterPolicy;
+  /**
+   * AsyncAPI `operation.reply`: on a receive, this service is the replier and answers every
+   * request with one of the reply messages; on a send, this service is a requester and waits
+   * for the reply. Both ends of one request channel name the same reply channel.
+   */
+  readonly reply?: ReplyModel;
+}
+
+/** Request/reply (docs/CONTRACTS.md, "Request/reply"). */
+export interface ReplyModel {
+  /** The reply channel (owned by the replier, which sends its messages). */
+  readonly channel: string;
+  /** Reply message ids: the replier answers with one of them. */
+  readonly messages: readonly string[];
+  /** True when the reply channel has `address: null`: replies go over direct reply-to. */
+  readonly directReplyTo: boolean;
+  readonly location: SourceLocation;
 }
 
 export interface QueuePolicy {

@@ -10,6 +10,9 @@
  *   });
  *   await bus.subscribe(paymentEvents, durable.inbox.handle(paymentEvents, async (delivery, ctx, tx) => { … }));
  *   await durable.close();                      // after the bus stopped consuming
+ *
+ * The service kit opens its state the same way, over the service's database (`store`), and
+ * adds its sagas while the service sets up (`useSagas`), before `start()`.
  */
 import type { Registry } from 'prom-client';
 import type { EventPublisher, SendDescriptor } from '../runtime/contract.js';
@@ -24,6 +27,8 @@ import { SagaEngine } from './saga/engine.js';
 import type { DurableStore } from './store.js';
 
 export interface DurableStateOptions extends StoreOptions {
+  /** An open store to use (closed with the state) instead of opening one from the options above. */
+  readonly store?: DurableStore;
   /** The bus the relay publishes through. */
   readonly publisher: EventPublisher;
   /** The service id: the relay publishes only this service's events. */
@@ -43,15 +48,18 @@ export class DurableState {
   readonly outbox: Outbox;
   readonly inbox: DurableInbox;
   readonly relay: OutboxRelay;
-  /** Present when the options listed sagas. */
-  readonly sagas: SagaEngine | undefined;
+  private engine: SagaEngine | undefined;
   private readonly housekeeper: Housekeeper;
+  private readonly shared: Pick<DurableStateOptions, 'registry' | 'logger'>;
+  private started = false;
+  private stopping: Promise<void> | undefined;
 
   constructor(
     readonly store: DurableStore,
     options: DurableStateOptions,
   ) {
     const shared = { ...(options.registry ? { registry: options.registry } : {}), ...(options.logger ? { logger: options.logger } : {}) };
+    this.shared = shared;
     this.outbox = new Outbox(store);
     this.inbox = new DurableInbox(store, options.retention?.inboxMs !== undefined ? { retentionMs: options.retention.inboxMs } : {});
     this.relay = new OutboxRelay({
@@ -62,24 +70,47 @@ export class DurableState {
       ...(options.service !== undefined ? { service: options.service } : {}),
       ...(options.sends !== undefined ? { sends: options.sends } : {}),
     });
-    this.sagas = options.sagas?.length ? new SagaEngine({ ...shared, store, outbox: this.outbox, sagas: options.sagas }) : undefined;
+    if (options.sagas?.length) this.useSagas(options.sagas);
     this.housekeeper = new Housekeeper(store, { ...options.retention, ...(options.logger ? { logger: options.logger } : {}) });
+  }
+
+  /** Present when the options listed sagas or `useSagas` was called. */
+  get sagas(): SagaEngine | undefined {
+    return this.engine;
+  }
+
+  /** The saga engine over these sagas (once, before `start()`): every saga of the service at once. */
+  useSagas(definitions: readonly SagaDefinition<any, any, any>[]): SagaEngine {
+    if (this.engine) throw new Error('the sagas are set already: give every saga of the service at once');
+    if (this.started) throw new Error('the durable state has started: set the sagas before start()');
+    this.engine = new SagaEngine({ ...this.shared, store: this.store, outbox: this.outbox, sagas: definitions });
+    return this.engine;
   }
 
   /** Starts the relay, the saga timeout scheduler and housekeeping. */
   async start(): Promise<void> {
+    this.started = true;
     await this.relay.start();
     await this.sagas?.start();
     this.housekeeper.start();
   }
 
-  /** Stops them (each finishes what it is doing) and closes the store. */
+  /**
+   * Stops them, each finishing what it is doing (the relay publishes what it has claimed, so the
+   * publisher must still be open); idempotent.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= Promise.all([this.relay.stop(), this.sagas?.stop(), this.housekeeper.stop()]).then(() => undefined);
+    return this.stopping;
+  }
+
+  /** Stops (if not yet stopped) and closes the store. */
   async close(): Promise<void> {
-    await Promise.all([this.relay.stop(), this.sagas?.stop(), this.housekeeper.stop()]);
+    await this.stop();
     await this.store.close();
   }
 }
 
 export async function openDurableState(options: DurableStateOptions): Promise<DurableState> {
-  return new DurableState(await openStore(options), options);
+  return new DurableState(options.store ?? (await openStore(options)), options);
 }

@@ -6,6 +6,7 @@
  */
 import { defaultLogger, type RuntimeLogger } from '../runtime/logger.js';
 import type { DurableStore } from './store.js';
+import { PeriodicTask } from './periodic.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const DELETE_BATCH = 10_000;
@@ -58,39 +59,24 @@ export interface HousekeeperOptions extends RetentionOptions {
 
 /** Runs housekeeping on a timer that never keeps the process alive. */
 export class Housekeeper {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private readonly logger: RuntimeLogger;
+  private readonly task: PeriodicTask;
 
-  constructor(
-    private readonly store: DurableStore,
-    private readonly options: HousekeeperOptions = {},
-  ) {
-    this.logger = options.logger ?? defaultLogger('housekeeping');
+  constructor(store: DurableStore, options: HousekeeperOptions = {}) {
+    const logger = options.logger ?? defaultLogger('housekeeping');
+    this.task = new PeriodicTask(
+      async () => {
+        const result = await runHousekeeping(store, options);
+        if (result.inbox + result.outbox + result.sagas > 0) logger.info({ deleted: result }, 'durable-state retention applied');
+      },
+      { intervalMs: options.intervalMs ?? 60 * 60 * 1000, what: 'durable-state housekeeping', logger, immediately: true },
+    );
   }
 
   start(): void {
-    if (this.timer) return;
-    const tick = () => {
-      this.running ??= runHousekeeping(this.store, this.options)
-        .then(
-          (result) => {
-            if (result.inbox + result.outbox + result.sagas > 0) this.logger.info({ deleted: result }, 'durable-state retention applied');
-          },
-          (error: unknown) => this.logger.warn({ err: error }, 'durable-state housekeeping failed; will try again'),
-        )
-        .finally(() => {
-          this.running = undefined;
-        });
-    };
-    this.timer = setInterval(tick, this.options.intervalMs ?? 60 * 60 * 1000);
-    this.timer.unref();
-    tick();
+    this.task.start();
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 }

@@ -10,6 +10,7 @@ export { migrate, loadMigrations, MigrationError, type Migration, type Migration
 export { Outbox, type OutboxEvent, type OutboxReceipt } from './outbox.js';
 export { OutboxRelay, OUTBOX_PARTITIONS, type OutboxRelayOptions, type RelayCycle } from './outbox-relay.js';
 export { DurableInbox, DEFAULT_INBOX_RETENTION_MS, type TransactionalHandler, type ConsumerName, type DurableInboxOptions } from './inbox.js';
+export { PeriodicTask, type PeriodicOptions } from './periodic.js';
 export { Housekeeper, runHousekeeping, type RetentionOptions, type HousekeepingResult } from './housekeeping.js';
 export {
   defineSaga,

@@ -3,7 +3,7 @@
  * otherwise embedded PGlite (in a data directory, or in memory). Migrations run before it is
  * returned, so callers always see the current schema.
  */
-import { UserError } from '../cli/user-error.js';
+import { UserError } from '../shared/user-error.js';
 import { migrate, type MigrationResult } from './migrations.js';
 import { PGliteStore } from './pglite-store.js';
 import { PostgresStore } from './postgres-store.js';

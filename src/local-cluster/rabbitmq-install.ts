@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { UserError } from '../cli/user-error.js';
+import { UserError } from '../shared/user-error.js';
 
 /** Where Debian's rabbitmq-server package puts the real scripts (the /usr/sbin ones are wrappers). */
 export const RABBITMQ_BIN = '/usr/lib/rabbitmq/bin';

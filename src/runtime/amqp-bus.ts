@@ -11,8 +11,11 @@ import { findMissing, objectsOfSend } from './amqp/topology-check.js';
 import type { Bus, BusHealth } from './bus.js';
 import type {
   Delivery,
+  DeliveryHandler,
   Handler,
   PublishOptions,
+  RequestDescriptor,
+  RequestOptions,
   PublishReceipt,
   ReceiveDescriptor,
   SendDescriptor,
@@ -28,6 +31,10 @@ import { RuntimeMetrics } from './metrics.js';
 import { defaultTracer } from './tracing.js';
 import { deployedUserPrefix } from './decode.js';
 import { tracedPublish } from './traced-publish.js';
+import { AmqpRequestChannel } from './amqp/request-channel.js';
+import { PendingRequests } from './request/pending-requests.js';
+import { replyingHandler } from './request/replier.js';
+import { sendRequest } from './request/request.js';
 
 export interface AmqpBusOptions {
   /** One amqp:// URL per cluster node (same vhost and user); the bus fails over between them. */
@@ -74,6 +81,8 @@ export class AmqpBus implements Bus {
   private readonly ownsInbox: boolean;
   private readonly connection: AmqpConnection;
   private readonly publisher: ConfirmPublisher;
+  private readonly pendingRequests: PendingRequests;
+  private readonly requestChannel: AmqpRequestChannel;
   private readonly consumers = new Set<AmqpQueueConsumer>();
   private readonly checkedExchanges = new Set<string>();
   private readonly graceMs: number;
@@ -102,6 +111,8 @@ export class AmqpBus implements Bus {
     const reconnects = this.runtimeMetrics.reconnects.labels(options.service.id);
     this.connection.on('connected', () => {
       connected.set(1);
+      // A fresh connection starts unblocked; the broker repeats `blocked` if its alarm holds.
+      blocked.set(0);
       if (this.connection.reconnects > 0) reconnects.inc();
     });
     this.connection.on('disconnected', () => connected.set(0));
@@ -113,6 +124,8 @@ export class AmqpBus implements Bus {
       this.runtimeMetrics,
       this.logger,
     );
+    this.pendingRequests = new PendingRequests(this.runtimeMetrics, this.logger);
+    this.requestChannel = new AmqpRequestChannel(this.connection, this.pendingRequests, this.logger);
   }
 
   /** Connects and checks the exchanges of `options.sends`. */
@@ -139,13 +152,24 @@ export class AmqpBus implements Bus {
     return tracedPublish(this.tracer, { source: this.service.id, userId: this.connection.user }, send, payload, options, this.deliver);
   }
 
-  async subscribe<TDelivery extends Delivery>(receive: ReceiveDescriptor<TDelivery>, handler: Handler<TDelivery>): Promise<Subscription> {
+  request<TPayload, TReply, THeaders>(send: RequestDescriptor<TPayload, TReply, THeaders>, payload: TPayload, options?: RequestOptions<THeaders>): Promise<TReply> {
+    if (this.closing) return Promise.reject(new BusClosedError('the bus is closing: request refused'));
+    if (!this.checkedExchanges.has(send.exchange)) return this.checkExchange(send).then(() => this.request(send, payload, options));
+    const identity = { source: this.service.id, userId: this.connection.user };
+    return sendRequest(this.tracer, identity, send, payload, options, this.pendingRequests, (message) => this.requestChannel.publish(message));
+  }
+
+  async subscribe<TDelivery extends Delivery>(receive: ReceiveDescriptor<TDelivery>, handler: DeliveryHandler<TDelivery>): Promise<Subscription> {
     if (this.closing) throw new BusClosedError('the bus is closing: subscribe refused');
     const consumer = new AmqpQueueConsumer(
       this.connection,
       {
         receive: receive as ReceiveDescriptor,
-        handler: handler as Handler,
+        handler: replyingHandler(receive as ReceiveDescriptor, handler as DeliveryHandler, {
+          identity: () => ({ source: this.service.id, userId: this.connection.user }),
+          send: (message) => this.publisher.send(message),
+          metrics: this.runtimeMetrics,
+        }),
         inbox: this.inbox,
         metrics: this.runtimeMetrics,
         logger: this.logger,
@@ -179,7 +203,11 @@ export class AmqpBus implements Bus {
       transport: 'amqp',
       connection,
       blocked: this.connection.blocked,
+      ...(this.connection.blocked
+        ? { blockedReason: this.connection.blockedReason ?? 'resource alarm', blockedSince: new Date(this.connection.blockedSince ?? Date.now()).toISOString() }
+        : {}),
       publisher: { ready: this.publisher.ready, pending: this.publisher.pending },
+      requests: this.pendingRequests.size,
       consumers,
     };
   }
@@ -193,6 +221,7 @@ export class AmqpBus implements Bus {
     const started = Date.now();
     await Promise.all([...this.consumers].map((consumer) => consumer.cancel()));
     this.consumers.clear();
+    await this.requestChannel.close();
     await this.publisher.close(Math.max(0, this.graceMs - (Date.now() - started)));
     await this.connection.close();
     if (this.ownsInbox) await this.inbox.close?.();

@@ -5,7 +5,7 @@
  * (createInMemoryBus).
  */
 import type { Registry } from 'prom-client';
-import type { EventPublisher, EventSubscriber, ServiceDescriptor } from './contract.js';
+import type { EventPublisher, EventRequester, EventSubscriber, ServiceDescriptor } from './contract.js';
 
 export interface ConsumerHealth {
   readonly queue: string;
@@ -18,13 +18,18 @@ export interface BusHealth {
   readonly ok: boolean;
   readonly transport: 'amqp' | 'memory';
   readonly connection: 'connecting' | 'connected' | 'reconnecting' | 'closed';
-  /** The broker blocks publishing (memory or disk alarm); publishes wait. */
+  /** The broker blocks publishing (memory or disk alarm); publishes wait, up to their timeout (then BrokerBlockedError). */
   readonly blocked: boolean;
+  /** While blocked: the broker's reason (`low on memory`, `low on disk`) and since when (ISO time). */
+  readonly blockedReason?: string;
+  readonly blockedSince?: string;
   readonly publisher: { readonly ready: boolean; readonly pending: number };
+  /** Requests waiting for their reply. */
+  readonly requests: number;
   readonly consumers: readonly ConsumerHealth[];
 }
 
-export interface Bus extends EventPublisher, EventSubscriber {
+export interface Bus extends EventPublisher, EventSubscriber, EventRequester {
   readonly service: ServiceDescriptor;
   /** Where the runtime's metrics are registered (serve it on /metrics). */
   readonly metrics: Registry;

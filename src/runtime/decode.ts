@@ -147,6 +147,11 @@ export function decodeIncoming(message: IncomingMessage, decoder: QueueDecoder):
     return { ok: false, reason: 'unsupported-content-type', detail: `content encoding "${properties.contentEncoding}" is not supported`, type };
   }
   const origin = deliveryOrigin(message, decoder);
+  // Repliers may write to the default exchange (for direct reply-to), and through it to any queue
+  // by name; only an operator's replay reaches a consumer queue that way.
+  if (message.exchange === '' && origin !== 'replay') {
+    return { ok: false, reason: 'forbidden-sender', detail: `${type} arrived through the default exchange, which carries only replies and operators' replays (sent by ${properties.userId ?? 'an unknown user'})`, type };
+  }
   const trusted = origin !== 'publish';
   const sender = trusted ? headerString(headers, EP.originalUserId) : properties.userId;
   const routingKey = trusted ? (headerString(headers, EP.originalRoutingKey) ?? message.routingKey) : message.routingKey;
@@ -196,6 +201,7 @@ export function decodeIncoming(message: IncomingMessage, decoder: QueueDecoder):
     exchange: trusted ? (headerString(headers, EP.originalExchange) ?? message.exchange) : message.exchange,
     routingKey,
     headers,
+    replyTo: properties.replyTo,
   };
   return { ok: true, descriptor, payload, envelope, attempt: origin === 'retry' ? (headerNumber(headers, EP.attempts) ?? 0) + 1 : 1 };
 }

@@ -57,7 +57,7 @@ export class QueueFullError extends EventplaneError {
 
 /** No confirm arrived within the per-publish timeout; the message may or may not have been stored. */
 export class PublishTimeoutError extends EventplaneError {
-  override readonly name = 'PublishTimeoutError';
+  override readonly name: string = 'PublishTimeoutError';
   constructor(
     readonly destination: Destination,
     readonly timeoutMs: number,
@@ -66,6 +66,32 @@ export class PublishTimeoutError extends EventplaneError {
       `message ${destination.messageId} to exchange "${destination.exchange}" was not confirmed within ${timeoutMs} ms ` +
         '(broker unreachable, blocked by a resource alarm, or overloaded); it may still be delivered',
     );
+  }
+}
+
+/**
+ * The broker blocks publishers (a memory or disk alarm: `connection.blocked`) and the publish's
+ * timeout passed while it was blocked. A PublishTimeoutError, so whoever retries timeouts (the
+ * outbox relay) retries this too. `sent` false: the message never left this process and the
+ * broker does not have it; true: it was on the wire when the alarm struck and may still be
+ * delivered (consumers' inboxes absorb the resend).
+ */
+export class BrokerBlockedError extends PublishTimeoutError {
+  override readonly name = 'BrokerBlockedError';
+  constructor(
+    destination: Destination,
+    timeoutMs: number,
+    /** The broker's reason, e.g. `low on memory` or `low on disk`. */
+    readonly reason: string,
+    /** How long the broker had been blocking publishers when the publish gave up. */
+    readonly blockedForMs: number,
+    readonly sent: boolean,
+  ) {
+    super(destination, timeoutMs);
+    this.message =
+      `message ${destination.messageId} to exchange "${destination.exchange}" was not ${sent ? 'confirmed' : 'sent'} within ${timeoutMs} ms: ` +
+      `the broker blocks publishers (${reason}, for ${Math.round(blockedForMs / 1000)} s); ` +
+      (sent ? 'it may still be delivered once the alarm clears' : 'the broker does not have it; publish it again once the alarm clears');
   }
 }
 
@@ -121,5 +147,62 @@ export class BrokerUnreachableError extends EventplaneError {
     readonly lastError: string,
   ) {
     super(`cannot connect to RabbitMQ at ${urls.join(', ')}: ${lastError}`);
+  }
+}
+
+/** No reply arrived within the request's timeout; the replier may still process the request. */
+export class RequestTimeoutError extends EventplaneError {
+  override readonly name = 'RequestTimeoutError';
+  constructor(
+    readonly requestType: string,
+    readonly messageId: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`no reply to ${requestType} ${messageId} within ${timeoutMs} ms (replier down, slow or overloaded); a reply arriving later is dropped`);
+  }
+}
+
+/** Why a replier answered with an error instead of a reply. */
+export type RemoteErrorCode = 'handler-failed' | 'invalid-reply' | 'unreadable-request';
+
+/** The replier answered with an error reply: its handler threw, or its reply broke the contract. */
+export class RemoteError extends EventplaneError {
+  override readonly name = 'RemoteError';
+  constructor(
+    readonly requestType: string,
+    readonly code: RemoteErrorCode,
+    /** The error's name on the replier (`UserNotFound`, `Error`, …). */
+    readonly remoteName: string,
+    readonly remoteMessage: string,
+    /** The replying service (app_id). */
+    readonly replier: string,
+  ) {
+    super(`${replier} answered ${requestType} with an error (${code}): ${remoteName}: ${remoteMessage}`);
+  }
+}
+
+/** The reply does not match the contract's reply messages; the requester refuses it. */
+export class InvalidReplyError extends EventplaneError {
+  override readonly name = 'InvalidReplyError';
+  constructor(
+    readonly requestType: string,
+    readonly detail: string,
+  ) {
+    super(`the reply to ${requestType} is invalid: ${detail}`);
+  }
+}
+
+/**
+ * The connection (or the channel replies arrive on) was lost while the request waited: a reply
+ * can no longer reach this process. The replier may still have processed the request.
+ */
+export class RequestInterruptedError extends EventplaneError {
+  override readonly name = 'RequestInterruptedError';
+  constructor(
+    readonly requestType: string,
+    readonly messageId: string,
+    readonly reason: string,
+  ) {
+    super(`request ${requestType} ${messageId} was interrupted before its reply arrived: ${reason}`);
   }
 }

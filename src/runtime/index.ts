@@ -25,10 +25,16 @@ export {
   UnroutableError,
   QueueFullError,
   PublishTimeoutError,
+  BrokerBlockedError,
   AccessRefusedError,
   BusClosedError,
   MissingTopologyError,
   BrokerUnreachableError,
+  RequestTimeoutError,
+  RemoteError,
+  InvalidReplyError,
+  RequestInterruptedError,
+  type RemoteErrorCode,
   type MissingObject,
 } from './errors.js';
 export type { FieldError } from './schema-errors.js';
@@ -36,6 +42,5 @@ export type { DeadLetterReason } from './decode.js';
 export type { DeliveryOutcome } from './consumer-pipeline.js';
 export { CE as CLOUDEVENTS_HEADERS, EP as EVENTPLANE_HEADERS } from './envelope.js';
 export { closeOnSignals, type CloseOnSignalsOptions } from './shutdown.js';
-export { eventplaneFastify, type EventplaneFastifyOptions } from './fastify.js';
 export type { RuntimeLogger } from './logger.js';
 export { currentCause } from './causation.js';

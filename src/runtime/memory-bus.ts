@@ -10,8 +10,11 @@ import type { Bus, BusHealth, ConsumerHealth } from './bus.js';
 import { ConsumerPipeline, type DeliveryOutcome } from './consumer-pipeline.js';
 import type {
   Delivery,
+  DeliveryHandler,
   Handler,
   PublishOptions,
+  RequestDescriptor,
+  RequestOptions,
   PublishReceipt,
   ReceiveDescriptor,
   SendDescriptor,
@@ -27,6 +30,10 @@ import type { OutgoingMessage } from './message.js';
 import { RuntimeMetrics } from './metrics.js';
 import { defaultTracer } from './tracing.js';
 import { tracedPublish } from './traced-publish.js';
+import { PendingRequests } from './request/pending-requests.js';
+import { replyingHandler } from './request/replier.js';
+import { asRequest } from './request/reply-wire.js';
+import { sendRequest } from './request/request.js';
 import type { TopologyDocument } from '../topology/types.js';
 
 export interface InMemoryBusOptions {
@@ -72,6 +79,8 @@ export class InMemoryBus implements Bus {
   private readonly inbox: Inbox;
   private readonly graceMs: number;
   private readonly subscriptions = new Set<MemorySubscription>();
+  private readonly pendingRequests: PendingRequests;
+  private replies: { readonly address: string; cancel(): void } | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: InMemoryBusOptions) {
@@ -85,6 +94,7 @@ export class InMemoryBus implements Bus {
     this.tracer = options.tracer ?? defaultTracer();
     this.inbox = options.inbox ?? new MemoryInbox();
     this.graceMs = options.shutdownGraceMs ?? 10_000;
+    this.pendingRequests = new PendingRequests(this.runtimeMetrics, this.logger);
   }
 
   ready(): Promise<void> {
@@ -96,12 +106,25 @@ export class InMemoryBus implements Bus {
     return tracedPublish(this.tracer, { source: this.service.id, userId: this.service.brokerUser }, send, payload, options, async (message) => this.send(message));
   }
 
-  async subscribe<TDelivery extends Delivery>(receive: ReceiveDescriptor<TDelivery>, handler: Handler<TDelivery>): Promise<Subscription> {
+  request<TPayload, TReply, THeaders>(send: RequestDescriptor<TPayload, TReply, THeaders>, payload: TPayload, options?: RequestOptions<THeaders>): Promise<TReply> {
+    if (this.closing) return Promise.reject(new BusClosedError('the bus is closing: request refused'));
+    // Like the AMQP transport: the reply consumer exists before the first request goes out.
+    this.replies ??= this.broker.consumeReplies((reply) => this.pendingRequests.deliver(reply));
+    const address = this.replies.address;
+    const identity = { source: this.service.id, userId: this.service.brokerUser };
+    return sendRequest(this.tracer, identity, send, payload, options, this.pendingRequests, async (message) => this.send(asRequest(message, address)));
+  }
+
+  async subscribe<TDelivery extends Delivery>(receive: ReceiveDescriptor<TDelivery>, handler: DeliveryHandler<TDelivery>): Promise<Subscription> {
     if (this.closing) throw new BusClosedError('the bus is closing: subscribe refused');
     this.broker.ensureReceive(receive as ReceiveDescriptor);
     const pipeline = new ConsumerPipeline<MemoryDelivery>({
       receive: receive as ReceiveDescriptor,
-      handler: handler as Handler,
+      handler: replyingHandler(receive as ReceiveDescriptor, handler as DeliveryHandler, {
+        identity: () => ({ source: this.service.id, userId: this.service.brokerUser }),
+        send: async (message) => this.send(message),
+        metrics: this.runtimeMetrics,
+      }),
       inbox: this.inbox,
       metrics: this.runtimeMetrics,
       logger: this.logger,
@@ -140,6 +163,7 @@ export class InMemoryBus implements Bus {
       connection: closed ? 'closed' : 'connected',
       blocked: false,
       publisher: { ready: !closed, pending: 0 },
+      requests: this.pendingRequests.size,
       consumers: [...this.subscriptions].map((s) => ({ queue: s.queue, state: s.state, inFlight: s.pipeline.inFlight })),
     };
   }
@@ -147,6 +171,8 @@ export class InMemoryBus implements Bus {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await Promise.all([...this.subscriptions].map((s) => s.cancel()));
+      this.replies?.cancel();
+      this.pendingRequests.interruptAll('the bus closed');
       if (this.options.inbox === undefined) await this.inbox.close?.();
       if (this.ownsBroker) this.broker.close();
     })();

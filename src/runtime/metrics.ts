@@ -26,6 +26,15 @@ export interface ConsumeMetrics {
   deadLettered(reason: string): CounterCell;
 }
 
+export type RequestOutcome = 'ok' | 'error-reply' | 'invalid-reply' | 'timeout' | 'interrupted' | 'unroutable';
+
+/** Requester side, per request type. */
+export interface RequestMetrics {
+  seconds(outcome: RequestOutcome): HistogramCell;
+  readonly timeouts: CounterCell;
+  readonly errorReplies: CounterCell;
+}
+
 export class RuntimeMetrics {
   private readonly published: FastCounter;
   private readonly confirmed: FastCounter;
@@ -38,6 +47,11 @@ export class RuntimeMetrics {
   private readonly deadLettered: FastCounter;
   private readonly handlerSeconds: FastHistogram;
   private readonly latencySeconds: FastHistogram;
+  private readonly requestSeconds: FastHistogram;
+  private readonly requestTimeouts: FastCounter;
+  private readonly errorReplies: FastCounter;
+  private readonly droppedReplies: FastCounter;
+  private readonly requestCache = new Map<string, RequestMetrics>();
   readonly connected: Gauge<string>;
   readonly reconnects: Counter<string>;
   readonly blocked: Gauge<string>;
@@ -67,6 +81,18 @@ export class RuntimeMetrics {
       ['queue', 'type'],
       LATENCY_SECONDS,
     );
+    this.requestSeconds = histogram(
+      'eventplane_request_duration_seconds',
+      'Request/reply: from publishing the request to its reply (or failure), by request type and outcome.',
+      ['type', 'outcome'],
+      SECONDS,
+    );
+    this.requestTimeouts = counter('eventplane_request_timeouts_total', 'Requests that got no reply within their timeout.', ['type']);
+    this.errorReplies = counter('eventplane_error_replies_total', 'Error replies, by request type and side (sent by a replier, received by a requester).', [
+      'type',
+      'side',
+    ]);
+    this.droppedReplies = counter('eventplane_replies_dropped_total', 'Replies no request waited for: late (after a timeout) or foreign.', ['reason']);
     this.connected = gauge('eventplane_broker_connected', '1 while connected to the broker.');
     this.reconnects =
       (registry.getSingleMetric('eventplane_broker_reconnects_total') as Counter<string> | undefined) ??
@@ -87,6 +113,37 @@ export class RuntimeMetrics {
       this.publishCache.set(type, metrics);
     }
     return metrics;
+  }
+
+  forRequest(type: string): RequestMetrics {
+    let metrics = this.requestCache.get(type);
+    if (metrics === undefined) {
+      const seconds = new Map<RequestOutcome, HistogramCell>();
+      const histogram = this.requestSeconds;
+      metrics = {
+        seconds(outcome) {
+          let cell = seconds.get(outcome);
+          if (cell === undefined) {
+            cell = histogram.cell({ type, outcome });
+            seconds.set(outcome, cell);
+          }
+          return cell;
+        },
+        timeouts: this.requestTimeouts.cell({ type }),
+        errorReplies: this.errorReplies.cell({ type, side: 'received' }),
+      };
+      this.requestCache.set(type, metrics);
+    }
+    return metrics;
+  }
+
+  /** An error reply a replier sent for a request of `type`. */
+  errorReplySent(type: string): CounterCell {
+    return this.errorReplies.cell({ type, side: 'sent' });
+  }
+
+  droppedReply(reason: 'late' | 'foreign'): CounterCell {
+    return this.droppedReplies.cell({ reason });
   }
 
   forConsume(queue: string, type: string): ConsumeMetrics {

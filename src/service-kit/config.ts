@@ -50,11 +50,6 @@ export const baseEnvSchema = {
       description: "schema of the service's tables (eventplane's go to <schema>_ep); default <system>_<service>",
     },
     SHUTDOWN_TIMEOUT_MS: { type: 'integer', minimum: 1000, maximum: 600000, default: 25000 },
-    EVENTPLANE_TEST_CRASH_AFTER_COMMIT: {
-      type: 'string',
-      pattern: '^[A-Za-z0-9]+$',
-      description: 'test-only fault injection: SIGKILL this process right after the first handler of this message name commits',
-    },
   },
   required: ['HOST', 'PORT', 'LOG_LEVEL', 'SHUTDOWN_TIMEOUT_MS', 'AMQP_CONNECT_TIMEOUT_MS'],
   additionalProperties: true,

@@ -1,7 +1,7 @@
 /**
  * The Fastify app every service starts from: JSON-schema validated requests whose failures
  * come back as RFC 9457 problem documents naming each field, OpenAPI generated from the route
- * schemas (/openapi.json, browsable at /docs), liveness, readiness and Prometheus metrics.
+ * schemas (/openapi.json, browsable at /docs), and the operations routes (operations.ts).
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -11,15 +11,10 @@ import type { Logger } from 'pino';
 import { Histogram, type Registry } from 'prom-client';
 import { InvalidPayloadError } from '../runtime/errors.js';
 import { describeSchemaErrors, type FieldError } from '../runtime/schema-errors.js';
+import { operations, type ReadinessCheck } from './operations.js';
 import { HttpProblem } from './problem.js';
 
 export type ServiceApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, JsonSchemaToTsProvider>;
-
-export interface ReadinessCheck {
-  readonly name: string;
-  /** Resolves with details when healthy; throws (or rejects) with the reason otherwise. */
-  check(): Promise<Record<string, unknown>>;
-}
 
 export interface HttpAppOptions {
   readonly service: string;
@@ -29,8 +24,6 @@ export interface HttpAppOptions {
   readonly metrics: Registry;
   readonly readiness: () => readonly ReadinessCheck[];
 }
-
-const READINESS_TIMEOUT_MS = 2_000;
 
 export async function createHttpApp(options: HttpAppOptions): Promise<ServiceApp> {
   const app = Fastify({
@@ -94,38 +87,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<ServiceApp
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  app.get('/healthz', { schema: { tags: ['operations'], summary: 'Liveness: the process is up and its event loop answers' } }, async () => ({
-    status: 'ok',
-    service: options.service,
-  }));
-
-  app.get('/readyz', { schema: { tags: ['operations'], summary: 'Readiness: the broker and the database answer' } }, async (_request, reply) => {
-    const results = await Promise.all(options.readiness().map(runCheck));
-    const ready = results.every((r) => r.ok);
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results.map((r) => [r.name, r.detail])) });
-  });
-
-  app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics' } }, async (_request, reply) => {
-    return reply.header('Content-Type', options.metrics.contentType).send(await options.metrics.metrics());
-  });
+  await app.register(operations({ service: options.service, metrics: options.metrics, readiness: options.readiness }));
   return app;
-}
-
-async function runCheck(check: ReadinessCheck): Promise<{ name: string; ok: boolean; detail: Record<string, unknown> }> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const detail = await Promise.race([
-      check.check(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${READINESS_TIMEOUT_MS} ms`)), READINESS_TIMEOUT_MS);
-      }),
-    ]);
-    return { name: check.name, ok: true, detail: { ok: true, ...detail } };
-  } catch (error) {
-    return { name: check.name, ok: false, detail: { ok: false, error: (error as Error).message } };
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function summary(fields: readonly FieldError[]): string {

@@ -3,29 +3,26 @@
  *
  * A service module declares who it is (the generated ServiceDescriptor), what it sends (the
  * generated send descriptors), its extra environment variables, its migrations, and a `setup`
- * that adds routes and returns how to subscribe its generated handlers. startService then:
+ * that adds routes and returns how to subscribe its generated handlers. startService opens
  *
- *   config (validated) → logger → database (migrations) → bus (its own broker user) → HTTP app
- *   (/healthz /readyz /metrics /docs) → setup → outbox relay → sagas → subscriptions → listen
+ *   config (validated) → logger → database (migrations) → durable state → bus (its own broker
+ *   user) → HTTP app (/healthz /readyz /metrics /docs) → setup
  *
- * and `close()` undoes it in the order that loses nothing: stop taking requests, stop consuming
- * and let in-flight handlers commit, stop the sagas' timers, flush the outbox relay, close the
- * bus (waiting for confirms), close the database.
+ * and leaves starting and stopping to Fastify's lifecycle, in one place below: `onReady` hooks
+ * run in the order added (relay and saga timeouts, subscriptions, the service's own start-up
+ * work) before the server listens, `onClose` hooks in the reverse order, so `close()` stops
+ * taking requests, stops consuming and lets in-flight handlers commit, stops the service's own
+ * work, flushes the outbox relay and stops the sagas' timers, closes the bus (waiting for
+ * confirms) and closes the database.
  */
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { DestinationStream, Logger } from 'pino';
-import { Housekeeper } from '../durable/housekeeping.js';
-import { DurableInbox, type TransactionalHandler } from '../durable/inbox.js';
-import { Outbox } from '../durable/outbox.js';
-import { OutboxRelay } from '../durable/outbox-relay.js';
-import type { SagaDefinition } from '../durable/saga/definition.js';
-import { SagaEngine } from '../durable/saga/engine.js';
-import type { DurableStore, Transaction } from '../durable/store.js';
-import type { Bus } from '../runtime/bus.js';
-import type { Delivery, EventPublisher, EventSubscriber, Handler, SendDescriptor, ServiceDescriptor, Subscription } from '../runtime/contract.js';
+import { openDurableState, PeriodicTask, type DurableInbox, type DurableStore, type Outbox, type SagaDefinition, type SagaEngine, type Transaction, type TransactionalHandler } from '../durable/index.js';
+import type { Bus, Delivery, EventPublisher, EventSubscriber, Handler, SendDescriptor, ServiceDescriptor, Subscription } from '../runtime/index.js';
 import { ConfigError, loadConfig, redactConfig, type BaseConfig, type EnvSchema } from './config.js';
 import { defaultSchemaOf, openServiceDatabase, type ServiceDatabase } from './database.js';
 import { createHttpApp, type ServiceApp } from './http-app.js';
+import { DependencyBlockedError } from './operations.js';
 import { createLogger } from './logger.js';
 import { outboxPublisher } from './outbox-publisher.js';
 import { amqpTransport, type Transport } from './transport.js';
@@ -131,54 +128,42 @@ export async function startService<C extends BaseConfig>(definition: ServiceDefi
   metrics.setDefaultLabels({ service: service.id });
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: metrics });
 
-  const closers: Array<() => Promise<void>> = [];
-  const stop = async () => {
-    for (const close of closers.splice(0).reverse()) {
-      await close().catch((error: unknown) => log.error({ err: error }, 'shutdown step failed'));
-    }
-  };
+  const db = await openServiceDatabase({
+    schema: config.DATABASE_SCHEMA ?? defaultSchemaOf(service.id),
+    applicationName: service.id,
+    ...(config.DATABASE_URL !== undefined ? { databaseUrl: config.DATABASE_URL } : {}),
+    ...(config.PGLITE_DATA_DIR !== undefined ? { dataDir: config.PGLITE_DATA_DIR } : {}),
+    ...(options.sharedStore ? { shared: options.sharedStore } : {}),
+    ...(definition.migrationsDir ? { migrationsDir: definition.migrationsDir } : {}),
+    onMigrated: (what, result) => {
+      if (result.applied.length > 0) log.info({ schema: what, applied: result.applied }, 'migrations applied');
+    },
+  });
+  // The bus takes the durable inbox and the relay publishes through the bus: the relay gets a
+  // forwarding publisher, used only once the relay starts (onReady), when the bus exists.
+  let bus: Bus | undefined;
+  const durable = await openDurableState({
+    // Closing it closes the service's database (a no-op for a view of a store shared in-process).
+    store: db.store,
+    publisher: { publish: (send, payload, publishOptions) => bus!.publish(send, payload, publishOptions) },
+    service: service.id,
+    sends: definition.sends,
+    registry: metrics,
+    logger: log,
+  });
+  let app: ServiceApp | undefined;
   try {
-    const db = await openServiceDatabase({
-      schema: config.DATABASE_SCHEMA ?? defaultSchemaOf(service.id),
-      applicationName: service.id,
-      ...(config.DATABASE_URL !== undefined ? { databaseUrl: config.DATABASE_URL } : {}),
-      ...(config.PGLITE_DATA_DIR !== undefined ? { dataDir: config.PGLITE_DATA_DIR } : {}),
-      ...(options.sharedStore ? { shared: options.sharedStore } : {}),
-      ...(definition.migrationsDir ? { migrationsDir: definition.migrationsDir } : {}),
-      onMigrated: (what, result) => {
-        if (result.applied.length > 0) log.info({ schema: what, applied: result.applied }, 'migrations applied');
-      },
-    });
-    closers.push(() => db.close());
-    const store = db.store;
-    const outbox = new Outbox(store);
-    const inbox = new DurableInbox(store);
-
-    const bus = await transport.createBus({
+    const connected = await transport.createBus({
       service,
       sends: definition.sends,
-      inbox,
+      inbox: durable.inbox,
       logger: log,
       metrics,
       shutdownGraceMs: Math.max(1_000, config.SHUTDOWN_TIMEOUT_MS - 5_000),
     });
-    closers.push(() => bus.close());
-
-    const relay = new OutboxRelay({ store, publisher: bus, service: service.id, sends: definition.sends, registry: metrics, logger: log });
-    closers.push(() => relay.stop());
-
-    const starters: Array<() => Promise<void> | void> = [];
-    const stoppers: Array<() => Promise<void> | void> = [];
-    let engine: SagaEngine | undefined;
-    const crashAfterCommit = config.EVENTPLANE_TEST_CRASH_AFTER_COMMIT;
-    const afterCommit = (delivery: Delivery) => {
-      if (crashAfterCommit !== undefined && delivery.name === crashAfterCommit) {
-        log.warn({ message: delivery.name, messageId: delivery.envelope.messageId }, 'EVENTPLANE_TEST_CRASH_AFTER_COMMIT: committed, killing this process before the ack');
-        process.kill(process.pid, 'SIGKILL');
-      }
-    };
-
-    const app = await createHttpApp({
+    bus = connected;
+    const { store } = durable;
+    const http = await createHttpApp({
       service: service.id,
       ...(definition.description ? { description: definition.description } : {}),
       ...(definition.version ? { version: definition.version } : {}),
@@ -188,9 +173,10 @@ export async function startService<C extends BaseConfig>(definition: ServiceDefi
         {
           name: 'broker',
           check: async () => {
-            const health = bus.health();
+            const health = connected.health();
             // A broker alarm blocks publishing: not ready, so traffic goes to instances that can publish.
-            if (!health.ok || health.blocked) throw new Error(`transport ${health.transport} is ${health.connection}${health.blocked ? ' (blocked by a broker alarm)' : ''}; consumers: ${health.consumers.map((c) => `${c.queue} ${c.state}`).join(', ') || 'none'}`);
+            if (health.blocked) throw new DependencyBlockedError(`the broker blocks publishers (${health.blockedReason ?? 'resource alarm'}) since ${health.blockedSince ?? 'now'}: publishes wait`);
+            if (!health.ok) throw new Error(`transport ${health.transport} is ${health.connection}; consumers: ${health.consumers.map((c) => `${c.queue} ${c.state}`).join(', ') || 'none'}`);
             return { transport: health.transport, consumers: health.consumers.length, pendingConfirms: health.publisher.pending };
           },
         },
@@ -203,110 +189,90 @@ export async function startService<C extends BaseConfig>(definition: ServiceDefi
         },
       ],
     });
+    app = http;
 
+    // Start and stop order. onClose hooks run last-added first, so the database closes last.
+    http.addHook('onClose', () => durable.close());
+    http.addHook('onClose', () => connected.close());
+    http.addHook('onReady', () => durable.start());
+    // The relay flushes what it claimed while the bus can still confirm it.
+    http.addHook('onClose', () => durable.stop());
+
+    const starting: Array<() => Promise<void> | void> = [];
+    const closing: Array<() => Promise<void> | void> = [];
     const kit: ServiceKit<C> = {
       service,
       config: config as unknown as C,
       log,
-      app,
+      app: http,
       db,
       store,
-      outbox,
-      inbox,
+      outbox: durable.outbox,
+      inbox: durable.inbox,
       metrics,
       transport: transport.kind,
-      publisherIn: (tx) => outboxPublisher(outbox, tx),
-      handle: (consumer, handler) => {
-        const handle = inbox.handle(consumer, handler);
-        return async (delivery, context) => {
-          await handle(delivery, context);
-          afterCommit(delivery);
-        };
-      },
-      sagas: (definitions) => {
-        if (engine) throw new Error('kit.sagas() was called twice: give it every saga of the service at once');
-        engine = new SagaEngine({ store, sagas: definitions, outbox, logger: log, registry: metrics });
-        const dispatch = engine.dispatch.bind(engine);
-        engine.dispatch = async (delivery, context) => {
-          const outcomes = await dispatch(delivery, context);
-          afterCommit(delivery);
-          return outcomes;
-        };
-        return engine;
-      },
-      onStart: (work) => starters.push(work),
-      onClose: (work) => stoppers.push(work),
+      publisherIn: (tx) => outboxPublisher(durable.outbox, tx),
+      handle: (consumer, handler) => durable.inbox.handle(consumer, handler),
+      sagas: (definitions) => durable.useSagas(definitions),
+      onStart: (work) => starting.push(work),
+      onClose: (work) => closing.push(work),
       every: (intervalMs, what, work) => {
-        let running: Promise<void> | undefined;
-        let timer: NodeJS.Timeout | undefined;
-        const tick = () => {
-          running ??= work()
-            .catch((error: unknown) => log.warn({ err: error }, `${what} failed; will try again`))
-            .finally(() => {
-              running = undefined;
-            });
-        };
-        starters.push(() => {
-          timer = setInterval(tick, intervalMs);
-          timer.unref();
-        });
-        stoppers.push(async () => {
-          clearInterval(timer);
-          await running;
-        });
+        const task = new PeriodicTask(work, { intervalMs, what, logger: log });
+        starting.push(() => task.start());
+        closing.push(() => task.stop());
       },
     };
     const parts = (await definition.setup(kit)) ?? {};
 
-    await relay.start();
-    if (engine) {
-      const started = engine;
-      await started.start();
-      closers.push(() => started.stop());
-    }
-    closers.push(async () => {
-      for (const work of stoppers.reverse()) await work();
+    const subscriptions: Subscription[] = [];
+    http.addHook('onReady', async () => {
+      if (parts.subscribe) subscriptions.push(...(await parts.subscribe(connected)));
     });
-    const subscriptions = parts.subscribe ? await parts.subscribe(bus) : [];
-    // Consuming stops first at shutdown, so in-flight handlers commit before anything below closes.
-    closers.push(async () => {
+    // The service's own work starts once the handlers are subscribed and stops after consuming did.
+    http.addHook('onReady', async () => {
+      for (const work of starting) await work();
+    });
+    http.addHook('onClose', async () => {
+      for (const work of closing.reverse()) await work();
+    });
+    // Consuming stops first at shutdown, so in-flight handlers commit before anything above closes.
+    http.addHook('onClose', async () => {
       await Promise.all(subscriptions.map((s) => s.cancel()));
     });
-    const housekeeper = new Housekeeper(store, { logger: log });
-    housekeeper.start();
-    closers.push(() => housekeeper.stop());
-    for (const work of starters) await work();
 
-    // HTTP closes first of all: no new request starts while the rest winds down.
-    closers.push(() => app.close());
-    await app.listen({ host: config.HOST, port: config.PORT });
-    const address = app.server.address();
+    await http.listen({ host: config.HOST, port: config.PORT });
+    const address = http.server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
     log.info({ url, transport: transport.kind, database: store.kind }, 'ready');
 
-    let closing: Promise<void> | undefined;
+    let stopping: Promise<void> | undefined;
     return {
       service,
       url,
       port,
       log,
-      bus,
+      bus: connected,
       db,
       config,
       close() {
-        closing ??= (async () => {
+        stopping ??= (async () => {
           log.info('shutting down');
           const started = Date.now();
-          await stop();
+          await http.close();
           log.info({ ms: Date.now() - started }, 'stopped');
           log.flush?.();
         })();
-        return closing;
+        return stopping;
       },
     };
   } catch (error) {
-    await stop();
+    // What was added to the app closes with it; before the app, only the durable state was open.
+    if (app) await app.close().catch((failure: unknown) => log.error({ err: failure }, 'shutdown after a failed start failed'));
+    else {
+      await bus?.close().catch(() => undefined);
+      await durable.close().catch(() => undefined);
+    }
     throw error;
   }
 }

@@ -1,8 +1,10 @@
 /**
- * Runs a service as a child process (`node --import tsx <main>`), the way `npm start` and the
- * end-to-end tests do: its output line by line to a callback, "ready" when the service says so
- * over IPC (after its HTTP server listens), a graceful stop (SIGTERM, then SIGKILL after a
- * bound) and a hard kill for crash tests. Only the processes it started are ever signalled.
+ * Runs a service as a child process, the way `npm start`, `npm run bench:stack` and the
+ * end-to-end tests do: plain `node` on a compiled entry (`dist/…/main.js`), `node --import tsx`
+ * on a TypeScript one (the dev loop). Its output goes line by line to a callback, "ready" comes
+ * when the service says so over IPC (after its HTTP server listens), a graceful stop (SIGTERM,
+ * then SIGKILL after a bound) and a hard kill for crash tests. Only the processes it started
+ * are ever signalled.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -13,7 +15,7 @@ export interface ServiceProcessOptions {
   readonly env: Readonly<Record<string, string>>;
   readonly cwd?: string;
   readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
-  /** How long start() waits for "ready" (default 90 s: a cold PGlite and tsx take a while on a busy machine). */
+  /** How long start() waits for "ready" (default 90 s: a cold PGlite or tsx takes a while on a busy machine). */
   readonly startTimeoutMs?: number;
 }
 
@@ -50,7 +52,7 @@ export class ServiceProcess {
   start(): Promise<string> {
     if (this.running) throw new Error(`${this.id} is running already`);
     this.recent.length = 0;
-    const child = spawn(process.execPath, ['--import', 'tsx', this.options.main], {
+    const child = spawn(process.execPath, [...(this.options.main.endsWith('.ts') ? ['--import', 'tsx'] : []), this.options.main], {
       cwd: this.options.cwd ?? process.cwd(),
       env: { ...process.env, ...this.options.env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

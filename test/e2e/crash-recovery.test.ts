@@ -4,8 +4,8 @@
  * which survive the kill.
  *
  * The worst moment for a consumer is after its transaction committed and before the broker got
- * the ack: `EVENTPLANE_TEST_CRASH_AFTER_COMMIT=<message>` makes a service SIGKILL itself exactly
- * there. The redelivered message must then be recognised by the inbox and the events the dead
+ * the ack: `crashAfterCommit(<message>)` (test/support/crash-after-commit.ts, preloaded into the
+ * service process) makes it SIGKILL itself exactly there. The redelivered message must then be recognised by the inbox and the events the dead
  * process committed must still be published by the outbox relay of the new one.
  */
 import { randomUUID } from 'node:crypto';
@@ -13,6 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crashAfterCommit } from '../support/crash-after-commit.js';
 import { eventually, http, metric, startE2eStack, type E2eStack } from './support/e2e.js';
 import { shopClient } from './support/shop.js';
 
@@ -28,7 +29,7 @@ describe('shop: a service killed mid-checkout', () => {
       services: SHOP,
       database: 'pglite',
       // Restarting a process on a busy machine can take longer than shop.md's 30 s step timeout.
-      serviceEnv: { 'shop/checkout': { CHECKOUT_STEP_TIMEOUT: '180s' }, 'shop/payment': { EVENTPLANE_TEST_CRASH_AFTER_COMMIT: 'ProcessPayment' } },
+      serviceEnv: { 'shop/checkout': { CHECKOUT_STEP_TIMEOUT: '180s' }, 'shop/payment': crashAfterCommit('ProcessPayment') },
     });
     shop = shopClient(e2e);
   });
@@ -94,7 +95,7 @@ describe('clinic: the notifications worker killed after committing an event', ()
       label: 'crash-clinic',
       services: ['clinic/appointments', 'clinic/notifications'],
       database: 'pglite',
-      serviceEnv: { 'clinic/notifications': { NOTIFICATIONS_FILE: mailbox, EVENTPLANE_TEST_CRASH_AFTER_COMMIT: 'AppointmentCreated' } },
+      serviceEnv: { 'clinic/notifications': { NOTIFICATIONS_FILE: mailbox, ...crashAfterCommit('AppointmentCreated') } },
     });
   });
 

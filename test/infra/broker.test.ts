@@ -44,7 +44,7 @@ function installedSettings(): RegExp[] {
   const patterns: RegExp[] = [];
   for (const plugin of readdirSync(plugins).filter((p) => SCHEMA_OWNERS.test(p))) {
     const dir = join(plugins, plugin, 'priv', 'schema');
-    let files: string[] = [];
+    let files: string[];
     try {
       files = readdirSync(dir);
     } catch {

@@ -225,6 +225,8 @@ for (const topology of topologiesUnderTest()) {
           const [system, service] = user.service.split('/') as [string, string];
           const container = deployment.spec.template.spec.containers[0];
           expect(container.image).toBe(template.replace('{system}', system).replace('{service}', service));
+          // The compiled entry on plain node, where the Dockerfile puts it.
+          expect(container.command).toEqual(['node', '--enable-source-maps', `/app/dist/services/${user.service}/main.js`]);
           expect(container.readinessProbe.httpGet.path).toBe('/readyz');
           expect(container.livenessProbe.httpGet.path).toBe('/healthz');
           expect(container.resources.requests.memory).toBe(container.resources.limits.memory);

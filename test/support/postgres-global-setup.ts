@@ -4,7 +4,7 @@
  * (see ./postgres.ts), so files never see each other's rows.
  */
 import type { TestProject } from 'vitest/node';
-import { startPostgres } from './postgres-server.js';
+import { startPostgres } from '../../src/local-cluster/postgres-server.js';
 
 export interface TestPostgres {
   /** Superuser URL of the `postgres` database (used to create per-file databases). */

@@ -1,5 +1,5 @@
 /** SQL for the appointments table; every write goes through the caller's transaction. */
-import type { Sql, Transaction } from '../../../src/durable/store.js';
+import type { Sql, Transaction } from '../../../src/durable/index.js';
 import type { Appointment, Cancellation } from './domain.js';
 
 interface Row {

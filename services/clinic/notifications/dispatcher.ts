@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
-import type { DurableStore } from '../../../src/durable/store.js';
+import type { DurableStore } from '../../../src/durable/index.js';
 import type { NotificationSender, OutgoingNotification } from './senders.js';
 
 export interface DispatcherOptions {

@@ -10,8 +10,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import * as client from '../../../generated/clients/clinic/notifications.js';
-import type { Transaction } from '../../../src/durable/store.js';
-import type { Delivery } from '../../../src/runtime/contract.js';
+import type { Transaction } from '../../../src/durable/index.js';
+import type { Delivery } from '../../../src/runtime/index.js';
 import { defineService, nameBasedUuid, sendsOf, type ConfigOf, type EnvSchema } from '../../../src/service-kit/index.js';
 import { freeIntervals } from './availability.js';
 import { NotificationDispatcher } from './dispatcher.js';

@@ -27,8 +27,8 @@ import { randomUUID } from 'node:crypto';
 import * as checkout from '../../../generated/clients/shop/checkout.js';
 import * as M from '../../../generated/messages/shop.js';
 import type { Address, CheckoutFailedCompensationsItem, CheckoutFailedFailedStep, CheckoutFailedReason, LineItem, Money } from '../../../generated/types/shop.js';
-import { defineSaga, type Duration, type SagaContext } from '../../../src/durable/saga/definition.js';
-import type { MessageDescriptor, PayloadValidator } from '../../../src/runtime/contract.js';
+import { defineSaga, type Duration, type SagaContext } from '../../../src/durable/index.js';
+import type { MessageDescriptor, PayloadValidator } from '../../../src/runtime/index.js';
 
 export interface CheckoutRequested {
   checkoutId: string;

@@ -11,8 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import * as client from '../../../generated/clients/shop/inventory.js';
 import type { StockLine, StockReleaseReason } from '../../../generated/types/shop.js';
-import { durationMs } from '../../../src/compiler/model/policies.js';
-import type { Sql, Transaction } from '../../../src/durable/store.js';
+import { durationMs } from '../../../src/service-kit/index.js';
+import type { Sql, Transaction } from '../../../src/durable/index.js';
 import { conflict, defineService, notFound, sendsOf, type ConfigOf, type EnvSchema } from '../../../src/service-kit/index.js';
 import { sku, uuid } from '../_shared/schemas.js';
 

@@ -8,7 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import * as client from '../../../generated/clients/shop/order.js';
 import type { CreateOrder, OrderFailedReason } from '../../../generated/types/shop.js';
-import type { Sql, Transaction } from '../../../src/durable/store.js';
+import type { Sql, Transaction } from '../../../src/durable/index.js';
 import { conflict, defineService, notFound, sendsOf, type ConfigOf, type EnvSchema } from '../../../src/service-kit/index.js';
 import { equal, normalise, sum, times, toUnits } from '../_shared/money.js';
 import { uuid } from '../_shared/schemas.js';

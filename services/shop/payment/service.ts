@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import * as client from '../../../generated/clients/shop/payment.js';
-import type { Sql } from '../../../src/durable/store.js';
+import type { Sql } from '../../../src/durable/index.js';
 import { defineService, notFound, sendsOf } from '../../../src/service-kit/index.js';
 import { normalise } from '../_shared/money.js';
 import { uuid } from '../_shared/schemas.js';

@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import * as client from '../../../generated/clients/shop/product.js';
 import type { Money, ProductDeactivatedReason, ProductPriceChangedReason, ProductUpdatedChangedFieldsItem } from '../../../generated/types/shop.js';
-import type { Sql } from '../../../src/durable/store.js';
+import type { Sql } from '../../../src/durable/index.js';
 import { conflict, defineService, notFound, sendsOf } from '../../../src/service-kit/index.js';
 import { equal, normalise } from '../_shared/money.js';
 import { money, sku } from '../_shared/schemas.js';

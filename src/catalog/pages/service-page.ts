@@ -5,6 +5,7 @@ import { html, raw, type SafeHtml } from '../html.js';
 import { flowGraphOf } from '../system-flow.js';
 import { eventPage, href, INDEX_PAGE, servicePage, systemPage } from '../site-paths.js';
 import { renderPage } from './layout.js';
+import { requestReplyPairs, requestReplyTable } from './request-reply.js';
 import { badge, duration, empty, exchangeAnchor, facts, queueAnchor, queueBlock, sectionHeading, table, versionBadge } from './parts.js';
 
 const TOC = [
@@ -26,6 +27,7 @@ export function renderServicePage(view: CatalogView, s: SystemView, sv: ServiceV
   const to = (target: string): string => href(path, target);
   const serviceName = (id: string): string => id.split('/').pop() ?? id;
 
+  const pairs = requestReplyPairs(s.system, svc.id);
   const sends = sv.sends.flatMap((x) => x.events.map((e) => ({ op: x.operation, e })));
   const receives = sv.receives.flatMap((x) => x.events.map((e) => ({ op: x.operation, e, queue: x.queue })));
   // Queues from the topology, or from the receive operations when there is no topology entry.
@@ -70,6 +72,7 @@ ${receives.length === 0
       }),
       'Events this service receives',
     )}
+${pairs.length > 0 ? html`${sectionHeading('request-reply', `Request/reply (${pairs.length})`)}${requestReplyTable(pairs, path, system)}` : ''}
 ${sectionHeading('queues', `Queues (${queueNames.length})`)}
 ${queueNames.length === 0
   ? empty('No queues: this service only publishes.')

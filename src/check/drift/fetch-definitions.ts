@@ -1,6 +1,6 @@
 /** Reads a live broker's definitions through the management API, with errors a person can act on. */
 import { ManagementApiError, ManagementClient, type ManagementCredentials } from '../../broker/management-client.js';
-import { UserError } from '../../cli/user-error.js';
+import { UserError } from '../../shared/user-error.js';
 import type { BrokerDefinitions } from './compare-definitions.js';
 
 export async function fetchBrokerDefinitions(credentials: ManagementCredentials): Promise<BrokerDefinitions> {

@@ -1,8 +1,8 @@
 import { formatDiagnostic } from '../../compiler/index.js';
 import { buildCatalog, OutputDirectoryError, serveCatalog } from '../../catalog/index.js';
 import { parseCommandArgs } from '../args.js';
-import type { Command } from '../main.js';
-import { UserError } from '../user-error.js';
+import type { Command } from '../command.js';
+import { UserError } from '../../shared/user-error.js';
 
 const usage = `Usage: eventplane catalog [--spec DIR] [--out DIR] [--serve [--port N]] [--no-history] [--validate]
 

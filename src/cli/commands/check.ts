@@ -7,8 +7,8 @@ import { formatText } from '../../check/report/text.js';
 import { runCheck } from '../../check/run-check.js';
 import { topologyOf } from '../../check/topology-of.js';
 import { parseCommandArgs } from '../args.js';
-import type { Command } from '../main.js';
-import { UserError } from '../user-error.js';
+import type { Command } from '../command.js';
+import { UserError } from '../../shared/user-error.js';
 
 const usage = `Usage: eventplane check [--spec DIR] [--base REF] [--format text|json|sarif]
        eventplane check --broker URL [--user U --password P] [--namespace PREFIX] [--base REF]

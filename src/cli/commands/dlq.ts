@@ -5,8 +5,8 @@ import { findDeadLetter, listDeadLetters, moveDeadLetters, purgeDeadLetters, rep
 import { readClusterRecord } from '../../local-cluster/state-file.js';
 import { redactUrl } from '../../runtime/logger.js';
 import { parseCommandArgs } from '../args.js';
-import type { Command } from '../main.js';
-import { UserError } from '../user-error.js';
+import type { Command } from '../command.js';
+import { UserError } from '../../shared/user-error.js';
 
 const usage = `Usage: eventplane dlq list   QUEUE [--limit N] [--json]
        eventplane dlq show   QUEUE --id ID [--json]
@@ -252,6 +252,8 @@ function payloadOf(content: Buffer): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
+    // Printable ASCII plus tab, newline and carriage return: shown as text, anything else as hex.
+    // eslint-disable-next-line no-control-regex
     return /^[\x09\x0a\x0d\x20-\x7e]*$/.test(text) ? text : `(binary) ${content.subarray(0, 256).toString('hex')}${content.length > 256 ? '…' : ''}`;
   }
 }

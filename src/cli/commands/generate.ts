@@ -2,9 +2,9 @@ import { resolve } from 'node:path';
 import { emitAll, formatDiagnostic, loadContracts, summarizeDiagnostics } from '../../compiler/index.js';
 import { checkOutput, OutputConflictError, writeOutput } from '../../compiler/output.js';
 import { parseCommandArgs } from '../args.js';
-import type { Command } from '../main.js';
+import type { Command } from '../command.js';
 import { createProgress } from '../progress.js';
-import { UserError } from '../user-error.js';
+import { UserError } from '../../shared/user-error.js';
 
 const usage = `Usage: eventplane generate [--spec DIR] [--out DIR] [--check] [--verbose] [--no-cache]
 

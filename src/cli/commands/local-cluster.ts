@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { Command } from '../main.js';
+import type { Command } from '../command.js';
 import { parseCommandArgs } from '../args.js';
-import { UserError } from '../user-error.js';
+import { UserError } from '../../shared/user-error.js';
 import { LocalCluster, startLocalCluster } from '../../local-cluster/local-cluster.js';
 import { applyTopology } from '../../local-cluster/apply-topology.js';
 import {

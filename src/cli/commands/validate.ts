@@ -1,8 +1,8 @@
 import { formatDiagnostic, loadContracts, summarizeDiagnostics } from '../../compiler/index.js';
 import { parseCommandArgs } from '../args.js';
-import type { Command } from '../main.js';
+import type { Command } from '../command.js';
 import { createProgress } from '../progress.js';
-import { UserError } from '../user-error.js';
+import { UserError } from '../../shared/user-error.js';
 
 const usage = `Usage: eventplane validate [--spec DIR] [--verbose] [--no-cache]
 

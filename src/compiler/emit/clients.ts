@@ -28,6 +28,8 @@ export function emitClient(system: SystemModel, service: ServiceModel, names: Sy
   const brokerUsers = new Map(system.services.map((s) => [s.id, s.brokerUser]));
   const senders = (ids: readonly string[]) => sendersOf(ids, system, messages, channels, brokerUsers);
   const headersOf = (id: string) => names.headers(id);
+  const replyType = (ids: readonly string[]) => ids.map((id) => `T.${names.payload(id)}`).join(' | ');
+  const replyDescriptors = (ids: readonly string[]) => ids.map((id) => `M.${messageDescriptorName(names.payload(id))}`).join(', ');
 
   const sends: Send[] = [];
   for (const op of system.operations) {
@@ -55,15 +57,22 @@ export function emitClient(system: SystemModel, service: ServiceModel, names: Sy
   );
 
   if (sends.length > 0) {
-    for (const name of ['SendDescriptor', 'EventPublisher', 'PublishOptions', 'PublishReceipt']) runtimeImports.add(name);
+    const requests = sends.some((send) => send.op.reply);
+    runtimeImports.add('EventPublisher');
+    if (sends.some((send) => !send.op.reply)) for (const name of ['SendDescriptor', 'PublishOptions', 'PublishReceipt']) runtimeImports.add(name);
+    if (requests) for (const name of ['RequestDescriptor', 'EventRequester', 'RequestOptions']) runtimeImports.add(name);
     for (const send of sends) {
       const channel = channels.get(send.op.channel)!;
       const headers = headersOf(send.message.id);
-      const generics = headers ? `T.${names.payload(send.message.id)}, T.${headers}` : `T.${names.payload(send.message.id)}`;
+      const payload = `T.${names.payload(send.message.id)}`;
+      const reply = send.op.reply;
+      const type = reply
+        ? `RequestDescriptor<${[payload, replyType(reply.messages), ...(headers ? [`T.${headers}`] : [])].join(', ')}>`
+        : `SendDescriptor<${headers ? `${payload}, T.${headers}` : payload}>`;
       out.push(
         '',
-        `/** ${send.message.name} → ${docText(channel.exchange)} (${docText(channel.address)}) */`,
-        `export const ${send.descriptor}: SendDescriptor<${generics}> = {`,
+        `/** ${send.message.name} → ${docText(channel.exchange)} (${docText(channel.address)})${reply ? `, answered with ${reply.messages.map((id) => messages.get(id)!.name).join(' | ')}${reply.directReplyTo ? ' over direct reply-to' : ''}` : ''} */`,
+        `export const ${send.descriptor}: ${type} = {`,
         `  operationId: ${tsString(send.op.id)},`,
         `  service: ${tsString(service.id)},`,
         `  vhost: ${tsString(system.vhost)},`,
@@ -71,34 +80,49 @@ export function emitClient(system: SystemModel, service: ServiceModel, names: Sy
         `  exchangeType: ${tsString(channel.exchangeType)},`,
         `  routingKey: ${tsString(channel.address)},`,
         `  message: M.${messageDescriptorName(names.payload(send.message.id))},`,
+        ...(reply ? [`  reply: { messages: [${replyDescriptors(reply.messages)}] },`] : []),
         '};',
       );
     }
-    out.push('', `/** Publishes the messages of ${service.name}; each call resolves when the broker confirms it. */`, `export interface ${Service}Publisher {`);
+    out.push(
+      '',
+      requests
+        ? `/** Publishes the messages of ${service.name}; a publish resolves when the broker confirms it, a request with the reply. */`
+        : `/** Publishes the messages of ${service.name}; each call resolves when the broker confirms it. */`,
+      `export interface ${Service}Publisher {`,
+    );
     for (const send of sends) {
       const headers = headersOf(send.message.id);
       const summary = send.message.summary ?? send.op.summary ?? send.message.title;
       if (summary) out.push(`  /** ${docText(summary)} */`);
+      const payload = `T.${names.payload(send.message.id)}`;
       out.push(
-        `  ${send.method}(payload: T.${names.payload(send.message.id)}, options?: PublishOptions${headers ? `<T.${headers}>` : ''}): Promise<PublishReceipt>;`,
+        send.op.reply
+          ? `  ${send.method}(payload: ${payload}, options?: RequestOptions${headers ? `<T.${headers}>` : ''}): Promise<${replyType(send.op.reply.messages)}>;`
+          : `  ${send.method}(payload: ${payload}, options?: PublishOptions${headers ? `<T.${headers}>` : ''}): Promise<PublishReceipt>;`,
       );
     }
-    out.push('}', '', `export function create${Service}Publisher(bus: EventPublisher): ${Service}Publisher {`, '  return {');
-    for (const send of sends) out.push(`    ${send.method}: (payload, options) => bus.publish(${send.descriptor}, payload, options),`);
+    out.push('}', '', `export function create${Service}Publisher(bus: EventPublisher${requests ? ' & EventRequester' : ''}): ${Service}Publisher {`, '  return {');
+    for (const send of sends) out.push(`    ${send.method}: (payload, options) => bus.${send.op.reply ? 'request' : 'publish'}(${send.descriptor}, payload, options),`);
     out.push('  };', '}');
   }
 
   if (receives.length > 0) {
-    for (const name of ['Delivery', 'Handler', 'ReceiveDescriptor', 'EventSubscriber', 'Subscription']) runtimeImports.add(name);
-    out.push('', `/** One handler per receive operation of ${service.name}. */`, `export interface ${Service}Handlers {`);
+    for (const name of ['Delivery', 'ReceiveDescriptor', 'EventSubscriber', 'Subscription']) runtimeImports.add(name);
+    const replier = receives.some((op) => op.reply);
+    out.push('', `/** One handler per receive operation of ${service.name}${replier ? '; a replier resolves to its reply' : ''}. */`, `export interface ${Service}Handlers {`);
     for (const op of [...receives].sort((a, b) => (a.key < b.key ? -1 : 1))) {
       const summary = op.summary ?? op.title;
       if (summary) out.push(`  /** ${docText(summary)} */`);
-      out.push(`  ${propertyKey(op.key)}: Handler<${op.messages.map(delivery).join(' | ')}>;`);
+      runtimeImports.add(op.reply ? 'Replier' : 'Handler');
+      const deliveries = op.messages.map(delivery).join(' | ');
+      out.push(`  ${propertyKey(op.key)}: ${op.reply ? `Replier<${deliveries}, ${replyType(op.reply.messages)}>` : `Handler<${deliveries}>`};`);
     }
     out.push('}');
     const descriptors = queues.map((queue) => ({ queue, name: scope.claim(`${camelCase(queue.name)}Receive`) }));
-    for (const { queue, name } of descriptors) out.push('', ...receiveDescriptor(queue, name, delivery, names, senders));
+    for (const { queue, name } of descriptors) {
+      out.push('', ...receiveDescriptor(queue, name, delivery, names, senders, (ids) => replies(ids, messages, replyDescriptors)));
+    }
     out.push(
       '',
       `/** Consumes every queue of ${service.name}; resolves once all consumers are running. */`,
@@ -137,6 +161,7 @@ function receiveDescriptor(
   delivery: (id: string) => string,
   names: SystemTypeNames,
   sendersOf: (ids: readonly string[]) => Senders,
+  repliesOf: (ops: readonly OperationModel[]) => string[],
 ): string[] {
   const { retry, deadLetter, queue: policy } = queue.policy;
   const ids = [...new Set(queue.operations.flatMap((o) => o.messages))].sort();
@@ -171,8 +196,16 @@ function receiveDescriptor(
     ...senders.routingKeys.map(([type, keys]) => `      ${tsString(type)}: [${keys.map(tsString).join(', ')}],`),
     '    },',
     '  },',
+    ...repliesOf(queue.operations),
     '};',
   ];
+}
+
+/** `replies` of a receive descriptor: request type → the messages its replier answers with. */
+function replies(operations: readonly OperationModel[], messages: ReadonlyMap<string, MessageModel>, descriptors: (ids: readonly string[]) => string): string[] {
+  const entries = operations.flatMap((op) => (op.reply ? op.messages.map((id) => [messages.get(id)!.type, descriptors(op.reply!.messages)] as const) : []));
+  if (entries.length === 0) return [];
+  return ['  replies: {', ...entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([type, list]) => `    ${tsString(type)}: { messages: [${list}] },`), '  },'];
 }
 
 interface Senders {

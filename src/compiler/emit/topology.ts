@@ -18,6 +18,9 @@ import {
 } from '../../topology/types.js';
 import { consumerQueues, deadLetterExchange, retryExchange, retryQueue, type ConsumerQueue } from './broker-names.js';
 
+/** The default exchange as permissions name it. */
+export const DEFAULT_EXCHANGE = 'amq.default';
+
 /** Above RabbitMQ's default 0, so an operator's catch-all policy does not replace ours. */
 export const POLICY_PRIORITY = 10;
 
@@ -116,6 +119,10 @@ function addSystem(system: SystemModel, doc: Accumulator): void {
     const sends = system.operations.filter((o) => o.service === service.id && o.action === 'send').map((o) => channels.get(o.channel)!);
     const written = sends.map((c) => c.exchange);
     if (queues.length > 0) written.push(retryExchange(service), deadLetterExchange(service));
+    // A replier publishes its replies to the default exchange, routed by the request's reply_to
+    // (RabbitMQ direct reply-to). A requester needs nothing more: consuming amq.rabbitmq.reply-to
+    // takes no permission, and its requests go out on the exchange of its send operation.
+    if (system.operations.some((o) => o.service === service.id && o.action === 'receive' && o.reply?.directReplyTo)) written.push(DEFAULT_EXCHANGE);
     doc.users.push({ name: service.brokerUser, service: service.id, vhost, tags: [] });
     doc.permissions.push({ user: service.brokerUser, vhost, configure: '^$', write: oneOf(written), read: oneOf(queues.map((q) => q.name)) });
     const topicExchanges = [...new Set(sends.filter((c) => c.exchangeType === 'topic').map((c) => c.exchange))].sort();

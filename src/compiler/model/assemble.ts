@@ -9,7 +9,7 @@ import type {
   ServiceModel,
   SystemModel,
 } from '../model.js';
-import type { Drafts } from './build.js';
+import type { Drafts } from './drafts.js';
 import type { OperationDraft } from './drafts.js';
 
 export function byId<T extends { readonly id: string }>(a: T, b: T): number {
@@ -42,11 +42,13 @@ function assembleSystem(system: string, drafts: Drafts): SystemModel {
       ...(c.description !== undefined ? { description: c.description } : {}),
       messages: [...c.messages],
       location: c.location,
+      ...(c.directReplyTo ? { directReplyTo: true as const } : {}),
     }))
     .sort(byId);
   const exchanges = new Map<string, ExchangeModel & { channels: string[] }>();
   for (const c of drafts.channels) {
-    if (c.system !== system || !c.exchange || c.address === undefined) continue;
+    // Direct reply-to goes through the default exchange, which every vhost has.
+    if (c.system !== system || !c.exchange || c.address === undefined || c.directReplyTo) continue;
     const known = exchanges.get(c.exchange.name);
     if (known) known.channels.push(c.id);
     else exchanges.set(c.exchange.name, { vhost: system, ...c.exchange, channels: [c.id] });
@@ -119,5 +121,8 @@ function assembleOperation(o: OperationDraft): OperationModel {
     ...(o.queue ? { queue: o.queue } : {}),
     ...(o.retry ? { retry: o.retry } : {}),
     ...(o.deadLetter ? { deadLetter: o.deadLetter } : {}),
+    ...(o.reply?.channel
+      ? { reply: { channel: o.reply.channel.id, messages: [...o.reply.messages], directReplyTo: o.reply.channel.directReplyTo === true, location: o.reply.location } }
+      : {}),
   };
 }

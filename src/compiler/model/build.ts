@@ -10,17 +10,11 @@ import type { ContractModel, EnvelopeModel } from '../model.js';
 import { checkExamples } from '../rules/examples.js';
 import { checkRules } from '../rules/index.js';
 import { assembleModel } from './assemble.js';
-import type { ChannelDraft, MessageDraft, ServiceDraft } from './drafts.js';
+import type { ChannelDraft, Drafts, MessageDraft, ServiceDraft } from './drafts.js';
 import { DEFAULT_ENVELOPE_HEADERS } from './envelope.js';
 import { readMessage } from './read-message.js';
 import { readOperations, readService, type ReadContext } from './read-service.js';
 import { bundleSchema } from './schema.js';
-
-export interface Drafts {
-  readonly services: readonly ServiceDraft[];
-  readonly channels: readonly ChannelDraft[];
-  readonly messages: readonly MessageDraft[];
-}
 
 export interface BuildInput {
   /** As given, relative to the working directory. */

@@ -49,6 +49,8 @@ export interface ChannelDraft {
   readonly addressAt: Position;
   readonly bindingAt: Position;
   readonly messages: string[];
+  /** `address: null`: a reply channel over direct reply-to (no address, no binding). */
+  readonly directReplyTo?: true;
 }
 
 export interface ExampleDraft {
@@ -97,4 +99,19 @@ export interface OperationDraft {
   readonly deadLetter?: DeadLetterPolicy;
   /** Where `x-queue` (or the operation, without one) is: queue conflicts point here. */
   readonly queueAt: Position;
+  readonly reply?: ReplyDraft;
+}
+
+/** `operation.reply` as written; rules/replies.ts checks both ends agree. */
+export interface ReplyDraft {
+  readonly channel?: ChannelDraft;
+  readonly messages: readonly string[];
+  readonly location: Position;
+}
+
+/** Everything read from the documents, before assembly into the model. */
+export interface Drafts {
+  readonly services: readonly ServiceDraft[];
+  readonly channels: readonly ChannelDraft[];
+  readonly messages: readonly MessageDraft[];
 }

@@ -4,6 +4,9 @@
  */
 import { isRecord } from '../load/pointer.js';
 import type { DeadLetterPolicy, QueuePolicy, RetryPolicy } from '../model.js';
+import { durationMs } from '../../shared/duration.js';
+
+export { durationMs };
 
 export const QUEUE_DEFAULTS = {
   type: 'quorum',
@@ -18,18 +21,6 @@ export const QUEUE_DEFAULTS = {
 export const RETRY_DEFAULTS = { retries: 5, initialDelayMs: 1000, maxDelayMs: 300_000 } as const;
 
 export const DEAD_LETTER_DEFAULTS = { maxLength: 1_000_000, warnAt: 1, pageAt: 100 } as const;
-
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** `500ms`, `1s`, `1.5m`, `2h`, `7d` or integer milliseconds → milliseconds. */
-export function durationMs(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isInteger(value) && value > 0 ? value : undefined;
-  if (typeof value !== 'string') return undefined;
-  const match = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d)$/.exec(value);
-  if (!match) return undefined;
-  const ms = Math.round(Number(match[1]) * UNIT_MS[match[2]!]!);
-  return ms > 0 ? ms : undefined;
-}
 
 function int(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) ? value : undefined;

@@ -9,6 +9,7 @@ import { nodeKey, type Located, type SourceSet } from '../load/sources.js';
 import type { SourceFile } from '../load/source.js';
 import type { ChannelDraft, ChannelEntry, ExchangeDraft, OperationDraft, ServiceDraft } from './drafts.js';
 import { checkExtensions } from './extensions.js';
+import { directReplyToChannel, readReply } from './read-reply.js';
 import { deadLetterPolicy, durationMs, queuePolicy, retryPolicy } from './policies.js';
 import { entries, tagNames, text } from './values.js';
 
@@ -106,6 +107,7 @@ function readChannel(service: ServiceDraft, key: string, node: Located, ctx: Rea
   checkExtensions('channel', source, node.path, channel, sink);
   const at = (path: readonly PathSegment[], part: 'key' | 'value' = 'value') => source.locate([...node.path, ...path], part);
   const location = service.source.locate(['channels', key], 'key');
+  if (channel.address === null) return directReplyToChannel(service, key, node, channel, location);
   const address = typeof channel.address === 'string' ? channel.address : undefined;
   if (address === undefined) {
     sink.error(location, `channel ${key} has no address: the address is the routing key`, 'ep-routing-key');
@@ -226,6 +228,7 @@ export function readOperations(
     } else if (channel) {
       messages.push(...channel.messages);
     }
+    const reply = op.reply === undefined ? undefined : readReply({ source: node.source, path: [...node.path, 'reply'], value: op.reply }, ctx, (holder) => resolveOperationChannel(service, holder, ctx, channelOf), messageOf);
     const base: OperationDraft = {
       id: `${service.id}#${key}`,
       key,
@@ -238,6 +241,7 @@ export function readOperations(
       ...(text(op.description) !== undefined ? { description: text(op.description)! } : {}),
       location,
       queueAt: op['x-queue'] !== undefined ? at('x-queue') : location,
+      ...(reply ? { reply } : {}),
     };
     if (action === 'send') {
       for (const ext of ['x-queue', 'x-retry', 'x-dead-letter']) {
@@ -294,7 +298,8 @@ function checkPolicies(op: Record<string, unknown>, node: Located, sink: Diagnos
   }
 }
 
-function resolveOperationChannel(
+/** The channel `node.value.channel` references (an operation, or an operation's `reply`). */
+export function resolveOperationChannel(
   service: ServiceDraft,
   node: Located,
   ctx: ReadContext,

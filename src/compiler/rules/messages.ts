@@ -3,7 +3,7 @@
  * routing key (ep-version), the envelope trait applied (ep-envelope).
  */
 import type { DiagnosticSink } from '../diagnostics.js';
-import type { Drafts } from '../model/build.js';
+import type { Drafts } from '../model/drafts.js';
 
 const PASCAL_CASE = /^[A-Z][A-Za-z0-9]*$/;
 const SEMVER = /^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;

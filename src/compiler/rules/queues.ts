@@ -5,7 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { DiagnosticSink } from '../diagnostics.js';
-import type { Drafts } from '../model/build.js';
+import type { Drafts } from '../model/drafts.js';
 import type { OperationDraft, ServiceDraft } from '../model/drafts.js';
 
 export function checkQueues(drafts: Drafts, sink: DiagnosticSink): void {

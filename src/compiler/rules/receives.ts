@@ -1,6 +1,6 @@
 /** Receives: each reaches a channel someone sends to (ep-orphan-receive), inside its system (ep-cross-system). */
 import type { DiagnosticSink } from '../diagnostics.js';
-import type { Drafts } from '../model/build.js';
+import type { Drafts, OperationDraft } from '../model/drafts.js';
 
 export function checkReceives(drafts: Drafts, sink: DiagnosticSink): void {
   const operations = drafts.services.flatMap((s) => s.operations);
@@ -25,8 +25,13 @@ export function checkReceives(drafts: Drafts, sink: DiagnosticSink): void {
     }
   }
   for (const channel of drafts.channels) {
-    if (!sent.has(channel.id)) {
+    // A reply channel is sent to by its replier's reply, not by a send operation (rules/replies.ts).
+    if (!sent.has(channel.id) && !isReplyChannel(channel.id, operations)) {
       sink.warning(channel.location, `channel ${channel.key} is declared but ${channel.owner.name} has no send operation for it`, 'ep-unused-channel');
     }
   }
+}
+
+function isReplyChannel(id: string, operations: readonly OperationDraft[]): boolean {
+  return operations.some((o) => o.reply?.channel?.id === id);
 }

@@ -3,7 +3,7 @@
  * (ep-duplicate-routing-key) and one definition per exchange (ep-exchange-conflict).
  */
 import type { DiagnosticSink, Position } from '../diagnostics.js';
-import type { Drafts } from '../model/build.js';
+import type { Drafts } from '../model/drafts.js';
 import type { ChannelDraft } from '../model/drafts.js';
 
 const EVENT_KEY = /^[a-z0-9_]+(\.[a-z0-9_]+){2,}$/;
@@ -18,6 +18,8 @@ export function checkRouting(drafts: Drafts, sink: DiagnosticSink): void {
   const exchanges = new Map<string, ChannelDraft>();
   const keys = new Map<string, ChannelDraft>();
   for (const channel of channels) {
+    // Direct reply-to channels have no routing key of their own (rules/replies.ts checks them).
+    if (channel.directReplyTo) continue;
     checkFormat(channel, sink);
     const exchange = channel.exchange;
     if (!exchange || channel.address === undefined) continue;

@@ -24,7 +24,7 @@
  * `saga.data`, `saga.publish` (through the outbox), writes through `saga.tx` — commits in one
  * transaction, or not at all.
  */
-import { durationMs } from '../../compiler/model/policies.js';
+import { durationMs } from '../../shared/duration.js';
 import type { Delivery, HandlerContext, HeaderValue, MessageDescriptor, SendDescriptor } from '../../runtime/contract.js';
 import type { OutboxReceipt } from '../outbox.js';
 import type { Transaction } from '../store.js';

@@ -5,13 +5,15 @@
  *
  * Every publish resolves only when the broker has taken responsibility for the message (ack), or
  * rejects with a typed error: UnroutableError (mandatory + basic.return), QueueFullError (nack,
- * i.e. reject-publish), PublishTimeoutError, AccessRefusedError, MissingTopologyError. Messages
+ * i.e. reject-publish), PublishTimeoutError, BrokerBlockedError (the timeout passed while the broker
+ * blocked publishers), AccessRefusedError, MissingTopologyError. Messages
  * unconfirmed when the channel or connection drops are published again on the next channel
  * (at-least-once; consumers de-duplicate by message id).
  */
 import type { ChannelModel, ConfirmChannel, Message } from 'amqplib';
 import {
   AccessRefusedError,
+  BrokerBlockedError,
   BusClosedError,
   EventplaneError,
   MissingTopologyError,
@@ -294,7 +296,14 @@ export class ConfirmPublisher {
     const expire = (entry: Entry) => {
       if (!entry.settled && entry.deadline <= now) {
         const { message } = entry;
-        this.settle(entry, new PublishTimeoutError({ exchange: message.exchange, routingKey: message.routingKey, messageId: message.messageId }, entry.timeoutMs));
+        const destination = { exchange: message.exchange, routingKey: message.routingKey, messageId: message.messageId };
+        const { blocked, blockedReason, blockedSince } = this.connection;
+        this.settle(
+          entry,
+          blocked
+            ? new BrokerBlockedError(destination, entry.timeoutMs, blockedReason ?? 'resource alarm', now - (blockedSince ?? now), entry.sends > 0)
+            : new PublishTimeoutError(destination, entry.timeoutMs),
+        );
       }
     };
     for (const entry of this.onWire) expire(entry);

@@ -36,6 +36,9 @@ export class AmqpConnection extends EventEmitter<ConnectionEvents> {
   /** Username of the current connection: the broker checks `user_id` against it. */
   user: string | undefined;
   blocked = false;
+  /** While blocked: the broker's reason (`low on memory`, `low on disk`) and since when (epoch ms). */
+  blockedReason: string | undefined;
+  blockedSince: number | undefined;
   reconnects = 0;
   private nextUrl = 0;
   private attempt = 0;
@@ -124,12 +127,17 @@ export class AmqpConnection extends EventEmitter<ConnectionEvents> {
     this.user = usernameOf(url);
     this.state = 'connected';
     this.attempt = 0;
+    // A new connection starts unblocked; the broker says `blocked` again if its alarm still holds.
     this.blocked = false;
+    this.blockedReason = undefined;
+    this.blockedSince = undefined;
     connection.on('error', (error: Error) => {
       this.lastError = error.message;
     });
     connection.on('blocked', (reason: string) => {
       this.blocked = true;
+      this.blockedReason = reason;
+      this.blockedSince = Date.now();
       this.logger.warn({ reason }, 'broker blocked publishing (resource alarm): publishes wait');
       this.emit('blocked', reason);
     });
@@ -157,6 +165,8 @@ export class AmqpConnection extends EventEmitter<ConnectionEvents> {
 
   private releaseBlocked(): void {
     this.blocked = false;
+    this.blockedReason = undefined;
+    this.blockedSince = undefined;
     for (const resolve of this.unblockWaiters.splice(0)) resolve();
   }
 }

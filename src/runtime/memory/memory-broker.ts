@@ -98,6 +98,9 @@ export class InMemoryBroker extends EventEmitter<{ enqueued: [EnqueuedEvent]; dr
   private topologyLoaded = false;
   private readonly timeScale: number;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Direct reply-to addresses: a reply published to '' with one of these keys goes to its consumer. */
+  private readonly replyConsumers = new Map<string, (message: IncomingMessage) => void>();
+  private nextReplyAddress = 0;
   private closed = false;
 
   constructor(options: InMemoryBrokerOptions = {}) {
@@ -163,8 +166,25 @@ export class InMemoryBroker extends EventEmitter<{ enqueued: [EnqueuedEvent]; dr
     return !this.topologyLoaded || this.exchanges.has(name);
   }
 
+  /**
+   * Like consuming `amq.rabbitmq.reply-to`: a fresh address to put in reply_to; a reply published
+   * to the default exchange with it as routing key reaches `onReply` (asynchronously, like a
+   * delivery), until `cancel`. A reply to a cancelled address is dropped, as RabbitMQ drops it.
+   */
+  consumeReplies(onReply: (message: IncomingMessage) => void): { readonly address: string; cancel(): void } {
+    const address = `amq.rabbitmq.reply-to.memory.${++this.nextReplyAddress}`;
+    this.replyConsumers.set(address, onReply);
+    return { address, cancel: () => this.replyConsumers.delete(address) };
+  }
+
   /** Routes a mandatory, confirmed publish; throws what the broker's return or nack would mean. */
   publish(message: OutgoingMessage): void {
+    if (message.exchange === '' && message.routingKey.startsWith('amq.rabbitmq.reply-to.')) {
+      const consumer = this.replyConsumers.get(message.routingKey);
+      const reply: IncomingMessage = { content: message.content, properties: message.properties, exchange: '', routingKey: message.routingKey, redelivered: false };
+      if (consumer !== undefined && !this.closed) queueMicrotask(() => consumer(reply));
+      return;
+    }
     const exchange = this.exchanges.get(message.exchange);
     let targets: Queue[];
     if (exchange) targets = this.route(exchange, message.routingKey);

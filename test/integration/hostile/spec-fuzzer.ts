@@ -5,7 +5,7 @@
  * cyclic, dangling and escaping `$ref`s. Deterministic for a seed, so a failure names a mutant
  * that can be reproduced.
  */
-import { parseDocument, isMap, isSeq, isScalar, type Document, type Node, YAMLMap, YAMLSeq, Scalar } from 'yaml';
+import { parseDocument, isMap, isSeq, isScalar, type Document, type Node, YAMLMap, Scalar } from 'yaml';
 
 export interface Mutant {
   readonly id: number;

@@ -1,5 +1,4 @@
 /** Hostile input never produces a stack trace: every problem is a diagnostic with a position. */
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadContracts } from '../../../src/compiler/index.js';
 import { eventplane, tempDir, writeFiles } from './support.js';

@@ -7,7 +7,7 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import type { AmqpConnection } from '../../../src/runtime/amqp/connection.js';
 import { ConfirmPublisher } from '../../../src/runtime/amqp/confirm-publisher.js';
-import { PublishTimeoutError, QueueFullError, UnroutableError, AccessRefusedError } from '../../../src/runtime/errors.js';
+import { BrokerBlockedError, PublishTimeoutError, QueueFullError, UnroutableError, AccessRefusedError } from '../../../src/runtime/errors.js';
 import type { OutgoingMessage } from '../../../src/runtime/message.js';
 import { RuntimeMetrics } from '../../../src/runtime/metrics.js';
 
@@ -42,7 +42,8 @@ class FakeModel {
 
 function setup(windowSize = 2, timeoutMs = 10_000) {
   const model = new FakeModel();
-  const connection = Object.assign(new EventEmitter(), { current: model, blocked: false }) as unknown as AmqpConnection & EventEmitter & { blocked: boolean; current: FakeModel };
+  const connection = Object.assign(new EventEmitter(), { current: model, blocked: false, blockedReason: undefined, blockedSince: undefined }) as unknown as AmqpConnection &
+    EventEmitter & { blocked: boolean; blockedReason: string | undefined; blockedSince: number | undefined; current: FakeModel };
   const logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => logger };
   const publisher = new ConfirmPublisher(connection, { windowSize, timeoutMs }, new RuntimeMetrics(new Registry()), logger);
   return { model, connection, publisher };
@@ -81,6 +82,30 @@ describe('ConfirmPublisher', () => {
     expect(model.channels[0]!.sent).toHaveLength(1);
     model.channels[0]!.confirm(0);
     await outcome;
+  });
+
+  it('fails a publish whose timeout passes while the broker blocks with BrokerBlockedError, telling whether it was sent', async () => {
+    const { model, connection, publisher } = setup(10, 60);
+    await tick();
+    const onWire = publisher.send(message());
+    expect(model.channels[0]!.sent).toHaveLength(1);
+    Object.assign(connection, { blocked: true, blockedReason: 'low on memory', blockedSince: Date.now() });
+    const held = publisher.send(message());
+    expect(model.channels[0]!.sent).toHaveLength(1);
+    const [sent, unsent] = await Promise.all([onWire.catch((e: Error) => e), held.catch((e: Error) => e)]);
+    for (const error of [sent, unsent]) {
+      expect(error).toBeInstanceOf(BrokerBlockedError);
+      // Still a timeout for whoever retries timeouts (the outbox relay).
+      expect(error).toBeInstanceOf(PublishTimeoutError);
+      expect((error as BrokerBlockedError).reason).toBe('low on memory');
+    }
+    expect((sent as BrokerBlockedError).sent).toBe(true);
+    expect((unsent as BrokerBlockedError).sent).toBe(false);
+    expect((unsent as Error).message).toMatch(/was not sent within 60 ms: the broker blocks publishers \(low on memory/);
+    // The publish that never left is not on the wire after the alarm clears either.
+    Object.assign(connection, { blocked: false, blockedReason: undefined, blockedSince: undefined });
+    connection.emit('unblocked');
+    expect(model.channels[0]!.sent).toHaveLength(1);
   });
 
   it('maps a return before the ack to UnroutableError and a nack to QueueFullError', async () => {

@@ -1,20 +1,21 @@
 /**
  * A throwaway PostgreSQL server from Debian's postgresql package: initdb into a temporary
  * directory, start on a free 127.0.0.1 port with the unix socket inside that directory, stop by
- * PID. Used by the integration global setup and by the outbox benchmark.
+ * PID. `npm start` and `npm run bench:stack` serve every service from one (a schema each), the
+ * way they start the local broker; the integration global setup, the chaos suite and the outbox
+ * benchmark start one too.
  *
- * The server runs as the `postgres` user (PostgreSQL refuses to run as root), so the directory
- * is handed to that user. The superuser gets a random password (scram-sha-256); nothing listens
+ * As root the server runs as the `postgres` user (PostgreSQL refuses to run as root), so the
+ * directory is handed to that user; any other user runs it as themselves. The superuser gets a random password (scram-sha-256); nothing listens
  * beyond loopback.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { execFileSync } from 'node:child_process';
-import { freePort } from '../../src/local-cluster/free-port.js';
+import { freePort } from './free-port.js';
 
 const execFileAsync = promisify(execFile);
 const POSTGRESQL_LIB = '/usr/lib/postgresql';
@@ -39,6 +40,16 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
+/** Whether Debian's postgresql package (initdb, pg_ctl) is installed. */
+export function postgresInstalled(): boolean {
+  try {
+    postgresBinDir();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The newest PostgreSQL major installed, e.g. `/usr/lib/postgresql/15/bin`. */
 export function postgresBinDir(): string {
   const majors = existsSync(POSTGRESQL_LIB)
@@ -47,7 +58,7 @@ export function postgresBinDir(): string {
         .sort((a, b) => Number(b) - Number(a))
     : [];
   if (majors.length === 0) {
-    throw new Error('PostgreSQL is not installed: `apt-get install -y postgresql` (the tests start their own server from it)');
+    throw new Error('PostgreSQL is not installed: `apt-get install -y postgresql` (a local server is started from it)');
   }
   return join(POSTGRESQL_LIB, majors[0]!, 'bin');
 }
@@ -55,11 +66,7 @@ export function postgresBinDir(): string {
 type RunAs = { kind: 'runuser' } | { kind: 'self' };
 
 function runAs(): RunAs {
-  const uid = process.getuid?.() ?? -1;
-  if (uid === 0) return { kind: 'runuser' };
-  const postgresUid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-  if (uid === postgresUid) return { kind: 'self' };
-  throw new Error('the test PostgreSQL server runs as the postgres user: run the tests as root (or as postgres)');
+  return process.getuid?.() === 0 ? { kind: 'runuser' } : { kind: 'self' };
 }
 
 async function run(as: RunAs, command: string, args: string[]): Promise<string> {
@@ -69,7 +76,7 @@ async function run(as: RunAs, command: string, args: string[]): Promise<string> 
     return stdout;
   } catch (error) {
     const detail = error as { stderr?: string; message: string };
-    throw new Error(`${command} failed: ${detail.stderr?.trim() || detail.message}`);
+    throw new Error(`${command} failed: ${detail.stderr?.trim() || detail.message}`, { cause: error });
   }
 }
 
@@ -132,7 +139,7 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
     const log = join(dir, 'server.log');
     const tail = existsSync(log) ? `\n${readFileSync(log, 'utf8').split('\n').slice(-20).join('\n')}` : '';
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`${(error as Error).message}${tail}`);
+    throw new Error(`${(error as Error).message}${tail}`, { cause: error });
   }
 }
 
