@@ -214,6 +214,12 @@ export interface SenderCheck {
   readonly byType: Readonly<Record<string, readonly string[]>>;
   /** Message type → the routing keys it is published with (channel addresses; `{parameter}` is one word). */
   readonly routingKeys?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Message types whose channel is on the default exchange (`is: queue`): they arrive through it
+   * by design. Every other type arriving through the default exchange, which any writer can aim
+   * at any queue by name, is refused unless it is an operator's replay.
+   */
+  readonly viaDefaultExchange?: readonly string[];
 }
 
 export interface Subscription {

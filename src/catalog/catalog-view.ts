@@ -192,9 +192,9 @@ export function buildCatalogView(input: CatalogInput): CatalogView {
     const carries = (op: OperationModel, m: MessageModel): boolean =>
       op.channel === m.channel && (op.messages.length === 0 || op.messages.includes(m.id));
 
-    const events: EventView[] = system.messages.map((message) => {
-      const channel = channels.get(message.channel);
-      if (!channel) throw new Error(`model: message ${message.id} names unknown channel ${message.channel}`);
+    // Messages of channels bound to other protocols (Kafka, MQTT, …) have types but no AMQP route to show.
+    const events: EventView[] = system.messages.filter((message) => channels.has(message.channel)).map((message) => {
+      const channel = channels.get(message.channel)!;
       const producer = services.get(message.owner) ?? services.get(channel.owner);
       const consumers: ConsumerView[] = (receivesByChannel.get(message.channel) ?? [])
         .filter((op) => carries(op, message))

@@ -59,6 +59,9 @@ export function flowGraphOf(s: SystemView, events: readonly EventView[], emphasi
   };
 
   for (const e of events) {
+    // The default exchange (direct reply-to replies, `is: queue` channels) routes by queue name and
+    // has no section on the system page: such a message draws no exchange → queue path.
+    if (e.channel.exchange === '') continue;
     const exchangeId = `x:${e.channel.exchange}`;
     if (!nodes.has(exchangeId)) {
       nodes.set(exchangeId, {

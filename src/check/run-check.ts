@@ -4,7 +4,8 @@
  * topology; compare a live broker with the topology. Returns the report; printing and the exit
  * code are the CLI's.
  */
-import { relative, resolve } from 'node:path';
+import { copyFile } from 'node:fs/promises';
+import { basename, join, relative, resolve } from 'node:path';
 import { loadContracts, type Diagnostic } from '../compiler/index.js';
 import type { ContractModel } from '../compiler/model.js';
 import type { TopologyDocument } from '../topology/types.js';
@@ -68,6 +69,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
         // Unchanged contracts: the base model is the head model.
         baseModel = head.model;
       } else if (tree.exists) {
+        // Both sides are judged by the head's house-rule levels: the base tree is extracted outside
+        // the project, where no configuration would be found.
+        if (head.config?.file !== undefined) await copyFile(resolve(cwd, head.config.file), join(tree.specDir, basename(head.config.file)));
         const loaded = await loadContracts(relative(cwd, tree.specDir));
         baseModel = loaded.model ? relocateFiles(loaded.model, toReport) : undefined;
         if (!baseModel) {

@@ -6,7 +6,30 @@ import { Ajv, type Options } from 'ajv';
 // ajv-formats is CommonJS: under NodeNext its default import is the module, whose `default` is the plugin.
 import ajvFormats from 'ajv-formats';
 
-export function createAjv(options: Pick<Options, 'code'> = {}): Ajv {
+/** Names every object inherits: a schema property with one of these needs own-property checks. */
+const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** True when some `properties`/`required` of `schemas` names an Object.prototype member. */
+export function needsOwnProperties(schemas: readonly unknown[]): boolean {
+  const visit = (value: unknown): boolean => {
+    if (Array.isArray(value)) return value.some(visit);
+    if (value === null || typeof value !== 'object') return false;
+    const record = value as Record<string, unknown>;
+    const properties = record.properties;
+    if (properties !== null && typeof properties === 'object' && Object.keys(properties).some((k) => INHERITED.has(k))) return true;
+    if (Array.isArray(record.required) && record.required.some((k) => typeof k === 'string' && INHERITED.has(k))) return true;
+    return Object.values(record).some(visit);
+  };
+  return schemas.some(visit);
+}
+
+/**
+ * `ownProperties` (set by callers whose schemas need it, see needsOwnProperties): without it an
+ * optional property named `constructor` or `toString` is "present" on every object, inherited
+ * from Object.prototype; with it every property check costs a hasOwnProperty call, so it is
+ * only on where such a name occurs.
+ */
+export function createAjv(options: Pick<Options, 'code' | 'ownProperties'> = {}): Ajv {
   const ajv = new Ajv({
     ...options,
     // Contracts carry annotations (x-*, discriminator, examples) ajv does not know.

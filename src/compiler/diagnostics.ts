@@ -33,7 +33,16 @@ export class DiagnosticSink {
   private readonly items: Diagnostic[] = [];
   private errorCount = 0;
 
-  add(d: Diagnostic): void {
+  /**
+   * `levels`: the configured level of each house rule (config/rules.ts). A house rule's
+   * diagnostic takes its configured severity (or is dropped when off); other rules keep theirs.
+   */
+  constructor(private readonly levels: ReadonlyMap<string, 'error' | 'warn' | 'off'> = new Map()) {}
+
+  add(diagnostic: Diagnostic): void {
+    const level = this.levels.get(diagnostic.rule);
+    if (level === 'off') return;
+    const d: Diagnostic = level === undefined ? diagnostic : { ...diagnostic, severity: level === 'error' ? 'error' : 'warning' };
     const key = `${d.file}\0${d.line}\0${d.column}\0${d.rule}\0${d.message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);

@@ -10,6 +10,9 @@ import { discoverServices } from './load/discover.js';
 import { SourceSet } from './load/sources.js';
 import type { SourceFile } from './load/source.js';
 import { buildModel } from './model/build.js';
+import { loadProjectConfig } from './config/load-config.js';
+import { convertV2, isConvertible } from './load/convert-v2.js';
+import { isRecord } from './load/pointer.js';
 import type { ContractModel } from './model.js';
 
 export type { ContractModel } from './model.js';
@@ -20,6 +23,18 @@ export interface LoadResult {
   /** Present when there are no errors (warnings allowed). */
   readonly model?: ContractModel;
   readonly diagnostics: readonly Diagnostic[];
+  /** The service documents read, with the AsyncAPI version each says (and what it was converted to). */
+  readonly documents?: readonly DocumentVersion[];
+  /** The project configuration that set the house rules' levels (no file: `recommended`). */
+  readonly config?: { readonly file?: string; readonly extends: readonly string[] };
+}
+
+export interface DocumentVersion {
+  readonly file: string;
+  /** As written in the document (`2.6.0`, `3.1.0`); undefined when it says none. */
+  readonly version?: string;
+  /** Set when the document was converted in memory (2.x → 3.0.0). */
+  readonly convertedTo?: string;
 }
 
 export type LoadPhase = 'read' | 'parse' | 'model';
@@ -54,14 +69,23 @@ export interface LoadOptions {
 export async function loadContracts(specDir: string, options: LoadOptions = {}): Promise<LoadResult> {
   const cwd = options.cwd ?? process.cwd();
   const progress = options.onProgress ?? (() => {});
-  const sink = new DiagnosticSink();
+  const configSink = new DiagnosticSink();
+  const project = await loadProjectConfig(resolve(cwd, specDir), cwd, configSink);
+  const config = { ...(project.file !== undefined ? { file: project.file } : {}), extends: project.extends };
+  const sink = new DiagnosticSink(project.levels);
+  for (const d of configSink.sorted()) sink.add(d);
+  if (sink.errors > 0) return { diagnostics: sink.sorted(), config };
   const services = await discoverServices(resolve(cwd, specDir), cwd, sink);
-  if (!services || services.length === 0) return { diagnostics: sink.sorted() };
+  if (!services || services.length === 0) return { diagnostics: sink.sorted(), config };
 
   const sources = new SourceSet(sink, cwd);
+  const versions: DocumentVersion[] = [];
   for (const [i, service] of services.entries()) {
-    if (!(await sources.load(service.absPath))) {
+    const source = await sources.load(service.absPath);
+    if (!source) {
       sink.error({ file: relative(cwd, service.absPath), line: 1, column: 1 }, 'cannot read the document', 'ep-layout');
+    } else {
+      versions.push(readVersion(source, sources, sink));
     }
     progress('read', i + 1, services.length);
   }
@@ -75,7 +99,7 @@ export async function loadContracts(specDir: string, options: LoadOptions = {}):
     const model = buildModel({ specDir, services, sources, sink, checkExamples: false });
     progress('model', 1, 1);
     const diagnostics = sink.sorted();
-    return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { model, diagnostics };
+    return diagnostics.some((d) => d.severity === 'error') ? { diagnostics, documents: versions, config } : { model, diagnostics, documents: versions, config };
   }
   const parsing = validateDocuments(documents, sources, cwd, sink, {
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
@@ -94,7 +118,21 @@ export async function loadContracts(specDir: string, options: LoadOptions = {}):
   await parsing;
   progress('model', 1, 1);
   const diagnostics = withoutDuplicateRefErrors(sink.sorted());
-  return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { model, diagnostics };
+  return diagnostics.some((d) => d.severity === 'error') ? { diagnostics, documents: versions, config } : { model, diagnostics, documents: versions, config };
+}
+
+/** The document's AsyncAPI version; a 2.x document is converted to 3.0 in place. */
+function readVersion(source: SourceFile, sources: SourceSet, sink: DiagnosticSink): DocumentVersion {
+  const written = isRecord(source.value) && typeof source.value.asyncapi === 'string' ? source.value.asyncapi : undefined;
+  if (source.broken || !isConvertible(source)) return { file: source.file, ...(written !== undefined ? { version: written } : {}) };
+  const result = convertV2(source);
+  if ('error' in result) {
+    sink.error(source.locate(['asyncapi']), `cannot convert this AsyncAPI ${written} document to 3.0: ${result.error}`, 'ep-asyncapi');
+    return { file: source.file, version: written! };
+  }
+  sources.replace(result.source);
+  for (const warning of result.warnings) sink.warning(source.locate(['asyncapi']), `converting to 3.0: ${warning.replace(/\s+/g, ' ').trim()}`, 'ep-convert');
+  return { file: source.file, version: written!, convertedTo: '3.0.0' };
 }
 
 /** A broken `$ref` is reported by the parser and by the compiler's own resolver: keep the parser's. */

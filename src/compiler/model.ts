@@ -90,8 +90,12 @@ export interface ChannelModel {
   readonly system: string;
   /** The service whose document defines the channel (its only sender). */
   readonly owner: string;
-  /** The routing key: `shop.order.created`. */
+  /**
+   * The routing key: `shop.order.created`. With parameters it is a template
+   * (`streetlights.{streetlightId}.measured`) the publisher fills in and consumers bind with `*`.
+   */
   readonly address: string;
+  /** The exchange; `''` is RabbitMQ's default exchange (`is: queue` channels: the key is the queue). */
   readonly exchange: string;
   readonly exchangeType: ExchangeKind;
   readonly title?: string;
@@ -105,6 +109,16 @@ export interface ChannelModel {
    * `amq.rabbitmq.reply-to`. Absent on every other channel.
    */
   readonly directReplyTo?: true;
+  /** Address parameters (absent when there are none), in address order. */
+  readonly parameters?: readonly ChannelParameterModel[];
+}
+
+/** A channel parameter: one routing-key word the publisher supplies. */
+export interface ChannelParameterModel {
+  readonly name: string;
+  readonly description?: string;
+  /** The values it may take (the publisher's argument is typed as their union). */
+  readonly enum?: readonly string[];
 }
 
 export interface MessageExample {

@@ -8,7 +8,7 @@
  * The cache is keyed by the model's system object: a new model compiles afresh.
  */
 import type { Ajv, ValidateFunction } from 'ajv';
-import { createAjv } from './ajv.js';
+import { createAjv, needsOwnProperties } from './ajv.js';
 import { errorMessage } from './load/source.js';
 import type { JsonSchema, MessageModel, SystemModel } from './model.js';
 
@@ -36,7 +36,8 @@ export function headersKey(messageId: string): string {
 export function compileSystem(system: SystemModel): CompiledSystem {
   const known = cache.get(system);
   if (known) return known;
-  const ajv = createAjv({ code: { source: true, esm: true, lines: true } });
+  const schemas = system.messages.flatMap((m) => [m.payload, m.headers]);
+  const ajv = createAjv({ code: { source: true, esm: true, lines: true }, ownProperties: needsOwnProperties(schemas) });
   const roots: CompiledRoot[] = [];
   const add = (key: string, message: MessageModel, part: CompiledRoot['part'], schema: JsonSchema) => {
     try {

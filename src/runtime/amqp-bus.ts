@@ -12,7 +12,6 @@ import type { Bus, BusHealth } from './bus.js';
 import type {
   Delivery,
   DeliveryHandler,
-  Handler,
   PublishOptions,
   RequestDescriptor,
   RequestOptions,

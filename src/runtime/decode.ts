@@ -59,6 +59,8 @@ export interface QueueDecoder {
   /** The consumer's own broker user: the only writer of its retry exchange besides operators. */
   readonly ownUser: string | undefined;
   readonly operators: ReadonlySet<string>;
+  /** Types the contract sends through the default exchange (SenderCheck.viaDefaultExchange). */
+  readonly viaDefaultExchange: ReadonlySet<string>;
 }
 
 export interface QueueDecoderOptions {
@@ -88,6 +90,7 @@ export function queueDecoder(receive: ReceiveDescriptor, options: QueueDecoderOp
     routes,
     ownUser: options.ownUser,
     operators: new Set(options.operators ?? [DEFAULT_OPERATOR_USER]),
+    viaDefaultExchange: new Set(check?.viaDefaultExchange ?? []),
   };
 }
 
@@ -148,8 +151,9 @@ export function decodeIncoming(message: IncomingMessage, decoder: QueueDecoder):
   }
   const origin = deliveryOrigin(message, decoder);
   // Repliers may write to the default exchange (for direct reply-to), and through it to any queue
-  // by name; only an operator's replay reaches a consumer queue that way.
-  if (message.exchange === '' && origin !== 'replay') {
+  // by name; only an operator's replay, or a type whose channel is an `is: queue`, reaches a
+  // consumer queue that way.
+  if (message.exchange === '' && origin !== 'replay' && !decoder.viaDefaultExchange.has(type)) {
     return { ok: false, reason: 'forbidden-sender', detail: `${type} arrived through the default exchange, which carries only replies and operators' replays (sent by ${properties.userId ?? 'an unknown user'})`, type };
   }
   const trusted = origin !== 'publish';

@@ -11,7 +11,6 @@ import { ConsumerPipeline, type DeliveryOutcome } from './consumer-pipeline.js';
 import type {
   Delivery,
   DeliveryHandler,
-  Handler,
   PublishOptions,
   RequestDescriptor,
   RequestOptions,

@@ -82,6 +82,8 @@ describe('eventplane catalog', () => {
 
     const broken = join(dir, 'broken');
     mkdirSync(join(broken, 'shop'), { recursive: true });
+    // The house profile blocks only where a project opts into `strict` (no config = recommended).
+    writeFileSync(join(broken, 'eventplane.config.yaml'), 'extends: strict\n');
     writeFileSync(join(broken, 'shop', 'order.yaml'), 'asyncapi: 3.0.0\ninfo:\n  title: order\n  version: 1.0.0\n');
     const r = cli('--spec', broken, '--out', join(dir, 'broken-out'));
     expect(r.status).toBe(1);

@@ -22,9 +22,11 @@ describe('the Pulumi project', () => {
     expect(project.runtime.options.nodeargs).toBe('--import=tsx');
     expect(existsSync(resolve(INFRA_DIR, project.main))).toBe(true);
     // The language host imports the entry with import() when the nearest package.json is an ES module.
-    const pkg = JSON.parse(readFileSync(resolve(INFRA_DIR, '../package.json'), 'utf8')) as { type: string; dependencies: Record<string, string> };
+    // `pulumi up` runs from a full checkout (`npm ci`), so the program's packages may be development
+    // dependencies: the service images (`npm ci --omit=dev`) do not carry Pulumi or tsx.
+    const pkg = JSON.parse(readFileSync(resolve(INFRA_DIR, '../package.json'), 'utf8')) as { type: string; dependencies: Record<string, string>; devDependencies: Record<string, string> };
     expect(pkg.type).toBe('module');
-    expect(Object.keys(pkg.dependencies)).toEqual(expect.arrayContaining(['tsx', '@pulumi/pulumi', '@pulumi/kubernetes', '@pulumi/rabbitmq', '@pulumi/random']));
+    expect(Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })).toEqual(expect.arrayContaining(['tsx', '@pulumi/pulumi', '@pulumi/kubernetes', '@pulumi/rabbitmq', '@pulumi/random']));
   });
 
   it('runs under plain node with those node arguments, from the project directory', async () => {

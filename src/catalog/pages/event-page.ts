@@ -43,7 +43,9 @@ ${m.title && m.title !== m.name ? html`<p class="lead"><strong>${m.title}.</stro
 ${m.description ? html`<p>${m.description}</p>` : ''}
 ${facts([
   ['Routing key', html`<code>${e.channel.address}</code>`],
-  ['Exchange', html`<a href="${to(`${systemPage(system)}#${exchangeAnchor(e.channel.exchange)}`)}"><code>${e.channel.exchange}</code></a> ${badge(e.channel.exchangeType, e.channel.exchangeType)} in vhost <code>${s.system.vhost}</code>`],
+  ['Exchange', e.channel.exchange === ''
+    ? html`the default exchange (${e.channel.directReplyTo ? 'a reply over direct reply-to' : 'routed by queue name'}) in vhost <code>${s.system.vhost}</code>`
+    : html`<a href="${to(`${systemPage(system)}#${exchangeAnchor(e.channel.exchange)}`)}"><code>${e.channel.exchange}</code></a> ${badge(e.channel.exchangeType, e.channel.exchangeType)} in vhost <code>${s.system.vhost}</code>`],
   ['Producer', e.producer ? html`<a href="${svc(e.producer.name)}">${e.producer.name}</a> ${badge(e.producer.owner, 'owner')}` : html`<span class="muted">${m.owner}</span>`],
   ['Consumers', e.consumers.length === 0 ? html`<span class="muted">none yet</span>` : html`${e.consumers.map((c, i) => html`${i > 0 ? ', ' : ''}<a href="${svc(c.service.name)}">${c.service.name}</a>`)}`],
   ['CloudEvents type', html`<code>${m.type}</code>`],
@@ -51,8 +53,10 @@ ${facts([
   ['Spec', html`<code>${m.location.file}:${m.location.line}</code>`],
 ])}
 ${sectionHeading('flow', 'Flow')}
-<figure class="flow"><div class="flow-scroll">${raw(renderFlowSvg(flowGraphOf(s, [e], true), { page: path, id: 'event-flow', title: `Flow of ${m.name}: producer, exchange, queues and consumers` }))}</div>
-<figcaption>Producer → exchange → queue → consumer for <code>${e.channel.address}</code>. Select a node to open it.</figcaption></figure>
+${e.channel.exchange === ''
+  ? html`<p class="muted">Sent through the default exchange straight to its destination, so there is no exchange → queue path to draw.</p>`
+  : html`<figure class="flow"><div class="flow-scroll">${raw(renderFlowSvg(flowGraphOf(s, [e], true), { page: path, id: 'event-flow', title: `Flow of ${m.name}: producer, exchange, queues and consumers` }))}</div>
+<figcaption>Producer → exchange → queue → consumer for <code>${e.channel.address}</code>. Select a node to open it.</figcaption></figure>`}
 ${sectionHeading('payload', 'Payload')}
 <p class="muted">The message body, exactly (CloudEvents binary mode): the envelope travels in AMQP properties and headers.</p>
 ${schemaTable(m.payload, 'field', `Payload fields of ${m.name}`)}

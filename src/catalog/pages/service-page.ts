@@ -58,7 +58,7 @@ ${sends.length === 0
   ? empty('This service sends no events.')
   : table(
       ['Event', 'Routing key', 'Exchange', 'Operation', 'Consumers'],
-      sends.map(({ op, e }) => html`<tr><td><a href="${to(eventPage(system, e.message.name))}">${e.message.name}</a> ${versionBadge(e.message.version)}</td><td><code>${e.channel.address}</code></td><td><a href="${to(`${systemPage(system)}#${exchangeAnchor(e.channel.exchange)}`)}"><code>${e.channel.exchange}</code></a></td><td><code>${op.key}</code></td><td>${e.consumers.length === 0 ? html`<span class="muted">none</span>` : e.consumers.map((c, i) => html`${i > 0 ? ', ' : ''}<a href="${to(servicePage(system, c.service.name))}">${c.service.name}</a>`)}</td></tr>`),
+      sends.map(({ op, e }) => html`<tr><td><a href="${to(eventPage(system, e.message.name))}">${e.message.name}</a> ${versionBadge(e.message.version)}</td><td><code>${e.channel.address}</code></td><td>${e.channel.exchange === '' ? html`<span class="muted">default</span>` : html`<a href="${to(`${systemPage(system)}#${exchangeAnchor(e.channel.exchange)}`)}"><code>${e.channel.exchange}</code></a>`}</td><td><code>${op.key}</code></td><td>${e.consumers.length === 0 ? html`<span class="muted">none</span>` : e.consumers.map((c, i) => html`${i > 0 ? ', ' : ''}<a href="${to(servicePage(system, c.service.name))}">${c.service.name}</a>`)}</td></tr>`),
       'Events this service sends',
     )}
 ${sectionHeading('receives', `Receives (${receives.length})`)}

@@ -6,8 +6,10 @@ import { UserError } from '../../shared/user-error.js';
 
 const usage = `Usage: eventplane validate [--spec DIR] [--verbose] [--no-cache]
 
-Parses and validates every contract (AsyncAPI 3.0 and the platform rules of docs/CONTRACTS.md)
-and prints each problem as file:line:col: error|warning: message (rule). Writes nothing.
+Parses and validates every contract (AsyncAPI 3.0 and 3.1 read natively, 2.0–2.6 converted in
+memory; the house rules of docs/CONTRACTS.md at the levels eventplane.config.yaml sets), says
+which version each document is, and prints each problem as
+file:line:col: error|warning: message (rule). Writes nothing.
 
 Options:
   --spec DIR   contract directory (default asyncapi)
@@ -29,6 +31,11 @@ export const command: Command = {
       ...(values['no-cache'] ? { cacheDir: false as const } : {}),
     });
     progress.done();
+    for (const doc of result.documents ?? []) {
+      const version = doc.version === undefined ? 'no AsyncAPI version' : `AsyncAPI ${doc.version}${doc.convertedTo ? ` (converted to ${doc.convertedTo} in memory)` : ''}`;
+      process.stdout.write(`read ${doc.file}: ${version}\n`);
+    }
+    if (result.config) process.stdout.write(`house rules: ${result.config.extends.join(', ')} (${result.config.file ?? 'no eventplane.config.yaml found'})\n`);
     for (const d of result.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
     const summary = summarizeDiagnostics(result.diagnostics);
     if (!result.model) {

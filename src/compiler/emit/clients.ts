@@ -4,7 +4,7 @@
  * delivery to the right handler. A missing handler or a mistyped payload is a compile error.
  * Generated code imports only runtime-contract.ts and its sibling generated modules.
  */
-import type { ChannelModel, MessageModel, OperationModel, ServiceModel, SystemModel } from '../model.js';
+import type { ChannelModel, ChannelParameterModel, MessageModel, OperationModel, ServiceModel, SystemModel } from '../model.js';
 import { consumerQueues, deadLetterExchange, retryExchange, retryQueue, type ConsumerQueue } from './broker-names.js';
 import { banner } from './header.js';
 import { messageDescriptorName } from './messages.js';
@@ -84,6 +84,7 @@ export function emitClient(system: SystemModel, service: ServiceModel, names: Sy
         '};',
       );
     }
+    const parameterized = sends.some((send) => parametersOf(channels.get(send.op.channel)!).length > 0);
     out.push(
       '',
       requests
@@ -94,17 +95,25 @@ export function emitClient(system: SystemModel, service: ServiceModel, names: Sy
     for (const send of sends) {
       const headers = headersOf(send.message.id);
       const summary = send.message.summary ?? send.op.summary ?? send.message.title;
+      const parameters = parametersOf(channels.get(send.op.channel)!);
       if (summary) out.push(`  /** ${docText(summary)} */`);
       const payload = `T.${names.payload(send.message.id)}`;
+      const first = parameters.length > 0 ? `parameters: ${parametersType(parameters)}, ` : '';
       out.push(
         send.op.reply
-          ? `  ${send.method}(payload: ${payload}, options?: RequestOptions${headers ? `<T.${headers}>` : ''}): Promise<${replyType(send.op.reply.messages)}>;`
-          : `  ${send.method}(payload: ${payload}, options?: PublishOptions${headers ? `<T.${headers}>` : ''}): Promise<PublishReceipt>;`,
+          ? `  ${send.method}(${first}payload: ${payload}, options?: RequestOptions${headers ? `<T.${headers}>` : ''}): Promise<${replyType(send.op.reply.messages)}>;`
+          : `  ${send.method}(${first}payload: ${payload}, options?: PublishOptions${headers ? `<T.${headers}>` : ''}): Promise<PublishReceipt>;`,
       );
     }
     out.push('}', '', `export function create${Service}Publisher(bus: EventPublisher${requests ? ' & EventRequester' : ''}): ${Service}Publisher {`, '  return {');
-    for (const send of sends) out.push(`    ${send.method}: (payload, options) => bus.${send.op.reply ? 'request' : 'publish'}(${send.descriptor}, payload, options),`);
+    for (const send of sends) {
+      const verb = send.op.reply ? 'request' : 'publish';
+      if (parametersOf(channels.get(send.op.channel)!).length > 0) {
+        out.push(`    ${send.method}: (parameters, payload, options) => bus.${verb}(withRoutingKey(${send.descriptor}, parameters), payload, options),`);
+      } else out.push(`    ${send.method}: (payload, options) => bus.${verb}(${send.descriptor}, payload, options),`);
+    }
     out.push('  };', '}');
+    if (parameterized) out.push('', ...WITH_ROUTING_KEY);
   }
 
   if (receives.length > 0) {
@@ -195,6 +204,7 @@ function receiveDescriptor(
     '    routingKeys: {',
     ...senders.routingKeys.map(([type, keys]) => `      ${tsString(type)}: [${keys.map(tsString).join(', ')}],`),
     '    },',
+    ...(senders.viaDefaultExchange.length > 0 ? [`    viaDefaultExchange: [${senders.viaDefaultExchange.map(tsString).join(', ')}],`] : []),
     '  },',
     ...repliesOf(queue.operations),
     '};',
@@ -211,11 +221,13 @@ function replies(operations: readonly OperationModel[], messages: ReadonlyMap<st
 interface Senders {
   readonly byType: Array<[string, string[]]>;
   readonly routingKeys: Array<[string, string[]]>;
+  readonly viaDefaultExchange: string[];
 }
 
 /**
  * Who sends each of the queue's messages (the broker users of the services with a send operation
- * for it, or its owner) and the routing key it travels with: the consumer's sender rule.
+ * for it), the routing key it travels with, and which travel on the default exchange: the
+ * consumer's sender rule.
  */
 function sendersOf(
   messageIds: readonly string[],
@@ -226,17 +238,48 @@ function sendersOf(
 ): Senders {
   const byType: Array<[string, string[]]> = [];
   const routingKeys: Array<[string, string[]]> = [];
+  const viaDefaultExchange: string[] = [];
   for (const id of messageIds) {
     const message = messages.get(id)!;
-    const senders = system.operations.filter((op) => op.action === 'send' && op.messages.includes(id)).map((op) => op.service);
-    const users = [...new Set((senders.length > 0 ? senders : [message.owner]).map((service) => brokerUsers.get(service)).filter((user) => user !== undefined))].sort();
-    byType.push([message.type, users]);
     const channel = channels.get(message.channel);
+    // The services with a send operation for it; none means its senders are outside the contracts
+    // (an `is: queue` channel its consumer declares for others to fill), and nobody is checked.
+    const senders = system.operations.filter((op) => op.action === 'send' && op.messages.includes(id)).map((op) => op.service);
+    if (senders.length > 0) byType.push([message.type, [...new Set(senders.map((service) => brokerUsers.get(service)).filter((user) => user !== undefined))].sort()]);
     if (channel !== undefined) routingKeys.push([message.type, [channel.address]]);
+    if (channel?.exchange === '') viaDefaultExchange.push(message.type);
   }
   const byName = ([a]: [string, string[]], [b]: [string, string[]]) => (a < b ? -1 : a > b ? 1 : 0);
-  return { byType: byType.sort(byName), routingKeys: routingKeys.sort(byName) };
+  return { byType: byType.sort(byName), routingKeys: routingKeys.sort(byName), viaDefaultExchange: viaDefaultExchange.sort() };
 }
+
+function parametersOf(channel: ChannelModel): readonly ChannelParameterModel[] {
+  return channel.parameters ?? [];
+}
+
+/** `{ readonly streetlightId: string; readonly unit: 'lux' | 'lumen' }` */
+function parametersType(parameters: readonly ChannelParameterModel[]): string {
+  const member = (p: ChannelParameterModel) => `readonly ${propertyKey(p.name)}: ${p.enum ? p.enum.map(tsString).join(' | ') : 'string'}`;
+  return `{ ${parameters.map(member).join('; ')} }`;
+}
+
+/**
+ * Fills a send's routing-key template from the publisher's argument. A value is one routing-key
+ * word: on a topic exchange `.`, `*` and `#` would change which bindings match, so they are refused.
+ */
+const WITH_ROUTING_KEY = [
+  '/** The send with its routing key filled in: each `{name}` of the template by `parameters[name]`. */',
+  'function withRoutingKey<P, H>(send: SendDescriptor<P, H>, parameters: Readonly<Record<string, string>>): SendDescriptor<P, H> {',
+  '  const routingKey = send.routingKey.replace(/\\{([^{}]+)\\}/g, (_, name: string) => {',
+  '    const value = parameters[name];',
+  "    if (typeof value !== 'string' || value === '' || (send.exchangeType === 'topic' && /[.*#]/.test(value))) {",
+  "      throw new TypeError(`routing-key parameter ${name} of ${send.operationId} must be a non-empty word${send.exchangeType === 'topic' ? ' without . * #' : ''}, got ${JSON.stringify(value)}`);",
+  '    }',
+  '    return value;',
+  '  });',
+  '  return { ...send, routingKey };',
+  '}',
+];
 
 function accessor(key: string): string {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `.${key}` : `[${tsString(key)}]`;

@@ -71,6 +71,13 @@ function hasRef(schema: unknown): boolean {
   return typeof schema.$ref === 'string' || Object.values(schema).some(hasRef);
 }
 
+/**
+ * Modelina copies schemas by assignment, so a property named `__proto__` would become the
+ * object's prototype (and vanish, its schema leaking into the siblings). It travels under this
+ * name and types.ts writes it back.
+ */
+export const PROTO_PLACEHOLDER = 'ep__proto__placeholder';
+
 export function modelinaInput(schema: JsonSchema, rootName: string, names: ModelNames): unknown {
   // `$ref`s are relative to their root, so a shape containing one is only shared within it.
   const shape = (s: Record<string, unknown>) => (hasRef(s) ? `${rootName}\0${shapeOf(s)}` : shapeOf(s));
@@ -82,6 +89,17 @@ export function modelinaInput(schema: JsonSchema, rootName: string, names: Model
   const visit = (node: unknown, desired: string, root: boolean, prefix?: string): unknown => {
     // A reference keeps no siblings: Modelina's dereferencing would let a title here rename the target.
     if (!isRecord(node) || typeof node.$ref === 'string') return node;
+    // Modelina writes enum strings into the source unescaped: a value with a quote, backslash or
+    // line break would end the literal early, so such enums are typed by their type alone.
+    if (Array.isArray(node.enum) && node.enum.some((v) => typeof v === 'string' && /["'\\\n\r\u2028\u2029`]/.test(v))) {
+      const { enum: _dropped, ...rest } = node;
+      return visit({ ...rest, type: rest.type ?? 'string' }, desired, root, prefix);
+    }
+    // 2020-12 tuples (`prefixItems`, `items: false`) in the draft-07 form Modelina reads.
+    if (Array.isArray(node.prefixItems)) {
+      const { prefixItems, items, ...rest } = node;
+      return visit({ ...rest, items: prefixItems, ...(items === false ? { additionalItems: false } : isRecord(items) ? { additionalItems: items } : {}) }, desired, root, prefix);
+    }
     const nullable = splitNull(node);
     if (nullable) return { oneOf: [{ type: 'null' }, visit(nullable, desired, root, prefix)] };
     const named =
@@ -100,7 +118,7 @@ export function modelinaInput(schema: JsonSchema, rootName: string, names: Model
     out.title = name;
     const child = (value: unknown, suffix: string) => visit(value, `${base}${suffix}`, false);
     if (isRecord(node.properties)) {
-      out.properties = Object.fromEntries(Object.entries(node.properties).map(([p, s]) => [p, child(s, pascalCase(p))]));
+      out.properties = Object.fromEntries(Object.entries(node.properties).map(([p, s]) => [p === '__proto__' ? PROTO_PLACEHOLDER : p, child(s, pascalCase(p))]));
       if (node.additionalProperties === undefined || node.additionalProperties === true) out.additionalProperties = false;
     }
     if (isRecord(node.additionalProperties)) out.additionalProperties = child(node.additionalProperties, 'Value');

@@ -37,6 +37,28 @@ export function oneOf(values: readonly string[]): string {
   return `^(?:${unique.map(escapeRegex).join('|')})$`;
 }
 
+const PARAMETER = /\{[^{}]+\}/g;
+
+function hasParameters(address: string): boolean {
+  return /\{[^{}]+\}/.test(address);
+}
+
+/**
+ * The key a consumer binds with: a topic key's parameters become `*` (one word, any value);
+ * fanout and headers exchanges ignore the key.
+ */
+export function bindingKey(channel: Pick<SystemModel['channels'][number], 'address' | 'exchangeType'>): string {
+  if (channel.exchangeType === 'fanout' || channel.exchangeType === 'headers') return '';
+  return channel.exchangeType === 'topic' ? channel.address.replace(PARAMETER, '*') : channel.address;
+}
+
+/** A regex matching the routing keys of `addresses`, each parameter one word. */
+function keyPatterns(addresses: readonly string[]): string {
+  const unique = [...new Set(addresses)].sort();
+  const pattern = (address: string) => address.split(PARAMETER).map(escapeRegex).join('[^.]+');
+  return `^(?:${unique.map(pattern).join('|')})$`;
+}
+
 function escapeRegex(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -117,7 +139,8 @@ function addSystem(system: SystemModel, doc: Accumulator): void {
     for (const queue of queues) addQueue(system, queue, channels, doc);
 
     const sends = system.operations.filter((o) => o.service === service.id && o.action === 'send').map((o) => channels.get(o.channel)!);
-    const written = sends.map((c) => c.exchange);
+    // RabbitMQ checks a publish to the default exchange ('') as a write to amq.default.
+    const written = sends.map((c) => (c.exchange === '' ? 'amq.default' : c.exchange));
     if (queues.length > 0) written.push(retryExchange(service), deadLetterExchange(service));
     // A replier publishes its replies to the default exchange, routed by the request's reply_to
     // (RabbitMQ direct reply-to). A requester needs nothing more: consuming amq.rabbitmq.reply-to
@@ -128,7 +151,7 @@ function addSystem(system: SystemModel, doc: Accumulator): void {
     const topicExchanges = [...new Set(sends.filter((c) => c.exchangeType === 'topic').map((c) => c.exchange))].sort();
     for (const exchange of topicExchanges) {
       const keys = sends.filter((c) => c.exchange === exchange).map((c) => c.address);
-      doc.topicPermissions.push({ user: service.brokerUser, vhost, exchange, write: oneOf(keys), read: '^$' });
+      doc.topicPermissions.push({ user: service.brokerUser, vhost, exchange, write: keys.some(hasParameters) ? keyPatterns(keys) : oneOf(keys), read: '^$' });
     }
   }
 }
@@ -171,7 +194,9 @@ function addQueue(system: SystemModel, queue: ConsumerQueue, channels: Map<strin
 
   for (const channelId of queue.channels) {
     const channel = channels.get(channelId)!;
-    doc.bindings.push({ vhost, source: channel.exchange, destination: queue.name, destinationType: 'queue', routingKey: channel.address, arguments: {} });
+    // The default exchange delivers by queue name: no binding to make.
+    if (channel.exchange === '') continue;
+    doc.bindings.push({ vhost, source: channel.exchange, destination: queue.name, destinationType: 'queue', routingKey: bindingKey(channel), arguments: {} });
   }
   doc.bindings.push({ vhost, source: retryExchange(service), destination: queue.name, destinationType: 'queue', routingKey: queue.name, arguments: {} });
 

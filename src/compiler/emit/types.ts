@@ -7,8 +7,9 @@
 import { ConstrainedDictionaryModel, TypeScriptGenerator, type OutputModel } from '@asyncapi/modelina';
 import type { EnvelopeModel, JsonSchema, SystemModel } from '../model.js';
 import { banner } from './header.js';
-import { docText } from './names.js';
-import { ModelNames, modelinaInput } from './modelina-input.js';
+import { docText, pascalCase, safeTypeName } from './names.js';
+import { NAME_ANNOTATION } from '../model/schema.js';
+import { ModelNames, PROTO_PLACEHOLDER, modelinaInput } from './modelina-input.js';
 import type { SystemTypeNames } from './type-names.js';
 
 export const ENVELOPE_HEADERS_TYPE = 'EnvelopeHeaders';
@@ -43,8 +44,11 @@ function jsDoc(description: unknown): string {
 /** Descriptions as JSDoc, escaped (Modelina's own preset would let a `*\/` in a description end the comment). */
 const DOC_PRESET = {
   interface: {
-    property({ property, content }: { property: { property: { originalInput: { description?: unknown } } }; content: string }) {
-      return `${jsDoc(property.property.originalInput?.description)}${content}`;
+    property({ property, content, model }: { property: { property: { originalInput: { description?: unknown } } }; content: string; model: { originalInput: unknown } }) {
+      // Modelina hands properties named like Object.prototype members (constructor, toString, …)
+      // their parent's schema as input: the parent's description is not theirs.
+      const input = property.property.originalInput;
+      return input === model.originalInput ? content : `${jsDoc(input?.description)}${content}`;
     },
   },
 };
@@ -103,7 +107,7 @@ async function renderModels(roots: readonly Root[]): Promise<string[]> {
     const models: OutputModel[] = await typescriptGenerator().generate(input as object);
     for (const model of models) {
       const input = model.model.originalInput as { description?: unknown } | undefined;
-      let code = model.result.trim();
+      let code = model.result.trim().replaceAll(`'${PROTO_PLACEHOLDER}'`, "'__proto__'");
       if (root.alias && model.modelName === root.name && code.startsWith(`interface ${root.name} {`)) {
         code = `type ${root.name} = {${code.slice(`interface ${root.name} {`.length)};`;
       }
@@ -116,13 +120,45 @@ async function renderModels(roots: readonly Root[]): Promise<string[]> {
 
 export async function emitSystemTypes(system: SystemModel, names: SystemTypeNames, from: string): Promise<string> {
   const roots: Root[] = [];
+  const shared = sharedPayloads(system, names);
+  const aliases: string[] = [];
+  for (const [name, schema] of new Map([...shared.values()].map((s) => [s.name, s.schema]))) roots.push({ name, schema });
   for (const message of system.messages) {
-    roots.push({ name: names.payload(message.id), schema: message.payload });
+    const payload = names.payload(message.id);
+    const component = shared.get(message.id);
+    if (component) aliases.push(`export type ${payload} = ${component.name};`);
+    else roots.push({ name: payload, schema: message.payload });
     const headers = names.headers(message.id);
     if (headers && message.headers !== undefined) roots.push({ name: headers, schema: message.headers, alias: true });
   }
   const models = await renderModels(roots);
-  return `${banner(from)}\n\n${models.join('\n\n')}\n`;
+  return `${banner(from)}\n\n${[...models, ...aliases.sort()].join('\n\n')}\n`;
+}
+
+/**
+ * Payloads that are one schema component referenced by several messages (`Book` for BookAdded
+ * and BookUpdated): the component is one type under its own name, each message's payload type an
+ * alias of it. Message id → the component's type.
+ */
+function sharedPayloads(system: SystemModel, names: SystemTypeNames): Map<string, { name: string; schema: JsonSchema }> {
+  const taken = new Set(system.messages.flatMap((m) => [names.payload(m.id), names.headers(m.id) ?? '']));
+  const byComponent = new Map<string, { schema: JsonSchema; text: string; messages: string[] }>();
+  for (const message of system.messages) {
+    const component = typeof message.payload === 'object' ? message.payload[NAME_ANNOTATION] : undefined;
+    if (typeof component !== 'string') continue;
+    const text = JSON.stringify(message.payload);
+    const known = byComponent.get(component);
+    if (known && known.text !== text) continue; // same name, another shape: it keeps its own type
+    if (known) known.messages.push(message.id);
+    else byComponent.set(component, { schema: message.payload, text, messages: [message.id] });
+  }
+  const out = new Map<string, { name: string; schema: JsonSchema }>();
+  for (const [component, { schema, messages }] of byComponent) {
+    const name = safeTypeName(pascalCase(component));
+    if (messages.length < 2 || taken.has(name)) continue;
+    for (const id of messages) out.set(id, { name, schema });
+  }
+  return out;
 }
 
 export async function emitEnvelopeTypes(envelope: EnvelopeModel, from: string): Promise<string> {

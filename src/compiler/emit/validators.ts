@@ -4,7 +4,7 @@
  */
 import type { Ajv } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
-import { createAjv } from '../ajv.js';
+import { createAjv, needsOwnProperties } from '../ajv.js';
 import type { JsonSchema } from '../model.js';
 import { banner } from './header.js';
 
@@ -25,7 +25,7 @@ export interface ValidatorModule {
 
 /** An ajv instance holding `schema` alone, under `key`. */
 export function singleSchema(key: string, schema: JsonSchema): Ajv {
-  const ajv = createAjv({ code: { source: true, esm: true, lines: true } });
+  const ajv = createAjv({ code: { source: true, esm: true, lines: true }, ownProperties: needsOwnProperties([schema]) });
   ajv.addSchema(schema as object, key);
   return ajv;
 }

@@ -12,7 +12,7 @@ import { relative } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DiagnosticSink, Position } from '../diagnostics.js';
 import type { ParserCache } from './parser-cache.js';
-import type { SourceSet } from './sources.js';
+import { isRemote, type SourceSet } from './sources.js';
 import { errorMessage, type SourceFile } from './source.js';
 import { shareSpectralAjv } from './share-spectral-ajv.js';
 
@@ -109,7 +109,7 @@ async function inProcess(docs: readonly SourceFile[], sources: SourceSet, onDone
   };
   // The parser tries its own readers when ours throw, so remote references get an empty
   // document instead of a network request; the compiler reports the remote reference itself.
-  const offline = (schema: string) => ({ schema, order: 1, read: async () => '{}' });
+  const offline = (schema: string) => ({ schema, order: 1, read: async (uri: { href(): string }) => sources.get(uri.href())?.text ?? '{}' });
   const outcomes: Outcome[] = [];
   for (const doc of docs) {
     // A parser per document: one reused across documents keeps resolved files in its cache and
@@ -182,12 +182,27 @@ function report(doc: SourceFile, outcome: Outcome, sources: SourceSet, cwd: stri
   const diagnostics = outcome.diagnostics;
   for (const d of diagnostics) {
     if (isVagueCombinatorError(d, diagnostics)) continue;
+    // The parser read an unfetchable remote file as empty; the compiler names the URL instead.
+    if (COMBINATOR.test(d.message) && sources.reachesUnfetched(doc.absPath)) continue;
     const severity = SEVERITY[d.severity];
     if (!severity) continue;
     const rule = String(d.code ?? 'asyncapi-parser');
     // Syntax errors come from our own YAML reading, with better positions.
     if (rule === 'parser' && doc.broken) continue;
+    // Problems inside a remote document, or caused by one that could not be fetched (the parser
+    // sees it as empty), are the compiler's one line per URL (sources.ts), not the parser's.
+    if (d.source !== undefined && isRemote(d.source)) continue;
     if (rule === 'invalid-ref') unresolved = true;
+    if (rule === 'uncaught-error') {
+      // The parser crashing (on a property named hasOwnProperty, say) is no fault of the document:
+      // its schema checks are lost, the compiler's own checks and the output are not.
+      sink.warning(
+        locate(d, doc, sources, cwd),
+        `the AsyncAPI parser failed on this document, so its schema checks were skipped: ${withoutStack(d.message).replace(/^Error thrown during AsyncAPI document validation\. /, '')}`,
+        'asyncapi-parser',
+      );
+      continue;
+    }
     sink.add({ ...locate(d, doc, sources, cwd), severity, message: withoutStack(d.message), rule });
   }
   if (unresolved) {
@@ -223,8 +238,9 @@ function locate(d: ParserDiagnostic, doc: SourceFile, sources: SourceSet, cwd: s
   const source = d.source ? sources.get(d.source) : doc;
   const file = source?.file ?? (d.source ? relative(cwd, d.source) : doc.file);
   const { line, character } = d.range.start;
-  // The parser puts problems it cannot place (often in referenced files) at 0:0.
-  if (line === 0 && character === 0 && source && d.path.length > 0) return source.locate(d.path);
+  // The parser puts problems it cannot place (often in referenced files) at 0:0. A converted 2.x
+  // document was parsed as its 3.0 text: its path leads back to the original file's line.
+  if (source && d.path.length > 0 && ((line === 0 && character === 0) || source.convertedFrom !== undefined)) return source.locate(d.path);
   // Spectral reports some problems of resolved documents at character -1.
   return { file, line: Math.max(1, line + 1), column: Math.max(1, character + 1) };
 }

@@ -6,6 +6,7 @@ import { readdir } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
 import type { DiagnosticSink } from '../diagnostics.js';
 import { errorMessage } from './source.js';
+import { CONFIG_FILE_NAMES } from '../config/load-config.js';
 
 export interface ServiceFile {
   readonly system: string;
@@ -56,7 +57,7 @@ export async function discoverServices(specDirAbs: string, cwd: string, sink: Di
           );
         }
       }
-    } else if (entry.isFile() && isDocument(entry.name)) {
+    } else if (entry.isFile() && isDocument(entry.name) && !(CONFIG_FILE_NAMES as readonly string[]).includes(entry.name)) {
       // A flat directory of documents (one that was not written for eventplane) is one system.
       services.push({ system: looseSystem, service: stripExtension(entry.name), absPath: path });
     }

@@ -25,8 +25,9 @@ const options = {
             throw new Error(`ENOENT: no such file or directory, open '${uri.href()}'`);
           },
         },
-        { schema: 'http', order: 1, read: async () => '{}' },
-        { schema: 'https', order: 1, read: async () => '{}' },
+        // Remote documents the compiler fetched are in the snapshot; one that failed reads as empty.
+        { schema: 'http', order: 1, read: async (uri) => files.get(uri.href()) ?? '{}' },
+        { schema: 'https', order: 1, read: async (uri) => files.get(uri.href()) ?? '{}' },
       ],
     },
   },

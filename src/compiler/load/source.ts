@@ -16,6 +16,8 @@ export interface SourceFile {
   readonly value: unknown;
   /** True when the YAML had syntax errors (the value may be partial). */
   readonly broken: boolean;
+  /** The AsyncAPI version written in the file when the document was converted from it (2.x). */
+  readonly convertedFrom?: string;
   /** Position of the value (or its key) at `path`; the nearest existing ancestor when absent. */
   locate(path: readonly PathSegment[], part?: 'key' | 'value'): Position;
 }

@@ -36,18 +36,28 @@ export class SourceSet {
     return [...this.files.values()];
   }
 
-  /** Reads and parses a file (once). */
+  /** True when `absPath` reaches a remote file that could not be fetched. */
+  reachesUnfetched(absPath: string): boolean {
+    return this.closure(absPath).some((file) => isRemote(file) && this.unreadable.has(file));
+  }
+
+  /** Puts `source` in place of the file read from its path (a 2.x document converted to 3.0). */
+  replace(source: SourceFile): void {
+    this.files.set(source.absPath, source);
+  }
+
+  /** Reads and parses a file, or fetches a remote one (once). */
   async load(absPath: string): Promise<SourceFile | undefined> {
     const known = this.files.get(absPath);
     if (known || this.unreadable.has(absPath)) return known;
     let text: string;
     try {
-      text = await readFile(absPath, 'utf8');
+      text = isRemote(absPath) ? await fetchText(absPath) : await readFile(absPath, 'utf8');
     } catch (error) {
       this.unreadable.set(absPath, errorMessage(error));
       return undefined;
     }
-    const source = parseSource(absPath, relative(this.cwd, absPath) || absPath, text, this.sink);
+    const source = parseSource(absPath, isRemote(absPath) ? absPath : relative(this.cwd, absPath) || absPath, text, this.sink);
     this.files.set(absPath, source);
     return source;
   }
@@ -60,7 +70,7 @@ export class SourceSet {
       const targets = new Set<string>();
       collectRefFiles(source.value, (ref) => {
         const file = refFile(ref);
-        if (file && !isRemote(file)) targets.add(resolvePath(dirname(source.absPath), file));
+        if (file) targets.add(targetOf(source.absPath, file));
       });
       this.references.set(source.absPath, targets);
       for (const target of [...targets].sort()) {
@@ -125,14 +135,15 @@ export class SourceSet {
     const hash = ref.indexOf('#');
     const file = hash < 0 ? ref : ref.slice(0, hash);
     const fragment = hash < 0 ? '' : ref.slice(hash);
-    if (isRemote(file)) {
-      this.sink.error(at, `remote $ref "${ref}" is not supported: keep contracts and what they reference in the repository`, 'ep-ref');
-      return undefined;
-    }
     let target = from;
     if (file !== '') {
-      const absPath = resolvePath(dirname(from.absPath), file);
+      const absPath = targetOf(from.absPath, file);
       const loaded = this.files.get(absPath);
+      if (!loaded && isRemote(absPath)) {
+        const reason = this.unreadable.get(absPath) ?? 'not fetched';
+        this.sink.error(at, `$ref "${ref}": fetching ${absPath} failed (${reason}); keep what contracts reference in the repository`, 'ep-ref');
+        return undefined;
+      }
       if (!loaded) {
         const reason = this.unreadable.get(absPath) ?? 'not loaded';
         this.sink.error(at, `$ref "${ref}": cannot read ${relative(this.cwd, absPath)} (${reason.replace(/^.*?: /, '')})`, 'ep-ref');
@@ -206,7 +217,29 @@ function refFile(ref: string): string {
   return hash < 0 ? ref : ref.slice(0, hash);
 }
 
-function isRemote(file: string): boolean {
+/** The file a `$ref` written in `from` names: a URL as written (or resolved against a remote `from`), else a path. */
+function targetOf(from: string, file: string): string {
+  if (isRemote(file)) return file;
+  if (isRemote(from)) return new URL(file, from).href;
+  return resolvePath(dirname(from), file);
+}
+
+const FETCH_TIMEOUT_MS = 10_000;
+
+/** A remote document referenced by a contract: fetched once per run, refused on any HTTP error. */
+async function fetchText(url: string): Promise<string> {
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'follow' });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(cause?.code ?? cause?.message ?? errorMessage(error), { cause: error });
+  }
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response.text();
+}
+
+export function isRemote(file: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(file);
 }
 

@@ -27,9 +27,12 @@ export function assembleModel(specDir: string, drafts: Drafts, envelope: Envelop
 
 function assembleSystem(system: string, drafts: Drafts): SystemModel {
   const services = drafts.services.filter((s) => s.system === system);
-  const operations: OperationDraft[] = services.flatMap((s) => s.operations).filter((o) => o.channel !== undefined);
+  // Channels bound to other protocols only have no exchange: their messages stay (types and
+  // validators), their channels and operations do not (no topology, no client).
+  const routed = new Set(drafts.channels.filter((c) => c.address !== undefined && c.exchange !== undefined).map((c) => c.id));
+  const operations: OperationDraft[] = services.flatMap((s) => s.operations).filter((o) => o.channel !== undefined && routed.has(o.channel));
   const channels: ChannelModel[] = drafts.channels
-    .filter((c) => c.system === system && c.address !== undefined && c.exchange !== undefined)
+    .filter((c) => c.system === system && routed.has(c.id))
     .map((c) => ({
       id: c.id,
       key: c.key,
@@ -42,13 +45,14 @@ function assembleSystem(system: string, drafts: Drafts): SystemModel {
       ...(c.description !== undefined ? { description: c.description } : {}),
       messages: [...c.messages],
       location: c.location,
+      ...(c.parameters.length > 0 ? { parameters: c.parameters } : {}),
       ...(c.directReplyTo ? { directReplyTo: true as const } : {}),
     }))
     .sort(byId);
   const exchanges = new Map<string, ExchangeModel & { channels: string[] }>();
   for (const c of drafts.channels) {
-    // Direct reply-to goes through the default exchange, which every vhost has.
-    if (c.system !== system || !c.exchange || c.address === undefined || c.directReplyTo) continue;
+    // '' is RabbitMQ's default exchange (direct reply-to, is: queue): always there, never declared.
+    if (c.system !== system || !c.exchange || c.address === undefined || c.directReplyTo || c.exchange.name === '') continue;
     const known = exchanges.get(c.exchange.name);
     if (known) known.channels.push(c.id);
     else exchanges.set(c.exchange.name, { vhost: system, ...c.exchange, channels: [c.id] });

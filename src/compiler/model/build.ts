@@ -31,11 +31,19 @@ export function buildModel(input: BuildInput): ContractModel {
   const ctx: ReadContext = { sources, sink, services: new Map(input.services.map((s) => [s.absPath, s])) };
 
   const services: ServiceDraft[] = [];
+  const ids = new Map<string, ServiceDraft>();
   for (const file of input.services) {
     const source = sources.get(file.absPath);
     if (!source || source.broken) continue;
     const service = readService(file, source, ctx);
-    if (service) services.push(service);
+    if (!service) continue;
+    const clash = ids.get(service.id);
+    if (clash) {
+      sink.error(service.location, `service ${service.name} is already defined in ${service.system} by ${clash.source.file}: two documents, one service name`, 'ep-service-conflict');
+      continue;
+    }
+    ids.set(service.id, service);
+    services.push(service);
   }
 
   const channelsByKey = new Map<string, ChannelDraft>();
@@ -59,6 +67,7 @@ export function buildModel(input: BuildInput): ContractModel {
     );
   }
 
+  noteOtherProtocols(services, sink);
   const drafts: Drafts = { services, channels, messages };
   const envelope = readEnvelope(drafts, sources, sink);
   checkRules(drafts, envelope !== undefined, sink);
@@ -83,8 +92,8 @@ function readMessages(channels: readonly ChannelDraft[], sources: SourceSet, sin
         if (known.channel !== channel.id) {
           sink.error(
             node.source.locate(node.path, 'key'),
-            `message ${known.name} is carried by channels ${known.channel.split('#')[1]} and ${channel.key}: a message has one channel (declare a second message)`,
-            'ep-message-name',
+            `message ${known.name} is carried by channels ${known.channel.split('#')[1]} and ${channel.key}: a message has one channel (declare a second message); its type and validator are shared`,
+            'ep-message-channel',
           );
         }
         channel.messages.push(known.id);
@@ -93,7 +102,7 @@ function readMessages(channels: readonly ChannelDraft[], sources: SourceSet, sin
       const draft = readMessage(node, channel, componentKey(node) ?? key, { sources, sink });
       const clash = byName.get(draft.id);
       if (clash) {
-        sink.error(draft.nameAt, `message name ${draft.name} is already used in ${draft.system} by ${clash.location.file}:${clash.location.line}`, 'ep-message-name');
+        sink.error(draft.nameAt, `message name ${draft.name} is already used in ${draft.system} by ${clash.location.file}:${clash.location.line}`, 'ep-message-conflict');
         continue;
       }
       byNode.set(identity, draft);
@@ -133,4 +142,25 @@ function readEnvelope(drafts: Drafts, sources: SourceSet, sink: DiagnosticSink):
     return headers === undefined ? undefined : { headers, location };
   }
   return undefined;
+}
+
+/**
+ * One note per document whose channels are bound only to other protocols (Kafka, MQTT,
+ * WebSocket, …): their messages get types and validators, but no exchange, queue or client.
+ */
+function noteOtherProtocols(services: readonly ServiceDraft[], sink: DiagnosticSink): void {
+  for (const service of services) {
+    const other = [...service.channels.values()].flatMap((e) => (e.kind === 'own' && e.channel.otherProtocols ? [e.channel] : []));
+    if (other.length === 0) continue;
+    const ids = new Set(other.map((c) => c.id));
+    const operations = service.operations.filter((o) => o.channel !== undefined && ids.has(o.channel)).length;
+    const protocols = [...new Set(other.flatMap((c) => c.otherProtocols!))].sort().join(', ');
+    const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+    sink.warning(
+      { file: service.source.file, line: 1, column: 1 },
+      `${plural(other.length, 'channel')} (${other.map((c) => c.key).join(', ')}) ${other.length === 1 ? 'is' : 'are'} bound to ${protocols}, not amqp: ` +
+        `their messages get payload types and validators, but no RabbitMQ topology or client (${plural(operations, 'operation')} left out)`,
+      'ep-protocol',
+    );
+  }
 }

@@ -6,7 +6,7 @@
 import type { Position } from '../diagnostics.js';
 import type { Located } from '../load/sources.js';
 import type { SourceFile } from '../load/source.js';
-import type { DeadLetterPolicy, ExchangeKind, JsonSchema, MessageExample, QueuePolicy, RetryPolicy } from '../model.js';
+import type { ChannelParameterModel, DeadLetterPolicy, ExchangeKind, JsonSchema, MessageExample, QueuePolicy, RetryPolicy } from '../model.js';
 
 export interface ServiceDraft {
   readonly id: string;
@@ -41,8 +41,15 @@ export interface ChannelDraft {
   readonly owner: ServiceDraft;
   /** The channel definition (the key's value, or what it references). */
   readonly node: Located;
+  /** The routing key as the broker sees it (`{name}` marks a parameter, see parameters). */
   readonly address?: string;
   readonly exchange?: ExchangeDraft;
+  /** Address parameters, in the order they appear: routing-key parts a publisher fills in. */
+  readonly parameters: readonly ChannelParameterModel[];
+  /** `is: queue` channels: the queue it names (published to through the default exchange). */
+  readonly queue?: string;
+  /** Protocols of the bindings when none is amqp: the channel gets types and validators only. */
+  readonly otherProtocols?: readonly string[];
   readonly title?: string;
   readonly description?: string;
   readonly location: Position;

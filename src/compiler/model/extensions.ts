@@ -88,8 +88,9 @@ function compiled(): Record<ExtensionSite, ValidateFunction> {
 }
 
 /**
- * Checks the `x-` keys of the object at `path` in `source`: unknown keys and values that do not
- * fit their schema are errors (`ep-extension`). Returns true when all are valid.
+ * Checks the `x-` keys of the object at `path` in `source`: unknown keys are reported
+ * (`ep-extension-unknown`, a house rule) and ignored; values that do not fit their schema are
+ * errors (`ep-extension`). Returns true when the known ones are valid.
  */
 export function checkExtensions(
   site: ExtensionSite,
@@ -106,8 +107,8 @@ export function checkExtensions(
     if (!key.startsWith('x-')) continue;
     if (!known.includes(key)) {
       const allowed = known.length > 0 ? `; ${site} objects take ${known.join(', ')}` : `; ${site} objects take no x- keys`;
-      sink.error(source.locate([...path, key], 'key'), `unknown extension "${key}"${didYouMean(key, allKnownKeys())}${allowed}`, 'ep-extension');
-      ok = false;
+      // A house rule: foreign documents carry extensions of their own (ignored, with a warning).
+      sink.error(source.locate([...path, key], 'key'), `unknown extension "${key}"${didYouMean(key, allKnownKeys())}${allowed}`, 'ep-extension-unknown');
       continue;
     }
     extensions[key] = child;

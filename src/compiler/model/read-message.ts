@@ -17,6 +17,9 @@ const JSON_SCHEMA_FORMATS = [
   /^application\/schema\+(json|yaml);version=draft-0[467]$/,
 ];
 
+/** JSON and the structured `+json` types (application/ld+json, application/cloudevents+json, …). */
+const JSON_CONTENT_TYPE = /^application\/([A-Za-z0-9.!#$&^_-]+\+)?json\s*(;.*)?$/i;
+
 export interface MessageContext {
   readonly sources: SourceSet;
   readonly sink: DiagnosticSink;
@@ -56,8 +59,12 @@ export function readMessage(node: Located, channel: ChannelDraft, fallbackName: 
   const nameAt = fields.name ? fields.name.source.locate(fields.name.path) : at([], 'key');
   const location = source.locate(node.path, 'key');
   const contentType = text(field('contentType')) ?? defaultContentType(channel) ?? 'application/json';
-  if (contentType !== 'application/json') {
-    sink.error(fields.contentType ? fields.contentType.source.locate(fields.contentType.path) : location, `contentType "${contentType}" is not supported: payloads are JSON (application/json)`, 'ep-message-schema');
+  if (!JSON_CONTENT_TYPE.test(contentType)) {
+    sink.error(
+      fields.contentType ? fields.contentType.source.locate(fields.contentType.path) : location,
+      `contentType "${contentType}" is not JSON: eventplane sends payloads as JSON (application/json)`,
+      'ep-content-type',
+    );
   }
   const payload = fields.payload ? readPayload(fields.payload, ctx) : undefined;
   if (!fields.payload) sink.error(location, `message ${name} has no payload schema`, 'ep-message-schema');
@@ -98,12 +105,19 @@ function readPayload(node: Located, ctx: MessageContext): JsonSchema | undefined
   if (isRecord(value) && typeof value.schemaFormat === 'string' && 'schema' in value) {
     const format = value.schemaFormat;
     if (!JSON_SCHEMA_FORMATS.some((f) => f.test(format))) {
-      ctx.sink.error(target.source.locate([...target.path, 'schemaFormat']), `schemaFormat "${format}" is not supported: use JSON Schema (the AsyncAPI schema format)`, 'ep-message-schema');
-      return undefined;
+      ctx.sink.error(
+        target.source.locate([...target.path, 'schemaFormat']),
+        `schemaFormat "${format}" is not JSON Schema: the payload is typed unknown and not validated`,
+        'ep-schema-format',
+      );
+      // Not read, but a reference in it that cannot be resolved (an unfetchable URL) is still reported.
+      ctx.sources.deref({ source: target.source, path: [...target.path, 'schema'], value: value.schema });
+      return {};
     }
     return bundleSchema(ctx.sources, { source: target.source, path: [...target.path, 'schema'], value: value.schema }, ctx.sink);
   }
-  return bundleSchema(ctx.sources, target, ctx.sink);
+  // From the reference itself, so a payload that is a named component keeps its name.
+  return bundleSchema(ctx.sources, node, ctx.sink);
 }
 
 function readHeaders(node: Located, name: string, ctx: MessageContext): JsonSchema | undefined {

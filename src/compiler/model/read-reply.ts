@@ -18,6 +18,7 @@ export function directReplyToChannel(service: ServiceDraft, key: string, node: L
     id: `${service.id}#${key}`,
     key,
     system: service.system,
+    parameters: [],
     owner: service,
     node,
     address: DIRECT_REPLY_TO,

@@ -2,11 +2,13 @@
  * Reads one service document: its info, the channels it owns or references, and (in a second
  * pass, once every document's channels are known) its operations.
  */
+import { basename } from 'node:path';
 import type { DiagnosticSink, Position } from '../diagnostics.js';
 import type { ServiceFile } from '../load/discover.js';
 import { isRecord, parsePointer, refOf, type PathSegment } from '../load/pointer.js';
 import { nodeKey, type Located, type SourceSet } from '../load/sources.js';
 import type { SourceFile } from '../load/source.js';
+import type { ChannelParameterModel } from '../model.js';
 import type { ChannelDraft, ChannelEntry, ExchangeDraft, OperationDraft, ServiceDraft } from './drafts.js';
 import { checkExtensions } from './extensions.js';
 import { directReplyToChannel, readReply } from './read-reply.js';
@@ -20,6 +22,9 @@ export interface ReadContext {
   readonly services: ReadonlyMap<string, ServiceFile>;
 }
 
+/** AsyncAPI versions read natively (2.x documents arrive converted, see load/convert-v2.ts). */
+const NATIVE_VERSION = /^3\.[01]\.\d+$/;
+
 export function readService(file: ServiceFile, source: SourceFile, ctx: ReadContext): ServiceDraft | undefined {
   const { sink } = ctx;
   const doc = source.value;
@@ -29,28 +34,26 @@ export function readService(file: ServiceFile, source: SourceFile, ctx: ReadCont
     return undefined;
   }
   const version = doc.asyncapi;
-  if (typeof version !== 'string' || !/^3\.0\.\d+$/.test(version)) {
-    sink.error(source.locate(['asyncapi']), `eventplane compiles AsyncAPI 3.0 documents; this one says asyncapi: ${JSON.stringify(version ?? null)}`, 'ep-asyncapi');
+  if (typeof version !== 'string' || !NATIVE_VERSION.test(version)) {
+    sink.error(
+      source.locate(['asyncapi']),
+      `eventplane reads AsyncAPI 3.0 and 3.1 documents (2.0–2.6 are converted); this one says asyncapi: ${JSON.stringify(version ?? null)}`,
+      'ep-asyncapi',
+    );
     return undefined;
   }
   checkExtensions('document', source, [], doc, sink);
   const info = isRecord(doc.info) ? doc.info : {};
   checkExtensions('info', source, ['info'], info, sink);
-  const title = text(info.title);
-  if (title !== undefined && title !== file.service) {
-    sink.error(source.locate(['info', 'title']), `info.title is "${title}" but the file is ${file.service}.yaml: the service name is the file name`, 'ep-service-name');
-  }
-  if (!/^[a-z][a-z0-9-]*$/.test(file.service)) {
-    sink.error(top, `service name "${file.service}" must be kebab-case (a-z, 0-9, -): it names queues and broker users`, 'ep-service-name');
-  }
+  const name = serviceName(file, source, text(info.title), sink);
   const owner = text(info['x-owner']);
   if (owner === undefined && info['x-owner'] === undefined) {
     sink.error(source.locate(['info'], 'key'), 'info.x-owner is required: the team that owns this contract', 'ep-owner');
   }
   const service: ServiceDraft = {
-    id: `${file.system}/${file.service}`,
+    id: `${file.system}/${name}`,
     system: file.system,
-    name: file.service,
+    name,
     source,
     location: source.locate(['info'], 'key'),
     ...(text(info.description) !== undefined ? { description: text(info.description)! } : {}),
@@ -65,6 +68,38 @@ export function readService(file: ServiceFile, source: SourceFile, ctx: ReadCont
     if (entry) service.channels.set(key, entry);
   }
   return service;
+}
+
+/**
+ * The service's name, which names its queues, broker user and client module: `info.title` in
+ * kebab-case (`Account Service` → `account-service`), the file name when there is no title. The
+ * house profile wants the title to be the file name itself (ep-service-name).
+ */
+function serviceName(file: ServiceFile, source: SourceFile, title: string | undefined, sink: DiagnosticSink): string {
+  const fileName = basename(source.absPath);
+  const name = kebabCase(title ?? file.service) || kebabCase(file.service) || 'service';
+  if (title !== undefined && name !== file.service) {
+    const derived = name === file.service ? '' : `; the service is named ${name} after the title`;
+    sink.error(source.locate(['info', 'title']), `info.title is "${title}" but the file is ${fileName}: the service name is the file name${derived}`, 'ep-service-name');
+  } else if (title === undefined && !/^[a-z][a-z0-9-]*$/.test(file.service)) {
+    sink.error(
+      { file: source.file, line: 1, column: 1 },
+      `service name "${file.service}" must be kebab-case (a-z, 0-9, -): it names queues and broker users; it is read as ${name}`,
+      'ep-service-name',
+    );
+  }
+  return name;
+}
+
+/** `RPC Server Example` → `rpc-server-example`; a leading digit gets an `s-` prefix. */
+export function kebabCase(value: string): string {
+  const words = value
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== '');
+  const name = words.join('-');
+  return /^[0-9]/.test(name) ? `s-${name}` : name;
 }
 
 /** True when `node` is the `channels.<key>` entry of a service document. */
@@ -98,8 +133,6 @@ function readChannelEntry(service: ServiceDraft, key: string, entry: Located, ct
   return { kind: 'own', channel: readChannel(service, key, node, ctx) };
 }
 
-const EXCHANGE_TYPES = new Set(['topic', 'direct', 'fanout', 'headers']);
-
 function readChannel(service: ServiceDraft, key: string, node: Located, ctx: ReadContext): ChannelDraft {
   const { sink } = ctx;
   const source = node.source;
@@ -108,86 +141,149 @@ function readChannel(service: ServiceDraft, key: string, node: Located, ctx: Rea
   const at = (path: readonly PathSegment[], part: 'key' | 'value' = 'value') => source.locate([...node.path, ...path], part);
   const location = service.source.locate(['channels', key], 'key');
   if (channel.address === null) return directReplyToChannel(service, key, node, channel, location);
-  const address = typeof channel.address === 'string' ? channel.address : undefined;
-  if (address === undefined) {
-    sink.error(location, `channel ${key} has no address: the address is the routing key`, 'ep-routing-key');
+  const written = typeof channel.address === 'string' ? channel.address : undefined;
+  if (written === undefined) {
+    sink.error(location, `channel ${key} has no address: its routing key is the channel key, ${key}`, 'ep-routing-key');
   }
-  const exchange = readAmqpBinding(service, key, node, ctx, location);
+  const routing = readRouting(service, key, node, ctx, location);
+  const parameters = readParameters(written ?? key, node, ctx);
+  const mapped = routing.otherProtocols ? (written ?? key) : routingKeyOf(written ?? key, routing);
+  // An address that maps to no key at all (`/`) leaves the channel key as the routing key.
+  const address = mapped === '' && written !== '' ? key : mapped;
   return {
     id: `${service.id}#${key}`,
     key,
     system: service.system,
     owner: service,
     node,
-    ...(address !== undefined ? { address } : {}),
-    ...(exchange ? { exchange } : {}),
+    address,
+    ...(routing.exchange ? { exchange: routing.exchange } : {}),
+    parameters,
+    ...(routing.queue !== undefined ? { queue: routing.queue } : {}),
+    ...(routing.otherProtocols ? { otherProtocols: routing.otherProtocols } : {}),
     ...(text(channel.title) !== undefined ? { title: text(channel.title)! } : {}),
     ...(text(channel.description) !== undefined ? { description: text(channel.description)! } : {}),
     location,
-    addressAt: address !== undefined ? at(['address']) : location,
+    addressAt: written !== undefined ? at(['address']) : location,
     bindingAt: isRecord(channel.bindings) ? at(['bindings']) : location,
     messages: [],
   };
 }
 
-function readAmqpBinding(service: ServiceDraft, key: string, node: Located, ctx: ReadContext, location: Position): ExchangeDraft | undefined {
+/**
+ * The routing key an address becomes. AMQP topic keys are dot-separated words, so a
+ * `/`-separated address (the MQTT and HTTP habit: `smartylighting/streetlights/{id}/measured`)
+ * has its segments turned into words (`smartylighting.streetlights.{id}.measured`); on other
+ * exchange types the key is compared whole and kept as written. An `is: queue` channel's key is
+ * its queue's name.
+ */
+function routingKeyOf(address: string, routing: Routing): string {
+  if (routing.queue !== undefined) return routing.queue;
+  if (routing.exchange?.type === 'topic') return address.replace(/^\/+|\/+$/g, '').replace(/\/+/g, '.');
+  return address;
+}
+
+const PARAMETER = /\{([^{}]+)\}/g;
+
+function readParameters(address: string, node: Located, ctx: ReadContext): ChannelParameterModel[] {
+  const channel = isRecord(node.value) ? node.value : {};
+  const declared = isRecord(channel.parameters) ? channel.parameters : {};
+  const names = [...new Set([...address.matchAll(PARAMETER)].map((m) => m[1]!))];
+  return names.map((name) => {
+    const raw = declared[name];
+    const param = raw === undefined ? undefined : ctx.sources.deref({ source: node.source, path: [...node.path, 'parameters', name], value: raw });
+    const value = param && isRecord(param.value) ? param.value : {};
+    const values = Array.isArray(value.enum) ? value.enum.filter((v): v is string => typeof v === 'string') : [];
+    return {
+      name,
+      ...(text(value.description) !== undefined ? { description: text(value.description)! } : {}),
+      ...(values.length > 0 ? { enum: values } : {}),
+    };
+  });
+}
+
+interface Routing {
+  readonly exchange?: ExchangeDraft;
+  readonly queue?: string;
+  readonly otherProtocols?: readonly string[];
+}
+
+const EXCHANGE_TYPES = new Set(['topic', 'direct', 'fanout', 'headers']);
+const AMQP_PROTOCOLS = new Set(['amqp', 'amqps']);
+
+/** The exchange a channel without an amqp binding is published to (docs/CONTRACTS.md). */
+export function defaultExchange(system: string): ExchangeDraft {
+  return { name: `${system}.events`, type: 'topic', durable: true, autoDelete: false };
+}
+
+/** The channel's AMQP routing: from its amqp binding, or the documented default without one. */
+function readRouting(service: ServiceDraft, key: string, node: Located, ctx: ReadContext, location: Position): Routing {
   const { sink, sources } = ctx;
   const channel = isRecord(node.value) ? node.value : {};
   const bindingsNode = channel.bindings === undefined ? undefined : sources.deref({ source: node.source, path: [...node.path, 'bindings'], value: channel.bindings });
-  const bindings = bindingsNode && isRecord(bindingsNode.value) ? bindingsNode.value : undefined;
-  if (!bindingsNode || !bindings || bindings.amqp === undefined) {
-    sink.error(location, `channel ${key} has no amqp binding: bindings.amqp names the exchange its routing key is published to`, 'ep-amqp-binding');
-    return undefined;
+  const bindings = bindingsNode && isRecord(bindingsNode.value) ? bindingsNode.value : {};
+  if (!bindingsNode || bindings.amqp === undefined) {
+    const others = Object.keys(bindings).filter((k) => !k.startsWith('x-') && !AMQP_PROTOCOLS.has(k));
+    const servers = serverProtocols(service.source.value);
+    const nonAmqp = others.length > 0 ? others : servers.length > 0 && !servers.some((p) => AMQP_PROTOCOLS.has(p)) ? servers : [];
+    if (nonAmqp.length > 0) return { otherProtocols: [...new Set(nonAmqp)].sort() };
+    const exchange = defaultExchange(service.system);
+    sink.error(location, `channel ${key} has no amqp binding: it is published to the ${exchange.type} exchange ${exchange.name} (the default)`, 'ep-amqp-binding');
+    return { exchange };
   }
   const amqpNode = sources.deref({ source: bindingsNode.source, path: [...bindingsNode.path, 'amqp'], value: bindings.amqp });
-  if (!amqpNode) return undefined;
+  if (!amqpNode) return {};
   const amqp = isRecord(amqpNode.value) ? amqpNode.value : {};
   const at = (...path: PathSegment[]) => amqpNode.source.locate([...amqpNode.path, ...path]);
-  let ok = true;
-  if (amqp.is !== 'routingKey') {
-    sink.error(
-      amqp.is === undefined ? at() : at('is'),
-      `bindings.amqp.is must be "routingKey"${amqp.is === 'queue' ? ': queues are derived from receive operations' : ''}`,
-      'ep-amqp-binding',
-    );
-    ok = false;
+  if (amqp.is === 'queue') {
+    const queue = isRecord(amqp.queue) ? text(amqp.queue.name) : undefined;
+    const address = typeof channel.address === 'string' ? channel.address : key;
+    return { exchange: { name: '', type: 'direct', durable: true, autoDelete: false }, queue: queue ?? address };
+  }
+  if (amqp.is !== undefined && amqp.is !== 'routingKey') {
+    sink.error(at('is'), `bindings.amqp.is must be "routingKey" or "queue"`, 'ep-amqp-binding-invalid');
+    return {};
   }
   const exchange = isRecord(amqp.exchange) ? amqp.exchange : undefined;
+  const fallback = defaultExchange(service.system);
   if (!exchange) {
-    sink.error(at(), 'bindings.amqp.exchange is required (name and type)', 'ep-amqp-binding');
-    return undefined;
+    sink.error(at(), `bindings.amqp.exchange is not given: the channel is published to the ${fallback.type} exchange ${fallback.name} (the default)`, 'ep-amqp-binding');
+    return { exchange: fallback };
   }
-  const name = text(exchange.name);
-  if (name === undefined) {
-    sink.error(at('exchange'), 'bindings.amqp.exchange.name is required', 'ep-amqp-binding');
-    ok = false;
-  } else if (name.startsWith('amq.')) {
-    sink.error(at('exchange', 'name'), `exchange "${name}": names starting with "amq." are reserved by RabbitMQ`, 'ep-amqp-binding');
-    ok = false;
-  }
-  const type = exchange.type;
+  let ok = true;
+  const type = exchange.type === undefined ? 'topic' : exchange.type;
+  if (exchange.type === undefined) sink.error(at('exchange'), 'bindings.amqp.exchange.type is not given: topic is assumed', 'ep-amqp-binding');
+  if (type === 'default') return { exchange: { name: '', type: 'direct', durable: true, autoDelete: false } };
   if (typeof type !== 'string' || !EXCHANGE_TYPES.has(type)) {
-    sink.error(
-      at('exchange', ...(type === undefined ? [] : ['type'])),
-      type === undefined ? 'bindings.amqp.exchange.type is required (topic or direct)' : `bindings.amqp.exchange.type "${String(type)}" cannot be bound: use topic or direct`,
-      'ep-amqp-binding',
-    );
+    sink.error(at('exchange', 'type'), `bindings.amqp.exchange.type "${String(type)}" cannot be bound: use topic, direct, fanout, headers or default`, 'ep-amqp-binding-invalid');
+    ok = false;
+  }
+  const name = text(exchange.name) ?? fallback.name;
+  if (text(exchange.name) === undefined) sink.error(at('exchange'), `bindings.amqp.exchange.name is not given: ${name} is assumed`, 'ep-amqp-binding');
+  else if (name.startsWith('amq.')) {
+    sink.error(at('exchange', 'name'), `exchange "${name}": names starting with "amq." are reserved by RabbitMQ`, 'ep-amqp-binding-invalid');
     ok = false;
   }
   if (exchange.vhost !== undefined && exchange.vhost !== service.system) {
-    sink.error(at('exchange', 'vhost'), `bindings.amqp.exchange.vhost is "${String(exchange.vhost)}" but this system's vhost is "${service.system}"`, 'ep-amqp-binding');
+    sink.error(at('exchange', 'vhost'), `bindings.amqp.exchange.vhost is "${String(exchange.vhost)}" but this system's vhost is "${service.system}"`, 'ep-amqp-binding-invalid');
     ok = false;
   }
   if (exchange.durable === false) {
-    sink.error(at('exchange', 'durable'), 'exchanges must be durable: a broker restart would lose them', 'ep-amqp-binding');
-    ok = false;
+    sink.error(at('exchange', 'durable'), 'exchanges must be durable: a broker restart would lose them (it is declared durable)', 'ep-amqp-binding');
   }
   if (exchange.autoDelete === true) {
-    sink.error(at('exchange', 'autoDelete'), 'exchanges must not auto-delete: the last unbinding would remove them', 'ep-amqp-binding');
-    ok = false;
+    sink.error(at('exchange', 'autoDelete'), 'exchanges must not auto-delete: the last unbinding would remove them (it is declared without auto-delete)', 'ep-amqp-binding');
   }
-  if (!ok || name === undefined) return undefined;
-  return { name, type: type as ExchangeDraft['type'], durable: true, autoDelete: false };
+  if (!ok) return {};
+  return { exchange: { name, type: type as ExchangeDraft['type'], durable: true, autoDelete: false } };
+}
+
+/** The protocols of the document's servers (`servers.<name>.protocol`). */
+function serverProtocols(doc: unknown): string[] {
+  if (!isRecord(doc) || !isRecord(doc.servers)) return [];
+  return Object.values(doc.servers)
+    .map((server) => (isRecord(server) && typeof server.protocol === 'string' ? server.protocol.toLowerCase() : undefined))
+    .filter((p): p is string => p !== undefined);
 }
 
 /**
@@ -247,7 +343,8 @@ export function readOperations(
       for (const ext of ['x-queue', 'x-retry', 'x-dead-letter']) {
         if (op[ext] !== undefined) sink.error(node.source.locate([...node.path, ext], 'key'), `${ext} applies to receive operations only`, 'ep-extension');
       }
-      if (channel && channel.owner !== service) {
+      // An `is: queue` channel is a work queue its consumer declares: others send to it.
+      if (channel && channel.owner !== service && channel.queue === undefined) {
         sink.error(
           at('channel'),
           `${service.name} sends to channel ${channel.key} of ${channel.owner.name}: a service sends only to channels it owns, so each routing key has one sender`,
@@ -262,7 +359,9 @@ export function readOperations(
       service.operations.push(base);
       continue;
     }
-    const queue = queuePolicy(op['x-queue'], `${service.name}.${channel?.address ?? key}`);
+    // An `is: queue` channel names its queue; otherwise the service's queue is named after the
+    // routing key (parameters by name: `{id}` → `id`).
+    const queue = queuePolicy(op['x-queue'], channel?.queue ?? `${service.name}.${(channel?.address ?? key).replace(/[{}]/g, '')}`);
     const retry = retryPolicy(op['x-retry']);
     const deadLetter = deadLetterPolicy(op['x-dead-letter'], queue.name);
     service.operations.push({ ...base, queue, retry, deadLetter });

@@ -30,7 +30,7 @@ const SCHEMA_KEYWORDS = new Set([
 /** Keywords whose value is a map of schemas. */
 const SCHEMA_MAP_KEYWORDS = new Set(['properties', 'patternProperties', 'dependentSchemas']);
 /** Keywords whose value is a list of schemas. */
-const SCHEMA_LIST_KEYWORDS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
+const SCHEMA_LIST_KEYWORDS = new Set(['allOf', 'anyOf', 'oneOf']);
 /** Containers only reachable through `$ref`, which are all inlined. */
 const DROPPED_KEYWORDS = new Set(['$defs', 'definitions', '$id', '$schema']);
 const MAX_DEPTH = 256;
@@ -94,25 +94,32 @@ export function bundleSchema(sources: SourceSet, root: Located, sink: Diagnostic
       const at = child(node, key, v);
       if (SCHEMA_KEYWORDS.has(key) && (isRecord(v) || typeof v === 'boolean')) out[key] = inline(at, depth + 1);
       else if (SCHEMA_MAP_KEYWORDS.has(key) && isRecord(v)) {
-        const map: Record<string, unknown> = {};
-        for (const [name, s] of Object.entries(v)) map[name] = inline(child(at, name, s), depth + 1);
-        out[key] = map;
+        // fromEntries defines own properties: assigning map['__proto__'] would set the prototype.
+        out[key] = Object.fromEntries(Object.entries(v).map(([name, s]) => [name, inline(child(at, name, s), depth + 1)]));
       } else if (SCHEMA_LIST_KEYWORDS.has(key) && Array.isArray(v)) {
         out[key] = v.map((s, i) => inline(child(at, i, s), depth + 1));
+      } else if (key === 'prefixItems' && Array.isArray(v)) {
+        // 2020-12 tuples in the draft-07 form the validators (ajv, draft-07) and Modelina read:
+        // prefixItems → items [...], and the 2020 `items` (the rest) → additionalItems.
+        out.items = v.map((s, i) => inline(child(at, i, s), depth + 1));
+        if (value.items !== undefined) out.additionalItems = isRecord(value.items) ? inline(child(node, 'items', value.items), depth + 1) : value.items;
+      } else if (key === 'items' && Array.isArray(value.prefixItems)) {
+        continue;
       } else if (key === 'items') {
         out[key] = Array.isArray(v) ? v.map((s, i) => inline(child(at, i, s), depth + 1)) : inline(at, depth + 1);
       } else if (key === 'dependencies' && isRecord(v)) {
-        const map: Record<string, unknown> = {};
-        for (const [name, s] of Object.entries(v)) map[name] = Array.isArray(s) ? [...s] : inline(child(at, name, s), depth + 1);
-        out[key] = map;
+        out[key] = Object.fromEntries(Object.entries(v).map(([name, s]) => [name, Array.isArray(s) ? [...s] : inline(child(at, name, s), depth + 1)]));
       } else out[key] = structuredClone(v);
     }
     return out;
   };
 
   stack.push(rootKey);
-  const schema = copy(start, 0);
+  let schema = copy(start, 0);
   stack.pop();
+  // A payload that is a named component keeps the name (types share it across messages).
+  const component = start !== root ? componentName(start.path) : undefined;
+  if (component && isRecord(schema) && schema[NAME_ANNOTATION] === undefined) schema = { ...schema, [NAME_ANNOTATION]: component };
   if (failed) return undefined;
   if (defs.size === 0 || !isRecord(schema)) return schema as JsonSchema;
   const $defs: Record<string, unknown> = {};

@@ -22,7 +22,8 @@ export function checkRouting(drafts: Drafts, sink: DiagnosticSink): void {
     if (channel.directReplyTo) continue;
     checkFormat(channel, sink);
     const exchange = channel.exchange;
-    if (!exchange || channel.address === undefined) continue;
+    // The default exchange ('') routes by queue name: nothing to conflict with.
+    if (!exchange || channel.address === undefined || exchange.name === '') continue;
     const scope = `${channel.system}\0${exchange.name}`;
     const first = exchanges.get(scope);
     if (!first) exchanges.set(scope, channel);
@@ -49,15 +50,24 @@ export function checkRouting(drafts: Drafts, sink: DiagnosticSink): void {
 
 function checkFormat(channel: ChannelDraft, sink: DiagnosticSink): void {
   const address = channel.address;
-  if (address === undefined) return;
+  if (address === undefined || channel.otherProtocols) return;
   const at = channel.addressAt;
-  if (address === '') sink.error(at, 'the address (routing key) is empty', 'ep-routing-key');
-  else if (/[{}]/.test(address)) sink.error(at, `address ${address} has parameters: a routing key is a fixed string`, 'ep-routing-key');
-  else if (/[*#]/.test(address)) sink.error(at, `address ${address} has a wildcard: wildcards belong to bindings, not to the key a message is sent with`, 'ep-routing-key');
-  else if (Buffer.byteLength(address) > 255) sink.error(at, 'the address is longer than 255 bytes, the AMQP limit for routing keys', 'ep-routing-key');
-  else if (channel.exchange?.type === 'topic' && !EVENT_KEY.test(address)) {
+  // Parameters are routing-key words the publisher fills in: check the key with a word in their place.
+  const sample = address.replace(/\{[^{}]+\}/g, 'p');
+  if (address === '') sink.error(at, 'the address (routing key) is empty', 'ep-address');
+  else if (/[{}]/.test(sample)) sink.error(at, `address ${address} has an unbalanced { or }: a parameter is {name}`, 'ep-address');
+  else if (/[*#]/.test(sample) && channel.exchange?.type === 'topic') {
+    sink.error(at, `address ${address} has a wildcard: wildcards belong to bindings, not to the key a message is sent with`, 'ep-address');
+  } else if (Buffer.byteLength(sample) > 255) sink.error(at, 'the address is longer than 255 bytes, the AMQP limit for routing keys', 'ep-address');
+  else if (channel.parameters.length > 0 && channel.exchange?.type === 'direct' && channel.exchange.name !== '') {
+    sink.error(
+      at,
+      `address ${address} has parameters but exchange ${channel.exchange.name} is direct: only a topic exchange lets a consumer bind to every value (*)`,
+      'ep-address',
+    );
+  } else if (channel.exchange?.type === 'topic' && !EVENT_KEY.test(sample)) {
     sink.error(at, `event routing key ${address} must be {context}.{aggregate}.{event}: three or more lowercase segments of a-z, 0-9, _`, 'ep-routing-key');
-  } else if (channel.exchange?.type === 'direct' && !COMMAND_KEY.test(address)) {
+  } else if (channel.exchange?.type === 'direct' && channel.exchange.name !== '' && !COMMAND_KEY.test(sample)) {
     sink.error(at, `command routing key ${address} must be {verb}.{noun}: two or more lowercase segments of a-z, 0-9, _`, 'ep-routing-key');
   }
 }

@@ -22,6 +22,8 @@ export function objectsOfReceive(receive: ReceiveDescriptor): CheckedObject[] {
 }
 
 export function objectsOfSend(send: SendDescriptor): CheckedObject[] {
+  // The default exchange ('', `is: queue` channels) always exists and cannot be declared, even passively.
+  if (send.exchange === '') return [];
   return [{ kind: 'exchange', name: send.exchange, usedFor: `publish ${send.message.type}` }];
 }
 

@@ -36,6 +36,8 @@ async function repository(name: string, options: { commit?: boolean } = {}): Pro
   await mkdir(dir);
   await git(dir, 'init', '-q', '-b', 'main');
   await cp(BASE, join(dir, 'asyncapi'), { recursive: true });
+  // Like this repository, the project opts into the strict house profile.
+  await writeFile(join(dir, 'eventplane.config.yaml'), 'extends: strict\n');
   if (options.commit !== false) {
     await git(dir, 'add', '-A');
     await git(dir, 'commit', '-q', '-m', 'contracts');
