@@ -95,16 +95,21 @@ describe('dlq replay', () => {
     for (const queue of ['fanout.copy.1', 'fanout.copy.2']) await admin.deleteQueue(queue);
   });
 
+  /** Runs a replay of one letter that is killed at `killAt` (see the fixture). */
+  async function replayThenDie(killAt: 'ack' | 'after-ack'): Promise<void> {
+    const script = fileURLToPath(new URL('../../fixtures/runtime/replay-then-die.ts', import.meta.url));
+    const child = fork(script, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, AMQP_URL: broker.adminUrl('shop'), DLQ: 'billing.orders.dlq', KILL_AT: killAt }, stdio: 'inherit' });
+    const exit = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    expect(exit).toBe('SIGKILL');
+  }
+
   it('killed between confirm and ack, the message is handled exactly once, with the letter still in the DLQ or not, and replaying again changes nothing', async () => {
     const handled = await handledBy();
     await idlessLetters(1);
     await until(async () => (await broker.queueDepth('billing.orders.dlq')) === 1, 'a dead letter');
     const [letter] = (await listDeadLetters(broker.adminUrl('shop'), 'billing.orders.dlq')).letters;
 
-    const script = fileURLToPath(new URL('../../fixtures/runtime/replay-then-die.ts', import.meta.url));
-    const child = fork(script, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, AMQP_URL: broker.adminUrl('shop'), DLQ: 'billing.orders.dlq', }, stdio: 'inherit' });
-    const exit = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    expect(exit).toBe('SIGKILL');
+    await replayThenDie('ack');
     await until(() => handled.length === 1, 'the replay handled');
     // The replayer died holding the letter unacknowledged: the broker puts it back.
     await until(async () => (await broker.queueDepth('billing.orders.dlq')) === 1, 'the dead letter back in the DLQ');
@@ -117,6 +122,32 @@ describe('dlq replay', () => {
     expect(await broker.queueDepth('billing.orders.dlq')).toBe(0);
     // The letter is gone now: another replay finds nothing and nothing more is handled.
     expect((await replayDeadLetters(broker.adminUrl('shop'), 'billing.orders.dlq')).replayed).toEqual([]);
+    expect(handled).toHaveLength(1);
+  });
+
+  it.each(['ack', 'after-ack'] as const)('killed at %s while the consumer is down, both copies wait in its queue and it handles the message once', async (killAt) => {
+    const before = await handledBy();
+    await idlessLetters(1);
+    await until(async () => (await broker.queueDepth('billing.orders.dlq')) === 1, 'a dead letter');
+    await broker.closeBuses();
+    expect(before).toEqual([]);
+    const [letter] = (await listDeadLetters(broker.adminUrl('shop'), 'billing.orders.dlq')).letters;
+
+    await replayThenDie(killAt);
+    await until(async () => (await broker.queueDepth('billing.orders')) === 1, 'the confirmed copy in the consumer queue');
+    // With KILL_AT=ack the letter comes back; after-ack it may or may not have been removed.
+    const left = await broker.queueDepth('billing.orders.dlq');
+    if (killAt === 'ack') expect(left).toBe(1);
+    const again = await replayDeadLetters(broker.adminUrl('shop'), 'billing.orders.dlq');
+    expect(again.replayed.map((t) => t.messageId)).toEqual(left === 1 ? [letter!.id] : []);
+    expect(await broker.queueDepth('billing.orders')).toBe(1 + left);
+    expect(await broker.queueDepth('billing.orders.dlq')).toBe(0);
+
+    const handled = await handledBy();
+    await until(async () => handled.length === 1 && (await broker.queueDepth('billing.orders')) === 0, 'every copy consumed');
+    expect(handled.map((d) => d.envelope.messageId)).toEqual([letter!.id]);
+    expect((await replayDeadLetters(broker.adminUrl('shop'), 'billing.orders.dlq')).replayed).toEqual([]);
+    expect(await broker.queueDepth('billing.orders.dlq')).toBe(0);
     expect(handled).toHaveLength(1);
   });
 });
