@@ -110,6 +110,16 @@ describe('the sender rule: broker-verified user_id and routing key against the c
     expect(decodeIncoming(sentBy('shop-order', {}, 'shop.eu.west.created'), parameterised)).toMatchObject({ ok: false, reason: 'type-mismatch' });
   });
 
+  it('lets only an is: queue type, or a replay, arrive through the default exchange', () => {
+    const direct = { ...sentBy('shop-order', {}, 'billing.orders'), exchange: '' };
+    expect(decodeIncoming(direct, checked)).toMatchObject({ ok: false, reason: 'forbidden-sender', detail: expect.stringContaining('through the default exchange') });
+    // An `is: queue` channel: senders outside the contracts write the queue by name.
+    const workQueue = queueDecoder({ ...billingOrders, senders: { byType: {}, routingKeys: { 'shop.OrderCreated': ['billing.orders'] }, viaDefaultExchange: ['shop.OrderCreated'] } });
+    expect(decodeIncoming(direct, workQueue)).toMatchObject({ ok: true, envelope: { exchange: '', routingKey: 'billing.orders' } });
+    expect(decodeIncoming({ ...direct, properties: { ...direct.properties, userId: undefined } }, workQueue)).toMatchObject({ ok: true });
+    expect(decodeIncoming({ ...direct, routingKey: 'elsewhere' }, workQueue)).toMatchObject({ ok: false, reason: 'type-mismatch' });
+  });
+
   it('compares against the deployed names when the deployment prefixes every user (tests, chaos)', () => {
     expect(deployedUserPrefix('t42-shop-billing', 'shop-billing')).toBe('t42-');
     expect(deployedUserPrefix('shop-billing', 'shop-billing')).toBe('');
