@@ -279,6 +279,11 @@ describe('least privilege on a real 3-node cluster (generated/topology.json)', (
   }, 120_000);
 
   it('holds one sender rule on topic and direct exchanges: forged events, commands and types are dead-lettered with the reason, replays cannot launder them, consumers keep going', async () => {
+    // The positive controls above left their messages in these queues: start from empty ones.
+    const admin = await adminConnection('shop');
+    const purger = await admin.createChannel();
+    for (const queue of ['payment-service-queue', 'cart-service-queue']) for (const name of [queue, `${queue}.dlq`]) await purger.purgeQueue(name);
+    await purger.close();
     const payments: string[] = [];
     const orders: string[] = [];
     const payment = await serviceBus(paymentService);
@@ -306,7 +311,6 @@ describe('least privilege on a real 3-node cluster (generated/topology.json)', (
     const checkout = await connect(shopUser('shop/checkout'), 0);
     const orderUser = await connect(shopUser('shop/order'), 1);
     const paymentUser = await connect(shopUser('shop/payment'), 2);
-    const admin = await adminConnection('shop');
     const raw = (connection: ChannelModel, exchange: string, routingKey: string, type: string, messageId: string, userId: string | undefined, body: unknown) =>
       attempt(connection, (channel) =>
         new Promise<void>((resolve, reject) =>
@@ -335,13 +339,18 @@ describe('least privilege on a real 3-node cluster (generated/topology.json)', (
     // (c) A ProcessPayment sent by its own sender with the routing key of RefundPayment.
     expect(await raw(checkout, 'shop.commands', 'refund.payment', 'shop.ProcessPayment', 'payment-as-refund', 'shop-checkout', pay)).toEqual(ok);
 
-    await until(async () => (await listDeadLetters(cluster.amqpUrl({ vhost: 'shop' }), 'payment-service-queue.dlq')).total === 2, 'two payment dead letters', 30_000);
-    await until(async () => (await listDeadLetters(cluster.amqpUrl({ vhost: 'shop' }), 'cart-service-queue.dlq')).total === 3, 'three cart dead letters', 30_000);
-    await until(() => payments.length === 1 && orders.length === 1, 'the honest command and event handled', 30_000);
+    const adminUrl = cluster.amqpUrl({ vhost: 'shop' });
+    /** The letters of `queue` as `messageId → reason` (looked at, not taken). */
+    const reasons = async (queue: string) => Object.fromEntries((await listDeadLetters(adminUrl, queue)).letters.map((letter) => [letter.messageId, letter.reason]));
+    const settled = async () => Object.keys(await reasons('payment-service-queue.dlq')).length === 2 && Object.keys(await reasons('cart-service-queue.dlq')).length === 3 && payments.length === 1 && orders.length === 1;
+    await until(settled, 'five dead letters and the honest command and event handled', 30_000).catch(async (error: Error) => {
+      throw new Error(`${error.message}: ${JSON.stringify({ payment: await reasons('payment-service-queue.dlq'), cart: await reasons('cart-service-queue.dlq'), payments, orders })}`);
+    });
+    expect(await reasons('payment-service-queue.dlq')).toEqual({ 'command-by-admin': 'forbidden-sender', 'payment-as-refund': 'type-mismatch' });
+    expect(await reasons('cart-service-queue.dlq')).toEqual({ 'event-by-admin': 'forbidden-sender', 'event-by-admin-without-user-id': 'forbidden-sender', 'event-without-user-id': 'forbidden-sender' });
 
     // An operator replays every letter back: each is judged again by its original sender and
     // routing key, so it is dead-lettered again for the same reason (a replay launders nothing).
-    const adminUrl = cluster.amqpUrl({ vhost: 'shop' });
     for (const [queue, count] of [['payment-service-queue.dlq', 2], ['cart-service-queue.dlq', 3]] as const) {
       expect((await replayDeadLetters(adminUrl, queue)).replayed).toHaveLength(count);
       await until(async () => {
