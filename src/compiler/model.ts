@@ -171,6 +171,11 @@ export interface OperationModel {
   readonly retry?: RetryPolicy;
   readonly deadLetter?: DeadLetterPolicy;
   /**
+   * Receive operations only: `x-bind`, the values this consumer asks for, by channel parameter.
+   * A parameter it does not name binds with `*` (every value).
+   */
+  readonly bind?: Readonly<Record<string, readonly string[]>>;
+  /**
    * AsyncAPI `operation.reply`: on a receive, this service is the replier and answers every
    * request with one of the reply messages; on a send, this service is a requester and waits
    * for the reply. Both ends of one request channel name the same reply channel.
@@ -186,6 +191,11 @@ export interface ReplyModel {
   readonly messages: readonly string[];
   /** True when the reply channel has `address: null`: replies go over direct reply-to. */
   readonly directReplyTo: boolean;
+  /**
+   * A fixed reply channel (`is: queue`): the queue replies wait in. The requester consumes it and
+   * puts its name in reply_to; the replier publishes there through the default exchange.
+   */
+  readonly queue?: string;
   readonly location: SourceLocation;
 }
 

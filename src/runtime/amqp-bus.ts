@@ -31,6 +31,7 @@ import { defaultTracer } from './tracing.js';
 import { deployedUserPrefix } from './decode.js';
 import { tracedPublish } from './traced-publish.js';
 import { AmqpRequestChannel } from './amqp/request-channel.js';
+import { DIRECT_REPLY_TO } from './request/reply-wire.js';
 import { PendingRequests } from './request/pending-requests.js';
 import { replyingHandler } from './request/replier.js';
 import { sendRequest } from './request/request.js';
@@ -81,7 +82,8 @@ export class AmqpBus implements Bus {
   private readonly connection: AmqpConnection;
   private readonly publisher: ConfirmPublisher;
   private readonly pendingRequests: PendingRequests;
-  private readonly requestChannel: AmqpRequestChannel;
+  /** One per reply address: direct reply-to, or a fixed reply queue the contract names. */
+  private readonly requestChannels = new Map<string, AmqpRequestChannel>();
   private readonly consumers = new Set<AmqpQueueConsumer>();
   private readonly checkedExchanges = new Set<string>();
   private readonly graceMs: number;
@@ -124,7 +126,6 @@ export class AmqpBus implements Bus {
       this.logger,
     );
     this.pendingRequests = new PendingRequests(this.runtimeMetrics, this.logger);
-    this.requestChannel = new AmqpRequestChannel(this.connection, this.pendingRequests, this.logger);
   }
 
   /** Connects and checks the exchanges of `options.sends`. */
@@ -155,7 +156,17 @@ export class AmqpBus implements Bus {
     if (this.closing) return Promise.reject(new BusClosedError('the bus is closing: request refused'));
     if (!this.checkedExchanges.has(send.exchange)) return this.checkExchange(send).then(() => this.request(send, payload, options));
     const identity = { source: this.service.id, userId: this.connection.user };
-    return sendRequest(this.tracer, identity, send, payload, options, this.pendingRequests, (message) => this.requestChannel.publish(message));
+    return sendRequest(this.tracer, identity, send, payload, options, this.pendingRequests, (message) => this.requestChannelFor(send.reply.queue).publish(message));
+  }
+
+  private requestChannelFor(replyQueue: string | undefined): AmqpRequestChannel {
+    const address = replyQueue ?? DIRECT_REPLY_TO;
+    let channel = this.requestChannels.get(address);
+    if (channel === undefined) {
+      channel = new AmqpRequestChannel(this.connection, this.pendingRequests, this.logger, address);
+      this.requestChannels.set(address, channel);
+    }
+    return channel;
   }
 
   async subscribe<TDelivery extends Delivery>(receive: ReceiveDescriptor<TDelivery>, handler: DeliveryHandler<TDelivery>): Promise<Subscription> {
@@ -220,7 +231,7 @@ export class AmqpBus implements Bus {
     const started = Date.now();
     await Promise.all([...this.consumers].map((consumer) => consumer.cancel()));
     this.consumers.clear();
-    await this.requestChannel.close();
+    for (const channel of this.requestChannels.values()) await channel.close();
     await this.publisher.close(Math.max(0, this.graceMs - (Date.now() - started)));
     await this.connection.close();
     if (this.ownsInbox) await this.inbox.close?.();

@@ -140,11 +140,16 @@ export type Replier<TDelivery extends Delivery = Delivery, TReply = unknown> = (
 export interface ReplyDescriptor<TReply = unknown> {
   /** One of these is the reply; both ends validate it. */
   readonly messages: readonly MessageDescriptor[];
+  /**
+   * The fixed reply queue the document names (an `is: queue` reply channel): the requester
+   * consumes it and sends it as reply_to. Absent: RabbitMQ direct reply-to.
+   */
+  readonly queue?: string;
   /** Never set; carries the reply type. */
   readonly __reply?: TReply;
 }
 
-/** A send operation with `reply`: published like a send, answered over RabbitMQ direct reply-to. */
+/** A send operation with `reply`: published like a send, answered over direct reply-to or the fixed reply queue. */
 export interface RequestDescriptor<TPayload = unknown, TReply = unknown, THeaders = Record<string, HeaderValue>> extends SendDescriptor<TPayload, THeaders> {
   readonly reply: ReplyDescriptor<TReply>;
 }

@@ -25,7 +25,7 @@ import type { Inbox } from './inbox.js';
 import { defaultLogger, type RuntimeLogger } from './logger.js';
 import { MemoryInbox } from './memory-inbox.js';
 import { InMemoryBroker, type MemoryDelivery } from './memory/memory-broker.js';
-import type { OutgoingMessage } from './message.js';
+import type { IncomingMessage, OutgoingMessage } from './message.js';
 import { RuntimeMetrics } from './metrics.js';
 import { defaultTracer } from './tracing.js';
 import { tracedPublish } from './traced-publish.js';
@@ -79,7 +79,8 @@ export class InMemoryBus implements Bus {
   private readonly graceMs: number;
   private readonly subscriptions = new Set<MemorySubscription>();
   private readonly pendingRequests: PendingRequests;
-  private replies: { readonly address: string; cancel(): void } | undefined;
+  /** Reply consumers by address: direct reply-to (key '') and fixed reply queues. */
+  private readonly replies = new Map<string, { readonly address: string; cancel(): void }>();
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: InMemoryBusOptions) {
@@ -108,8 +109,14 @@ export class InMemoryBus implements Bus {
   request<TPayload, TReply, THeaders>(send: RequestDescriptor<TPayload, TReply, THeaders>, payload: TPayload, options?: RequestOptions<THeaders>): Promise<TReply> {
     if (this.closing) return Promise.reject(new BusClosedError('the bus is closing: request refused'));
     // Like the AMQP transport: the reply consumer exists before the first request goes out.
-    this.replies ??= this.broker.consumeReplies((reply) => this.pendingRequests.deliver(reply));
-    const address = this.replies.address;
+    const queue = send.reply.queue ?? '';
+    let replies = this.replies.get(queue);
+    if (replies === undefined) {
+      const deliver = (reply: IncomingMessage) => this.pendingRequests.deliver(reply);
+      replies = queue === '' ? this.broker.consumeReplies(deliver) : this.broker.consumeReplyQueue(queue, deliver);
+      this.replies.set(queue, replies);
+    }
+    const address = replies.address;
     const identity = { source: this.service.id, userId: this.service.brokerUser };
     return sendRequest(this.tracer, identity, send, payload, options, this.pendingRequests, async (message) => this.send(asRequest(message, address)));
   }
@@ -170,7 +177,7 @@ export class InMemoryBus implements Bus {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await Promise.all([...this.subscriptions].map((s) => s.cancel()));
-      this.replies?.cancel();
+      for (const replies of this.replies.values()) replies.cancel();
       this.pendingRequests.interruptAll('the bus closed');
       if (this.options.inbox === undefined) await this.inbox.close?.();
       if (this.ownsBroker) this.broker.close();

@@ -59,9 +59,12 @@ export interface TopologyQueue {
   readonly autoDelete: false;
   /** Only what a policy cannot set: `{ "x-queue-type": "quorum" }`. */
   readonly arguments: Readonly<Record<string, ArgumentValue>>;
-  /** consumer: fed by bindings; retry: a delay step; dead-letter: the end of the line. */
-  readonly role: 'consumer' | 'retry' | 'dead-letter';
-  /** Service id (`system/service`) that consumes it (or owns its retry/DLQ). */
+  /**
+   * consumer: fed by bindings; retry: a delay step; dead-letter: the end of the line; reply: a
+   * fixed reply queue its requester(s) consume, fed through the default exchange.
+   */
+  readonly role: 'consumer' | 'retry' | 'dead-letter' | 'reply';
+  /** Service id (`system/service`) that consumes it (or owns its retry/DLQ; the first requester of a reply queue). */
   readonly service: string;
   /** The receive operation ids this queue serves (consumer queues). */
   readonly operations: readonly string[];

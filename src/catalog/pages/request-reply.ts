@@ -15,6 +15,8 @@ export interface RequestReplyPair {
   /** The services at the other end: the replier for a requester, the requesters for a replier. */
   readonly counterparts: readonly string[];
   readonly directReplyTo: boolean;
+  /** The fixed reply queue, when the reply channel names one. */
+  readonly queue?: string;
 }
 
 export function requestReplyPairs(system: SystemModel, serviceId: string): RequestReplyPair[] {
@@ -31,6 +33,7 @@ export function requestReplyPairs(system: SystemModel, serviceId: string): Reque
       replies: op.reply!.messages.map((id) => messages.get(id) ?? name(id)),
       counterparts: [...new Set(other(op))].sort(),
       directReplyTo: op.reply!.directReplyTo,
+      ...(op.reply!.queue !== undefined ? { queue: op.reply!.queue } : {}),
     }));
 }
 
@@ -41,7 +44,7 @@ export function requestReplyTable(pairs: readonly RequestReplyPair[], page: stri
     ['Role', 'Operation', 'Request', '→ Reply', 'Other end', 'Transport'],
     pairs.map(
       (p) =>
-        html`<tr><td>${p.role}</td><td><code>${p.operation.key}</code></td><td>${links(p.requests)}</td><td>${links(p.replies)}</td><td>${p.counterparts.map((c, i) => html`${i > 0 ? ', ' : ''}<a href="${to(servicePage(system, c))}">${c}</a>`)}</td><td>${p.directReplyTo ? 'direct reply-to (amq.rabbitmq.reply-to)' : 'reply channel'}</td></tr>`,
+        html`<tr><td>${p.role}</td><td><code>${p.operation.key}</code></td><td>${links(p.requests)}</td><td>${links(p.replies)}</td><td>${p.counterparts.map((c, i) => html`${i > 0 ? ', ' : ''}<a href="${to(servicePage(system, c))}">${c}</a>`)}</td><td>${p.directReplyTo ? 'direct reply-to (amq.rabbitmq.reply-to)' : p.queue !== undefined ? html`reply queue <code>${p.queue}</code>` : 'reply channel'}</td></tr>`,
     ),
     'Requests and their replies',
   );

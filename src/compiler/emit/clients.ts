@@ -71,7 +71,7 @@ export function emitClient(system: SystemModel, service: ServiceModel, names: Sy
         : `SendDescriptor<${headers ? `${payload}, T.${headers}` : payload}>`;
       out.push(
         '',
-        `/** ${send.message.name} → ${docText(channel.exchange)} (${docText(channel.address)})${reply ? `, answered with ${reply.messages.map((id) => messages.get(id)!.name).join(' | ')}${reply.directReplyTo ? ' over direct reply-to' : ''}` : ''} */`,
+        `/** ${send.message.name} → ${docText(channel.exchange)} (${docText(channel.address)})${reply ? `, answered with ${reply.messages.map((id) => messages.get(id)!.name).join(' | ')}${reply.directReplyTo ? ' over direct reply-to' : reply.queue !== undefined ? ` in reply queue ${docText(reply.queue)}` : ''}` : ''} */`,
         `export const ${send.descriptor}: ${type} = {`,
         `  operationId: ${tsString(send.op.id)},`,
         `  service: ${tsString(service.id)},`,
@@ -80,7 +80,7 @@ export function emitClient(system: SystemModel, service: ServiceModel, names: Sy
         `  exchangeType: ${tsString(channel.exchangeType)},`,
         `  routingKey: ${tsString(channel.address)},`,
         `  message: M.${messageDescriptorName(names.payload(send.message.id))},`,
-        ...(reply ? [`  reply: { messages: [${replyDescriptors(reply.messages)}] },`] : []),
+        ...(reply ? [`  reply: { messages: [${replyDescriptors(reply.messages)}]${reply.queue !== undefined ? `, queue: ${tsString(reply.queue)}` : ''} },`] : []),
         '};',
       );
     }
@@ -213,9 +213,11 @@ function receiveDescriptor(
 
 /** `replies` of a receive descriptor: request type → the messages its replier answers with. */
 function replies(operations: readonly OperationModel[], messages: ReadonlyMap<string, MessageModel>, descriptors: (ids: readonly string[]) => string): string[] {
-  const entries = operations.flatMap((op) => (op.reply ? op.messages.map((id) => [messages.get(id)!.type, descriptors(op.reply!.messages)] as const) : []));
+  const entries = operations.flatMap((op) =>
+    op.reply ? op.messages.map((id) => [messages.get(id)!.type, `messages: [${descriptors(op.reply!.messages)}]${op.reply!.queue !== undefined ? `, queue: ${tsString(op.reply!.queue)}` : ''}`] as const) : [],
+  );
   if (entries.length === 0) return [];
-  return ['  replies: {', ...entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([type, list]) => `    ${tsString(type)}: { messages: [${list}] },`), '  },'];
+  return ['  replies: {', ...entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([type, fields]) => `    ${tsString(type)}: { ${fields} },`), '  },'];
 }
 
 interface Senders {

@@ -44,12 +44,20 @@ function hasParameters(address: string): boolean {
 }
 
 /**
- * The key a consumer binds with: a topic key's parameters become `*` (one word, any value);
- * fanout and headers exchanges ignore the key.
+ * The keys a consumer binds with: a parameter it asked for values of (`x-bind`) becomes each of
+ * those values (several values: one binding each); any other parameter of a topic key becomes
+ * `*` (one word, any value). Fanout and headers exchanges ignore the key.
  */
-export function bindingKey(channel: Pick<SystemModel['channels'][number], 'address' | 'exchangeType'>): string {
-  if (channel.exchangeType === 'fanout' || channel.exchangeType === 'headers') return '';
-  return channel.exchangeType === 'topic' ? channel.address.replace(PARAMETER, '*') : channel.address;
+export function bindingKeys(
+  channel: Pick<SystemModel['channels'][number], 'address' | 'exchangeType'>,
+  bind: Readonly<Record<string, readonly string[]>> = {},
+): string[] {
+  if (channel.exchangeType === 'fanout' || channel.exchangeType === 'headers') return [''];
+  let keys = [channel.address];
+  for (const [name, values] of Object.entries(bind)) {
+    keys = keys.flatMap((key) => values.map((value) => key.split(`{${name}}`).join(value)));
+  }
+  return channel.exchangeType === 'topic' ? keys.map((key) => key.replace(PARAMETER, '*')) : keys;
 }
 
 /** A regex matching the routing keys of `addresses`, each parameter one word. */
@@ -126,6 +134,8 @@ function addSystem(system: SystemModel, doc: Accumulator): void {
       role: exchange.type === 'direct' ? 'commands' : 'events',
     });
   }
+  const replyQueues = fixedReplyQueues(system);
+  for (const [name, requesters] of replyQueues) addReplyQueue(system, name, requesters, doc);
   for (const service of system.services) {
     const queues = consumerQueues(system, service);
     if (queues.length > 0) {
@@ -143,17 +153,56 @@ function addSystem(system: SystemModel, doc: Accumulator): void {
     const written = sends.map((c) => (c.exchange === '' ? 'amq.default' : c.exchange));
     if (queues.length > 0) written.push(retryExchange(service), deadLetterExchange(service));
     // A replier publishes its replies to the default exchange, routed by the request's reply_to
-    // (RabbitMQ direct reply-to). A requester needs nothing more: consuming amq.rabbitmq.reply-to
-    // takes no permission, and its requests go out on the exchange of its send operation.
-    if (system.operations.some((o) => o.service === service.id && o.action === 'receive' && o.reply?.directReplyTo)) written.push(DEFAULT_EXCHANGE);
+    // (RabbitMQ direct reply-to, or the fixed reply queue). A requester over direct reply-to needs
+    // nothing more: consuming amq.rabbitmq.reply-to takes no permission, and its requests go out on
+    // the exchange of its send operation; over a fixed reply queue it reads that queue.
+    if (system.operations.some((o) => o.service === service.id && o.action === 'receive' && o.reply)) written.push(DEFAULT_EXCHANGE);
+    const read = [...queues.map((q) => q.name), ...[...replyQueues].filter(([, requesters]) => requesters.includes(service.id)).map(([name]) => name)];
     doc.users.push({ name: service.brokerUser, service: service.id, vhost, tags: [] });
-    doc.permissions.push({ user: service.brokerUser, vhost, configure: '^$', write: oneOf(written), read: oneOf(queues.map((q) => q.name)) });
+    doc.permissions.push({ user: service.brokerUser, vhost, configure: '^$', write: oneOf(written), read: oneOf(read) });
     const topicExchanges = [...new Set(sends.filter((c) => c.exchangeType === 'topic').map((c) => c.exchange))].sort();
     for (const exchange of topicExchanges) {
       const keys = sends.filter((c) => c.exchange === exchange).map((c) => c.address);
       doc.topicPermissions.push({ user: service.brokerUser, vhost, exchange, write: keys.some(hasParameters) ? keyPatterns(keys) : oneOf(keys), read: '^$' });
     }
   }
+}
+
+/** Fixed reply queues (reply channels with `is: queue`) → the requesters that consume them. */
+function fixedReplyQueues(system: SystemModel): Map<string, string[]> {
+  const queues = new Map<string, string[]>();
+  for (const op of system.operations) {
+    if (op.action !== 'send' || op.reply?.queue === undefined) continue;
+    const requesters = queues.get(op.reply.queue) ?? [];
+    if (!requesters.includes(op.service)) requesters.push(op.service);
+    queues.set(op.reply.queue, requesters.sort());
+  }
+  return queues;
+}
+
+/** Replies are transient and worth nothing after the request's timeout: they expire after this. */
+export const REPLY_TTL_MS = 300_000;
+
+/**
+ * A fixed reply queue: classic (a reply means something only while its requester waits, so it
+ * need not survive a broker restart replicated), with a TTL and a length cap so replies to a
+ * requester that is gone do not pile up. Read by its requesters, written through the default
+ * exchange by the replier.
+ */
+function addReplyQueue(system: SystemModel, name: string, requesters: readonly string[], doc: Accumulator): void {
+  doc.queues.push({
+    vhost: system.vhost,
+    name,
+    type: 'classic',
+    durable: true,
+    autoDelete: false,
+    arguments: { 'x-queue-type': 'classic' },
+    role: 'reply',
+    service: requesters[0]!,
+    operations: system.operations.filter((o) => o.action === 'send' && o.reply?.queue === name).map((o) => o.id).sort(),
+    alerts: { depth: 1000, requireConsumer: false },
+  });
+  doc.policies.push(policyFor(system.vhost, name, { 'max-length': 100_000, 'message-ttl': REPLY_TTL_MS, overflow: 'drop-head' }));
 }
 
 function addQueue(system: SystemModel, queue: ConsumerQueue, channels: Map<string, SystemModel['channels'][number]>, doc: Accumulator): void {
@@ -196,7 +245,10 @@ function addQueue(system: SystemModel, queue: ConsumerQueue, channels: Map<strin
     const channel = channels.get(channelId)!;
     // The default exchange delivers by queue name: no binding to make.
     if (channel.exchange === '') continue;
-    doc.bindings.push({ vhost, source: channel.exchange, destination: queue.name, destinationType: 'queue', routingKey: bindingKey(channel), arguments: {} });
+    const keys = queue.operations.filter((o) => o.channel === channelId).flatMap((o) => bindingKeys(channel, o.bind));
+    for (const routingKey of [...new Set(keys)].sort()) {
+      doc.bindings.push({ vhost, source: channel.exchange, destination: queue.name, destinationType: 'queue', routingKey, arguments: {} });
+    }
   }
   doc.bindings.push({ vhost, source: retryExchange(service), destination: queue.name, destinationType: 'queue', routingKey: queue.name, arguments: {} });
 

@@ -10,7 +10,7 @@ import type {
   SystemModel,
 } from '../model.js';
 import type { Drafts } from './drafts.js';
-import type { OperationDraft } from './drafts.js';
+import type { ChannelDraft, OperationDraft } from './drafts.js';
 
 export function byId<T extends { readonly id: string }>(a: T, b: T): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
@@ -125,8 +125,22 @@ function assembleOperation(o: OperationDraft): OperationModel {
     ...(o.queue ? { queue: o.queue } : {}),
     ...(o.retry ? { retry: o.retry } : {}),
     ...(o.deadLetter ? { deadLetter: o.deadLetter } : {}),
+    ...(o.bind ? { bind: o.bind } : {}),
     ...(o.reply?.channel
-      ? { reply: { channel: o.reply.channel.id, messages: [...o.reply.messages], directReplyTo: o.reply.channel.directReplyTo === true, location: o.reply.location } }
+      ? {
+          reply: {
+            channel: o.reply.channel.id,
+            messages: [...o.reply.messages],
+            directReplyTo: o.reply.channel.directReplyTo === true,
+            ...(fixedReplyQueue(o.reply.channel) !== undefined ? { queue: fixedReplyQueue(o.reply.channel)! } : {}),
+            location: o.reply.location,
+          },
+        }
       : {}),
   };
+}
+
+/** The queue of a fixed reply channel (`is: queue`); undefined for direct reply-to and other channels. */
+export function fixedReplyQueue(channel: ChannelDraft): string | undefined {
+  return channel.directReplyTo || channel.exchange?.name !== '' ? undefined : channel.queue;
 }

@@ -104,6 +104,8 @@ export interface OperationDraft {
   readonly queue?: QueuePolicy;
   readonly retry?: RetryPolicy;
   readonly deadLetter?: DeadLetterPolicy;
+  /** `x-bind`: the parameter values this consumer asks for (absent: every value). */
+  readonly bind?: Readonly<Record<string, readonly string[]>>;
   /** Where `x-queue` (or the operation, without one) is: queue conflicts point here. */
   readonly queueAt: Position;
   readonly reply?: ReplyDraft;

@@ -15,6 +15,9 @@ const duration = { type: ['integer', 'string'], minimum: 1, pattern: DURATION_PA
 const count = { type: 'integer', minimum: 1 };
 const queueName = { type: 'string', minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' };
 
+/** One routing-key word: a topic binding key splits on '.', and '*' and '#' are its wildcards. */
+const KEY_WORD = '^[^.*#]+$';
+const keyWord = { type: 'string', minLength: 1, pattern: KEY_WORD };
 const DURATION_KEYS = new Set(['messageTtl', 'initialDelay', 'maxDelay']);
 
 /** The extensions each kind of object may carry. */
@@ -51,6 +54,12 @@ export const EXTENSIONS = {
         maxDelay: duration,
         multiplier: { type: 'number', exclusiveMinimum: 1, maximum: 100 },
       },
+    },
+    'x-bind': {
+      type: 'object',
+      minProperties: 1,
+      // One value or a list of values (pattern applies to a string, items to a list).
+      additionalProperties: { type: ['string', 'array'], minLength: 1, pattern: KEY_WORD, items: keyWord, minItems: 1, uniqueItems: true },
     },
     'x-dead-letter': {
       type: 'object',
@@ -148,6 +157,9 @@ function report(error: ErrorObject, site: ExtensionSite, source: SourceFile, bas
       }
       message = `${where} ${error.message ?? 'is invalid'}`;
       if (error.keyword === 'pattern' && where === 'x-version') message = 'x-version must be a semantic version such as 1.2.0';
+      if (error.keyword === 'pattern' && where.startsWith('x-bind.')) {
+        message = `${where} must be one routing-key word (no '.', '*' or '#'); leave the parameter out to bind every value`;
+      }
       break;
     default:
       message = `${where} ${error.message ?? 'is invalid'}`;

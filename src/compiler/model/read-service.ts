@@ -340,7 +340,7 @@ export function readOperations(
       ...(reply ? { reply } : {}),
     };
     if (action === 'send') {
-      for (const ext of ['x-queue', 'x-retry', 'x-dead-letter']) {
+      for (const ext of ['x-queue', 'x-retry', 'x-dead-letter', 'x-bind']) {
         if (op[ext] !== undefined) sink.error(node.source.locate([...node.path, ext], 'key'), `${ext} applies to receive operations only`, 'ep-extension');
       }
       // An `is: queue` channel is a work queue its consumer declares: others send to it.
@@ -364,8 +364,44 @@ export function readOperations(
     const queue = queuePolicy(op['x-queue'], channel?.queue ?? `${service.name}.${(channel?.address ?? key).replace(/[{}]/g, '')}`);
     const retry = retryPolicy(op['x-retry']);
     const deadLetter = deadLetterPolicy(op['x-dead-letter'], queue.name);
-    service.operations.push({ ...base, queue, retry, deadLetter });
+    const bind = channel ? readBind(op['x-bind'], channel, at, sink) : undefined;
+    service.operations.push({ ...base, queue, retry, deadLetter, ...(bind ? { bind } : {}) });
   }
+}
+
+/**
+ * `x-bind` of a receive (schema-checked already): the values a consumer asks for, by parameter
+ * of its channel. Each must name a parameter of the channel and, where the parameter lists its
+ * values (`enum`), be one of them.
+ */
+function readBind(
+  raw: unknown,
+  channel: ChannelDraft,
+  at: (...path: PathSegment[]) => Position,
+  sink: DiagnosticSink,
+): Readonly<Record<string, readonly string[]>> | undefined {
+  if (!isRecord(raw)) return undefined;
+  const bind: Record<string, readonly string[]> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    const parameter = channel.parameters.find((p) => p.name === name);
+    if (parameter === undefined) {
+      const known = channel.parameters.map((p) => p.name);
+      sink.error(
+        at('x-bind', name),
+        `x-bind names ${name}, which is no parameter of channel ${channel.key}${known.length > 0 ? ` (it has ${known.join(', ')})` : ' (it has none)'}`,
+        'ep-extension',
+      );
+      continue;
+    }
+    const values = (Array.isArray(value) ? value : [value]).map(String);
+    const unknown = parameter.enum ? values.filter((v) => !parameter.enum!.includes(v)) : [];
+    if (unknown.length > 0) {
+      sink.error(at('x-bind', name), `x-bind.${name}: ${unknown.join(', ')} is not a value of parameter ${name} (${parameter.enum!.join(', ')})`, 'ep-extension');
+      continue;
+    }
+    bind[name] = values;
+  }
+  return Object.keys(bind).length > 0 ? bind : undefined;
 }
 
 function checkPolicies(op: Record<string, unknown>, node: Located, sink: DiagnosticSink): void {

@@ -6,6 +6,7 @@
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { Drafts } from '../model/drafts.js';
 import type { OperationDraft } from '../model/drafts.js';
+import { fixedReplyQueue } from '../model/assemble.js';
 
 export function checkReplies(drafts: Drafts, sink: DiagnosticSink): void {
   const operations = drafts.services.flatMap((s) => s.operations);
@@ -51,6 +52,17 @@ export function checkReplies(drafts: Drafts, sink: DiagnosticSink): void {
     }
   }
   const replyChannels = new Set(operations.map((o) => o.reply?.channel?.id).filter((id) => id !== undefined));
+  const warned = new Set<string>();
+  for (const op of operations) {
+    const channel = op.reply?.channel;
+    if (!channel || channel.directReplyTo || fixedReplyQueue(channel) !== undefined || warned.has(channel.id)) continue;
+    warned.add(channel.id);
+    sink.warning(
+      channel.addressAt,
+      `reply channel ${channel.key} is neither address: null (direct reply-to) nor an is: queue channel (a fixed reply queue): replies go over direct reply-to`,
+      'ep-reply',
+    );
+  }
   for (const channel of drafts.channels) {
     if (channel.directReplyTo && !replyChannels.has(channel.id)) {
       sink.error(channel.addressAt, `channel ${channel.key} has address: null, which only a reply channel (operation.reply.channel) may have`, 'ep-reply');

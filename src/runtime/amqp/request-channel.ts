@@ -1,8 +1,11 @@
 /**
- * The requester's channel for RabbitMQ direct reply-to: it consumes `amq.rabbitmq.reply-to` in
- * no-ack mode, and publishes every request on that same channel (the broker routes a reply to
- * the channel the request came from), so there is no reply queue to declare or clean up. The
- * consumer starts before the first request goes out. When the channel or connection dies, no
+ * The requester's channel for one reply address. For RabbitMQ direct reply-to it consumes
+ * `amq.rabbitmq.reply-to` in no-ack mode, and publishes every request on that same channel (the
+ * broker routes a reply to the channel the request came from), so there is no reply queue to
+ * declare or clean up. For a fixed reply queue the contract names (declared by the topology) it
+ * consumes that queue the same way and puts its name in reply_to; replies are matched by the
+ * request they answer, so one meant for another instance of the requester is dropped as foreign.
+ * The consumer starts before the first request goes out. When the channel or connection dies, no
  * reply can reach the requests it carried: they fail at once with RequestInterruptedError, and
  * the next request opens a new channel.
  */
@@ -22,6 +25,8 @@ export class AmqpRequestChannel {
     private readonly connection: AmqpConnection,
     private readonly pending: PendingRequests,
     private readonly logger: RuntimeLogger,
+    /** DIRECT_REPLY_TO, or the name of a fixed reply queue. */
+    private readonly address: string = DIRECT_REPLY_TO,
   ) {
     connection.on('disconnected', () => this.lost('the broker connection was lost'));
   }
@@ -29,7 +34,7 @@ export class AmqpRequestChannel {
   /** Publishes a request already registered with `pending`. */
   async publish(message: OutgoingMessage): Promise<void> {
     const channel = await (this.opening ??= this.open());
-    const request = asRequest(message, DIRECT_REPLY_TO);
+    const request = asRequest(message, this.address);
     channel.publish(request.exchange, request.routingKey, request.content, request.properties);
   }
 
@@ -57,7 +62,7 @@ export class AmqpRequestChannel {
         const destination = { exchange: fields.exchange, routingKey: fields.routingKey, messageId: id };
         this.pending.fail(id, 'unroutable', new UnroutableError(destination, fields.replyCode, fields.replyText));
       });
-      await channel.consume(DIRECT_REPLY_TO, (reply) => reply && this.pending.deliver(incoming(reply)), { noAck: true });
+      await channel.consume(this.address, (reply) => reply && this.pending.deliver(incoming(reply)), { noAck: true });
       return channel;
     } catch (error) {
       this.opening = undefined;

@@ -25,7 +25,7 @@ export interface QueuePolicy {
   readonly deadLetterRoutingKey?: string;
 }
 
-export type QueueRole = 'consumer' | 'retry' | 'dead-letter';
+export type QueueRole = 'consumer' | 'retry' | 'dead-letter' | 'reply';
 
 interface StoredMessage {
   readonly content: Buffer;
@@ -177,6 +177,19 @@ export class InMemoryBroker extends EventEmitter<{ enqueued: [EnqueuedEvent]; dr
     return { address, cancel: () => this.replyConsumers.delete(address) };
   }
 
+  /**
+   * Like a requester consuming its fixed reply queue (no-ack): replies published to the default
+   * exchange with the queue's name reach `onReply`. Without a topology the queue is declared here.
+   */
+  consumeReplyQueue(name: string, onReply: (message: IncomingMessage) => void): { readonly address: string; cancel(): void } {
+    if (!this.queues.has(name) && !this.topologyLoaded) this.declareQueue(name, 'reply', {});
+    const handle = this.consume(name, 1000, (delivery) => {
+      delivery.settle('ack');
+      onReply(delivery.message);
+    });
+    return { address: name, cancel: () => handle.cancel() };
+  }
+
   /** Routes a mandatory, confirmed publish; throws what the broker's return or nack would mean. */
   publish(message: OutgoingMessage): void {
     if (message.exchange === '' && message.routingKey.startsWith('amq.rabbitmq.reply-to.')) {
@@ -187,7 +200,9 @@ export class InMemoryBroker extends EventEmitter<{ enqueued: [EnqueuedEvent]; dr
     }
     const exchange = this.exchanges.get(message.exchange);
     let targets: Queue[];
-    if (exchange) targets = this.route(exchange, message.routingKey);
+    // The default exchange delivers to the queue named by the routing key (is: queue, fixed reply queues).
+    if (message.exchange === '') targets = [this.queues.get(message.routingKey)].filter((q) => q !== undefined);
+    else if (exchange) targets = this.route(exchange, message.routingKey);
     else if (this.topologyLoaded) {
       throw new MissingTopologyError('(in-memory)', [{ kind: 'exchange', name: message.exchange, usedFor: `publish ${message.type}` }]);
     } else targets = [...this.queues.values()].filter((q) => q.types?.has(message.type));

@@ -31,7 +31,9 @@ export function replyingHandler(receive: ReceiveDescriptor, handler: DeliveryHan
       await handler(delivery, context);
       return;
     }
-    const request = delivery.envelope;
+    // A request without reply_to (a tutorial-style requester) is still answered when the
+    // document names the reply queue.
+    const request = delivery.envelope.replyTo === undefined && reply.queue !== undefined ? { ...delivery.envelope, replyTo: reply.queue } : delivery.envelope;
     let result: unknown;
     try {
       result = await handler(delivery, context);

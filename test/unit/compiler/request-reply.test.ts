@@ -38,6 +38,13 @@ const goodHandlers = `
 import type { EventPublisher, EventRequester, EventSubscriber } from './runtime-contract.js';
 import { createCheckoutPublisher } from './clients/lab/checkout.js';
 import { subscribePricing, type PricingHandlers } from './clients/lab/pricing.js';
+import type { StockHandlers } from './clients/lab/stock.js';
+
+export const stock: StockHandlers = {
+  async onCheckStock(delivery) {
+    return { sku: delivery.payload.sku, available: 3 };
+  },
+};
 
 export const handlers: PricingHandlers = {
   async onQuotePrice(delivery) {
@@ -50,6 +57,8 @@ export async function wire(bus: EventPublisher & EventRequester & EventSubscribe
   const reply = await createCheckoutPublisher(bus).requestQuote({ sku: 'A-1', quantity: 2 }, { timeoutMs: 2000 });
   const price: number | undefined = 'unitPrice' in reply ? reply.unitPrice : undefined;
   void price;
+  const level: number = (await createCheckoutPublisher(bus).checkStock({ sku: 'A-1' })).available;
+  void level;
   return subscribePricing(bus, handlers);
 }
 `;
@@ -82,12 +91,25 @@ describe('request/reply in the compiler', () => {
   it('emits the golden requester and replier clients and the reply permissions', async () => {
     await matchesGolden('checkout.ts.golden', files.get('clients/lab/checkout.ts')!);
     await matchesGolden('pricing.ts.golden', files.get('clients/lab/pricing.ts')!);
+    await matchesGolden('stock.ts.golden', files.get('clients/lab/stock.ts')!);
     const topology = JSON.parse(files.get('topology.json')!) as TopologyDocument;
     await matchesGolden('permissions.json', `${JSON.stringify({ permissions: topology.permissions, topicPermissions: topology.topicPermissions }, null, 2)}\n`);
-    // Exactly the reply path: the replier writes to the default exchange; nothing declares a reply queue.
+    // Exactly the reply path. Direct reply-to: the replier writes to the default exchange, nothing
+    // declares a reply queue. Fixed reply queue: the topology declares it, only its requester reads it.
     expect(topology.permissions.find((p) => p.user === 'lab-pricing')!.write).toContain('amq\\.default');
+    expect(topology.permissions.find((p) => p.user === 'lab-stock')!.write).toContain('amq\\.default');
     expect(topology.permissions.find((p) => p.user === 'lab-checkout')!.write).not.toContain('amq');
-    expect(topology.queues.map((q) => q.name)).toEqual(['pricing.quote.price', 'pricing.quote.price.dlq']);
+    expect(topology.permissions.find((p) => p.user === 'lab-checkout')!.read).toBe('^lab\\.stock\\.replies$');
+    expect(topology.permissions.find((p) => p.user === 'lab-stock')!.read).not.toContain('replies');
+    expect(topology.queues.map((q) => `${q.name} ${q.role}`)).toEqual([
+      'lab.stock.replies reply',
+      'pricing.quote.price consumer',
+      'pricing.quote.price.dlq dead-letter',
+      'stock.check.stock consumer',
+      'stock.check.stock.dlq dead-letter',
+    ]);
+    expect(topology.bindings.filter((b) => b.destination === 'lab.stock.replies')).toEqual([]);
+    expect(topology.policies.find((p) => p.name === 'ep.lab.stock.replies')!.definition).toMatchObject({ 'message-ttl': 300_000 });
     expect(topology.exchanges.map((e) => e.name)).not.toContain('');
   });
 

@@ -12,6 +12,7 @@ import { createInMemoryBus, type InMemoryBus } from '../../../src/runtime/memory
 import { InMemoryBroker } from '../../../src/runtime/memory/memory-broker.js';
 import { pino } from 'pino';
 import { counterValue, GRACE, profileOf, systemTopology, until } from '../../support/saas-rpc.js';
+import { checkoutService, checkStockSend, labTopology, REPLY_QUEUE, stockCheckStockReceive, stockService, type CheckStock } from '../../support/lab-stock.js';
 
 const logger = pino({ level: 'silent' });
 let buses: InMemoryBus[] = [];
@@ -125,7 +126,7 @@ describe('request/reply on the in-memory bus', () => {
     await until(async () => (await counterValue(reports.metrics, 'eventplane_replies_dropped_total', { reason: 'late' })) === 1, 'the late reply to be dropped');
     expect(handled).toBe(1);
     // A reply to something this requester never asked.
-    const address = (reports as unknown as { replies: { address: string } }).replies.address;
+    const address = (reports as unknown as { replies: Map<string, { address: string }> }).replies.get('')!.address;
     broker.publish({ exchange: '', routingKey: address, content: Buffer.from('{}'), messageId: 'x', type: 'saas.UserProfile', properties: { headers: { 'ce-causationid': 'never-asked' } } });
     await until(async () => (await counterValue(reports.metrics, 'eventplane_replies_dropped_total', { reason: 'foreign' })) === 1, 'the foreign reply to be dropped');
   });
@@ -168,5 +169,25 @@ describe('the default exchange at a consumer', () => {
       queueDecoder(usersGetUserProfileReceive),
     );
     expect(decoded).toMatchObject({ ok: false, reason: 'forbidden-sender' });
+  });
+});
+
+describe('a fixed reply queue on the in-memory bus', () => {
+  it('the request names the queue as reply_to and the reply arrives through it', async () => {
+    const broker = new InMemoryBroker();
+    broker.loadTopology(await labTopology());
+    const stock = createInMemoryBus({ service: stockService, broker, logger });
+    const checkout = createInMemoryBus({ service: checkoutService, broker, logger });
+    buses.push(stock, checkout);
+    const enqueued: string[] = [];
+    broker.on('enqueued', (event: { queue: string }) => enqueued.push(event.queue));
+    const replyTos: (string | undefined)[] = [];
+    await stock.subscribe(stockCheckStockReceive, async (delivery) => {
+      replyTos.push(delivery.envelope.replyTo);
+      return { sku: (delivery.payload as CheckStock).sku, available: 7 };
+    });
+    expect(await checkout.request(checkStockSend, { sku: 'A-1' }, { timeoutMs: 2_000 })).toEqual({ sku: 'A-1', available: 7 });
+    expect(replyTos).toEqual([REPLY_QUEUE]);
+    expect(enqueued).toEqual(['stock.check.stock', REPLY_QUEUE]);
   });
 });
