@@ -246,4 +246,9 @@ export interface ServiceDescriptor {
   readonly vhost: string;
   /** The broker user the topology creates for this service. */
   readonly brokerUser: string;
+  /**
+   * Property names the contracts mark `x-pii: true` in the messages this service sends,
+   * receives or replies with: its logger censors them wherever they appear.
+   */
+  readonly personalData?: readonly string[];
 }

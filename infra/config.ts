@@ -1,107 +1,14 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv } from 'ajv';
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
+import { schemaProblems, type SchemaProblem } from '../src/shared/schema-errors.js';
 
 /**
  * The stack configuration (`Pulumi.<stack>.yaml`, namespace `eventplane:`), validated in one
  * place so a typo'd key or a wrong type stops `pulumi up` with the key's name instead of
- * silently falling back to a default. infra/README.md documents every key.
+ * silently falling back to a default. infra/README.md documents every key. The TypeScript type
+ * is derived from the schema below (json-schema-to-ts), so the two cannot drift apart; keys
+ * with a default are present after parsing, and the type says so.
  */
-export interface StackConfig {
-  /** Kubernetes namespace for the broker, the services and their monitoring objects. */
-  readonly namespace: string;
-  /** The topology document, relative to the Pulumi project directory (infra/). */
-  readonly topologyFile: string;
-  /** Cluster DNS suffix, for certificate names. */
-  readonly clusterDomain: string;
-  readonly rabbitmq: RabbitmqConfig;
-  readonly clusterOperator: ClusterOperatorConfig;
-  readonly tls: TlsConfig;
-  readonly management: ManagementConfig;
-  readonly network: NetworkConfig;
-  readonly monitoring: MonitoringConfig;
-  readonly serviceDefaults: ServiceDefaults;
-  /** Per service id (`shop/order`): its image and overrides of serviceDefaults. */
-  readonly services: Readonly<Record<string, ServiceConfig>>;
-}
-
-export interface RabbitmqConfig {
-  /** Name of the RabbitmqCluster; its Services are `<name>` and `<name>-nodes`. */
-  readonly name: string;
-  readonly image: string;
-  readonly replicas: 3 | 5 | 7;
-  /** Used as both request and limit: RabbitMQ sizes its memory watermark from the limit. */
-  readonly cpu: string;
-  readonly memory: string;
-  readonly storage: string;
-  readonly storageClassName?: string;
-  /** `required` keeps two nodes off one host; `preferred` only for single-host dev clusters. */
-  readonly antiAffinity: 'required' | 'preferred';
-  /** `DoNotSchedule` spreads nodes over zones strictly; `ScheduleAnyway` for single-zone clusters. */
-  readonly zoneSpread: 'DoNotSchedule' | 'ScheduleAnyway';
-  readonly adminUsername: string;
-}
-
-export interface ClusterOperatorConfig {
-  /** Install the RabbitMQ Cluster Operator from its pinned release manifest. */
-  readonly install: boolean;
-  readonly version: string;
-  /** Where the operator runs (the release manifest's namespace). */
-  readonly namespace: string;
-}
-
-export interface TlsConfig {
-  /** An existing cert-manager issuer for the broker certificate; without it a self-signed CA is created. */
-  readonly issuer?: { readonly kind: 'Issuer' | 'ClusterIssuer'; readonly name: string };
-  /** Use this existing Secret (tls.crt, tls.key, ca.crt) instead of cert-manager. */
-  readonly secretName?: string;
-  /** Extra DNS names for the broker certificate (e.g. `localhost` for a port-forwarded provider). */
-  readonly extraDnsNames: readonly string[];
-}
-
-export interface ManagementConfig {
-  /** Management API URL the @pulumi/rabbitmq provider uses; defaults to the in-cluster Service. */
-  readonly endpoint?: string;
-  /** CA certificate file (PEM) that signed the broker certificate, on the machine running Pulumi. */
-  readonly caFile?: string;
-  /** Skip certificate verification: only for a throwaway dev cluster with a self-signed CA. */
-  readonly insecure: boolean;
-}
-
-export interface NetworkConfig {
-  /** Namespaces whose pods may reach the management API (the operator's, CI runners'). */
-  readonly operatorNamespaces: readonly string[];
-  /** Namespace of Prometheus, allowed to scrape the broker's metrics port. */
-  readonly monitoringNamespace: string;
-}
-
-export interface MonitoringConfig {
-  /** Labels your Prometheus selects ServiceMonitors, PodMonitors and PrometheusRules by. */
-  readonly selectorLabels: Readonly<Record<string, string>>;
-  /** Labels the Grafana dashboard sidecar selects ConfigMaps by. */
-  readonly dashboardLabels: Readonly<Record<string, string>>;
-  readonly dashboardFolder: string;
-  /** Estimated time to drain a queue (ready ÷ delivery rate) that raises ConsumerLagHigh. */
-  readonly consumerLagSeconds: number;
-}
-
-export interface ServiceDefaults {
-  /**
-   * Image of every service without its own `image`: `{system}` and `{service}` are replaced,
-   * e.g. `ghcr.io/acme/{system}-{service}:1.4.2`.
-   */
-  readonly imageTemplate?: string;
-  readonly replicas: number;
-  readonly cpu: string;
-  readonly memory: string;
-  /** Container port of the service's HTTP server (/healthz, /readyz, /metrics). */
-  readonly port: number;
-}
-
-export interface ServiceConfig {
-  readonly image?: string;
-  readonly replicas?: number;
-  readonly cpu?: string;
-  readonly memory?: string;
-}
 
 /** Keys whose values are objects (YAML maps in the stack file, JSON strings in the engine's config). */
 export const OBJECT_CONFIG_KEYS: readonly string[] = [
@@ -126,13 +33,9 @@ const labelMap = {
   propertyNames: { pattern: '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$' },
   additionalProperties: { type: 'string', pattern: '^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$' },
 } as const;
-const strict = (properties: Record<string, unknown>, required: string[] = []) => ({
-  type: 'object',
-  additionalProperties: false,
-  required,
-  properties,
-  default: {},
-});
+/** An object with exactly these keys, each defaulted (or optional), itself defaulting to `{}`. */
+const strict = <const P extends Record<string, JSONSchema>>(properties: P) =>
+  ({ type: 'object', additionalProperties: false, properties, default: {} }) as const;
 
 const { default: _rootDefault, ...schema } = strict({
   namespace: { ...dnsLabel, default: 'eventplane' },
@@ -206,6 +109,11 @@ const { default: _rootDefault, ...schema } = strict({
   imagePullDockerConfigJson: { type: 'string' },
 });
 
+type DeepReadonly<T> = T extends readonly (infer I)[] ? readonly DeepReadonly<I>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+/** The parsed configuration, every default filled in; the secret is read apart (see index.ts). */
+export type StackConfig = DeepReadonly<Omit<FromSchema<typeof schema>, 'imagePullDockerConfigJson'>>;
+
 // strictRequired would refuse the `not: { required }` that makes issuer and secretName exclusive.
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, strictRequired: false });
 const validate = ajv.compile(schema);
@@ -221,24 +129,18 @@ export class ConfigError extends Error {
 export function parseStackConfig(raw: Readonly<Record<string, unknown>>): StackConfig {
   const copy = structuredClone(raw) as Record<string, unknown>;
   if (!validate(copy)) {
-    const problems = (validate.errors ?? []).map(describeError);
-    throw new ConfigError(`invalid stack configuration:\n${[...new Set(problems)].map((p) => `  - ${p}`).join('\n')}`);
+    const problems = schemaProblems(validate.errors).map(describeProblem);
+    throw new ConfigError(`invalid stack configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
   const { imagePullDockerConfigJson: _secret, ...config } = copy;
-  return config as unknown as StackConfig;
+  // ajv has checked `copy` against `schema` and filled its defaults: it is FromSchema<typeof schema>.
+  return config as StackConfig;
 }
 
-function describeError(error: ErrorObject): string {
-  const path = error.instancePath
-    .split('/')
-    .slice(1)
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
-  const key = `eventplane:${path.join('.')}`.replace(/\.$/, '');
-  if (error.keyword === 'additionalProperties') {
-    const extra = String((error.params as { additionalProperty: string }).additionalProperty);
-    return `${path.length === 0 ? `eventplane:${extra}` : `${key}.${extra}`}: unknown key`;
-  }
-  if (error.keyword === 'not' && path[0] === 'tls') return `${key}: set either issuer or secretName, not both`;
-  if (error.keyword === 'enum') return `${key}: must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
-  return `${key}: ${error.message ?? 'is invalid'}`;
+/** `eventplane:rabbitmq.replicas: must be one of 3, 5, 7`, from the project's one ajv error reading. */
+function describeProblem(problem: SchemaProblem): string {
+  const key = `eventplane:${problem.path.join('.')}`;
+  if (problem.keyword === 'additionalProperties') return `${key}: unknown key`;
+  if (problem.keyword === 'not' && problem.path[0] === 'tls') return `${key}: set either issuer or secretName, not both`;
+  return `${key}: ${problem.message}`;
 }

@@ -16,7 +16,9 @@
  *   6. where to look management UI, the services' URLs and API docs, the event catalog
  *
  * Ctrl-C stops what it started: the services (gracefully), the catalog server, the PostgreSQL
- * server and the RabbitMQ node — a node `local-cluster up` started is left running.
+ * server, the RabbitMQ node and the epmd that node needed if none was running before (one that
+ * was, or that another node came to use meanwhile, is left alone) — a node `local-cluster up`
+ * started is left running.
  */
 import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +35,7 @@ import { defaultNodeDir, readClusterRecord, removeClusterRecord, stateFilePath, 
 import { formatLogLine, servicePrefix } from '../src/service-kit/log-format.js';
 import type { TopologyDocument } from '../src/topology/types.js';
 import { runDemo } from './demo.js';
+import { memoryNotice } from './memory-notice.js';
 import { printSummary, say, serveCatalog, STATE_DIR, step, stopOnInterrupt, type BrokerSummary } from './start-common.js';
 import { startInProcess } from './start-in-process.js';
 
@@ -74,18 +77,17 @@ async function main(): Promise<number> {
 
   const topology = JSON.parse(readFileSync('generated/topology.json', 'utf8')) as TopologyDocument;
 
-  const memoryReason = values.memory
-    ? 'you asked for --memory'
-    : process.env['AMQP_URL']
-      ? undefined
-      : !rabbitmqInstalled()
-        ? 'rabbitmq-server is not installed here and AMQP_URL is not set'
-        : cannotRunNodes();
-  if (memoryReason !== undefined) {
+  const notice = memoryNotice({
+    memoryRequested: values.memory === true,
+    amqpUrlSet: Boolean(process.env['AMQP_URL']),
+    rabbitmqInstalled: rabbitmqInstalled(),
+    cannotRunNodes: cannotRunNodes(),
+  });
+  if (notice !== undefined) {
     say();
-    say(pc.yellow(`${pc.bold('In-memory transport')}: ${memoryReason}.`));
+    say(pc.yellow(`${pc.bold('In-memory transport')}: ${notice.reason}.`));
     say(pc.yellow('All services run in this one process and talk through an in-memory broker: no RabbitMQ, nothing leaves this process.'));
-    say(pc.yellow('Install RabbitMQ (apt-get install rabbitmq-server) or set AMQP_URL to run each service as its own process on a real broker.'));
+    say(pc.yellow(notice.advice));
     say();
     return startInProcess({ topology, demo: !values['no-demo'] });
   }
@@ -141,8 +143,9 @@ async function main(): Promise<number> {
   return 0;
 }
 
-/** Why this process cannot run RabbitMQ nodes itself (undefined when it can). */
+/** Why this process cannot run RabbitMQ nodes itself (undefined when it can, or none is installed). */
 function cannotRunNodes(): string | undefined {
+  if (!rabbitmqInstalled()) return undefined;
   try {
     requireRabbitmq();
     return undefined;

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync, chmodSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureEpmd, epmdPortFromEnv, stopOwnEpmd } from './epmd.js';
 import { freePorts } from './free-port.js';
 import { randomPassword, rabbitPasswordHash } from './password-hash.js';
 import { RabbitNode, type NodePorts } from './rabbitmq-node.js';
@@ -21,6 +22,8 @@ export interface LocalClusterOptions {
   readonly onProgress?: (message: string) => void;
   /** Extra rabbitmq.conf lines for every node (e.g. the configuration infra/ renders for production). */
   readonly extraConfig?: readonly string[];
+  /** The epmd port (ERL_EPMD_PORT, else 4369): a private one keeps a cluster off the machine's shared epmd. */
+  readonly epmdPort?: number;
 }
 
 /** What is needed to find a running local cluster again (the CLI keeps this in a 0600 file). */
@@ -29,13 +32,24 @@ export interface LocalClusterState {
   readonly admin: AdminCredentials;
   readonly nodes: ReadonlyArray<{ readonly name: string; readonly ports: NodePorts }>;
   readonly extraConfig?: readonly string[];
+  /** Absent in records written before it was kept: ERL_EPMD_PORT, else 4369. */
+  readonly epmdPort?: number;
+  /** This cluster started that epmd (none was running), so stopping the cluster stops it too. */
+  readonly startedEpmd?: boolean;
 }
 
 export class LocalCluster {
   readonly nodes: RabbitNode[];
+  readonly epmdPort: number;
+  /** Whether start() found no epmd and started it: then stop() stops it too, and only then. */
+  private startedEpmd: boolean;
 
-  constructor(readonly state: LocalClusterState) {
+  constructor(private readonly initial: LocalClusterState) {
+    const state = initial;
+    // Kept in the state file, so `local-cluster down` in another process knows it too.
+    this.startedEpmd = state.startedEpmd ?? false;
     const peers = state.nodes.map((node) => `${node.name}@localhost`);
+    this.epmdPort = state.epmdPort ?? epmdPortFromEnv();
     this.nodes = state.nodes.map(
       (node) =>
         new RabbitNode({
@@ -44,18 +58,24 @@ export class LocalCluster {
           ports: node.ports,
           bootDefinitionsFile: join(state.dir, 'boot-definitions.json'),
           peers,
+          epmdPort: this.epmdPort,
           ...(state.extraConfig ? { extraConfig: state.extraConfig } : {}),
         }),
     );
   }
 
+  /** What the state file keeps to find (and stop) this cluster again. */
+  get state(): LocalClusterState {
+    return { ...this.initial, startedEpmd: this.startedEpmd };
+  }
+
   get admin(): AdminCredentials {
-    return this.state.admin;
+    return this.initial.admin;
   }
 
   /** Management client on the first node that is running (node 1 unless it was killed). */
   management(nodeIndex = 0): ManagementClient {
-    return this.node(nodeIndex).management(this.state.admin);
+    return this.node(nodeIndex).management(this.initial.admin);
   }
 
   managementUrl(nodeIndex = 0): string {
@@ -70,8 +90,8 @@ export class LocalCluster {
 
   /** amqp:// URL for one node; credentials default to the administrator. */
   amqpUrl(options: { username?: string; password?: string; vhost?: string; node?: number } = {}): string {
-    const username = encodeURIComponent(options.username ?? this.state.admin.username);
-    const password = encodeURIComponent(options.password ?? this.state.admin.password);
+    const username = encodeURIComponent(options.username ?? this.initial.admin.username);
+    const password = encodeURIComponent(options.password ?? this.initial.admin.password);
     const vhost = encodeURIComponent(options.vhost ?? '/');
     const port = this.node(options.node ?? 0).spec.ports.amqp;
     return `amqp://${username}:${password}@127.0.0.1:${port}/${vhost}`;
@@ -84,11 +104,19 @@ export class LocalCluster {
 
   /** Starts every node in parallel and waits until the cluster has formed. */
   async start(onProgress: (message: string) => void = () => {}): Promise<void> {
+    // Started here rather than by the first node, so this cluster knows whether the epmd is its
+    // own: the node would start one silently and leave it running after everything stopped.
+    // Decided afresh on every start: an epmd found running now is someone else's, whatever an
+    // old state file says.
+    this.startedEpmd = await ensureEpmd(this.epmdPort);
+    if (this.startedEpmd) {
+      onProgress(`started epmd on 127.0.0.1:${this.epmdPort} (stopped with the cluster)`);
+    }
     for (const node of this.nodes) node.start();
     onProgress(`starting ${this.nodes.length} RabbitMQ node(s)…`);
     await Promise.all(
       this.nodes.map(async (node) => {
-        await node.waitUntilRunning(this.state.admin);
+        await node.waitUntilRunning(this.initial.admin);
         onProgress(`node ${node.nodeName} is up (amqp ${node.spec.ports.amqp}, management ${node.spec.ports.management})`);
       }),
     );
@@ -111,14 +139,19 @@ export class LocalCluster {
     throw new Error(`cluster did not form: ${seen} of ${count} nodes running`);
   }
 
+  /** Stops the nodes, then the epmd if start() started it and no other node has come to use it. */
   async stop(): Promise<void> {
     await Promise.all(this.nodes.map((node) => node.stop()));
+    if (this.startedEpmd) {
+      await stopOwnEpmd(this.epmdPort, this.initial.nodes.map((node) => node.name));
+      this.startedEpmd = false;
+    }
   }
 
   /** Stops the nodes and deletes their data. */
   async destroy(): Promise<void> {
     await this.stop();
-    rmSync(this.state.dir, { recursive: true, force: true });
+    rmSync(this.initial.dir, { recursive: true, force: true });
   }
 }
 
@@ -145,6 +178,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     dir,
     admin,
     nodes,
+    epmdPort: options.epmdPort ?? epmdPortFromEnv(),
     ...(options.extraConfig ? { extraConfig: options.extraConfig } : {}),
   });
   try {

@@ -26,6 +26,8 @@ export interface RabbitNodeSpec {
   readonly peers?: readonly string[];
   /** Extra rabbitmq.conf lines after the node's own (e.g. a configuration rendered for production). */
   readonly extraConfig?: readonly string[];
+  /** The epmd the node and its CLI tools register with / look it up in. */
+  readonly epmdPort: number;
 }
 
 /** One local RabbitMQ node run from the machine's rabbitmq-server, bound to 127.0.0.1. */
@@ -88,6 +90,7 @@ export class RabbitNode {
       RABBITMQ_ENABLED_PLUGINS_FILE: join(dir, 'enabled_plugins'),
       RABBITMQ_PID_FILE: this.pidFile,
       ERL_EPMD_ADDRESS: '127.0.0.1',
+      ERL_EPMD_PORT: String(this.spec.epmdPort),
       RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: '-kernel inet_dist_use_interface {127,0,0,1}',
     };
   }
@@ -139,7 +142,7 @@ export class RabbitNode {
   /** Runs rabbitmqctl (or another CLI tool) against this node. */
   async ctl(args: string[], tool = 'rabbitmqctl', timeoutMs = 60_000): Promise<string> {
     const { stdout } = await execFileAsync(`${RABBITMQ_BIN}/${tool}`, ['-n', this.nodeName, ...args], {
-      env: { ...process.env, HOME: RABBITMQ_HOME, ERL_EPMD_ADDRESS: '127.0.0.1' },
+      env: { ...process.env, HOME: RABBITMQ_HOME, ERL_EPMD_ADDRESS: '127.0.0.1', ERL_EPMD_PORT: String(this.spec.epmdPort) },
       timeout: timeoutMs,
     });
     return stdout;

@@ -7,6 +7,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import ajvFormats from 'ajv-formats';
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
+import { schemaProblems } from '../shared/schema-errors.js';
 
 /** An object schema over environment variable names. */
 export type EnvSchema = JSONSchema & { readonly type: 'object'; readonly properties: Readonly<Record<string, JSONSchema>> };
@@ -102,17 +103,13 @@ function describe(
 ): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const seen = new Set<string>();
-  for (const error of errors) {
-    const variable = error.keyword === 'required' ? String(error.params['missingProperty']) : error.instancePath.replace(/^\//, '').split('/')[0]!;
+  for (const problem of schemaProblems(errors)) {
+    // The environment is flat: the variable is the first path segment.
+    const variable = problem.path[0] ?? '(environment)';
     const hint = properties[variable]?.description;
-    let message: string;
-    if (error.keyword === 'required') {
-      message = `is required${hint ? `: ${hint}` : ''}`;
-    } else {
-      const got = secrets.has(variable) ? '' : ` (got ${JSON.stringify(input[variable])})`;
-      const rule = error.keyword === 'enum' ? `must be one of ${(error.params['allowedValues'] as unknown[]).join(', ')}` : (error.message ?? `fails ${error.keyword}`);
-      message = `${rule}${got}${hint && error.keyword === 'pattern' ? `: ${hint}` : ''}`;
-    }
+    const got = problem.keyword === 'required' || secrets.has(variable) ? '' : ` (got ${JSON.stringify(input[variable])})`;
+    const explained = hint && (problem.keyword === 'required' || problem.keyword === 'pattern') ? `: ${hint}` : '';
+    const message = `${problem.message}${got}${explained}`;
     const key = `${variable}\u0000${message}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -121,7 +121,7 @@ export async function startService<C extends BaseConfig>(definition: ServiceDefi
   const env = options.env ?? process.env;
   const config = loadConfig(service.id, definition.env ?? NO_ENV, env, options.transport ? [] : ['AMQP_URL']);
   const transport = options.transport ?? transportFromConfig(service.id, config);
-  const log = createLogger({ service: service.id, level: config.LOG_LEVEL, ...(options.logDestination ? { destination: options.logDestination } : {}) });
+  const log = createLogger({ service: service.id, level: config.LOG_LEVEL, ...(service.personalData ? { personalData: service.personalData } : {}), ...(options.logDestination ? { destination: options.logDestination } : {}) });
   log.info({ config: redactConfig(config as Record<string, unknown>, definition.env), transport: transport.kind }, 'starting');
 
   const metrics = new Registry();

@@ -13,6 +13,17 @@ import { formatDiagnostic, loadContracts, type ContractModel } from '../../src/c
 import { launchChromium, type Browser } from './support/chromium.js';
 import { crawlSite, watchedPage, type CrawlResult } from './support/catalog-site.js';
 
+/** What page-checks.js measures of one field table. */
+interface FieldTable {
+  readonly heading: string;
+  readonly sidewaysScroll: number;
+  readonly descriptionRightOfView: number;
+  readonly descriptionChars: number;
+  readonly overflowing: readonly string[];
+  readonly backticks: number;
+  readonly codeInDescriptions: number;
+}
+
 let dir: string;
 let server: CatalogServer;
 let browser: Browser;
@@ -61,6 +72,27 @@ describe('catalog of asyncapi/', () => {
       expect(await nodes.count()).toBeGreaterThan(2);
       const labels = await page.locator('svg.flow-graph a.fg-node.fg-exchange text:first-of-type').allTextContents();
       expect(labels.sort()).toEqual(system.exchanges.map((x) => x.name).sort());
+    }
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('keeps the payload table readable at 1,400 and 800 px: a wide description column, no sideways scroll, markdown rendered', async () => {
+    const problems: string[] = [];
+    const page = await watchedPage(browser.context, problems);
+    for (const width of [1400, 800]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(`${server.url}systems/shop/events/ProcessPayment.html`);
+      const tables = (await page.evaluate('window.__catalogChecks.fieldTables()')) as FieldTable[];
+      // The payload table and the envelope's header table.
+      expect(tables.length, `tables at ${width} px`).toBeGreaterThanOrEqual(2);
+      for (const t of tables) {
+        expect({ width, ...t }).toMatchObject({ width, heading: 'Description', sidewaysScroll: 0, descriptionRightOfView: 0, overflowing: [], backticks: 0 });
+        expect(t.descriptionChars, `description column at ${width} px, in characters`).toBeGreaterThanOrEqual(30);
+        console.log(`field table at ${width} px: description column ${t.descriptionChars} characters wide`);
+      }
+      // The payload's checkoutId description has `ce-correlationid` in backticks: rendered as code.
+      expect(tables[0]!.codeInDescriptions).toBeGreaterThan(0);
     }
     await page.close();
     expect(problems).toEqual([]);

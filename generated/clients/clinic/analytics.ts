@@ -13,6 +13,7 @@ export const analyticsService: ServiceDescriptor = {
   name: 'analytics',
   vhost: 'clinic',
   brokerUser: 'clinic-analytics',
+  personalData: ['email', 'fullName', 'patient', 'phone'],
 };
 
 /** One handler per receive operation of analytics. */

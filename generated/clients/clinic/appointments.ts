@@ -24,6 +24,7 @@ export const appointmentsService: ServiceDescriptor = {
   name: 'appointments',
   vhost: 'clinic',
   brokerUser: 'clinic-appointments',
+  personalData: ['email', 'fullName', 'patient', 'phone'],
 };
 
 /** AppointmentCancelled → appointments.ex (clinic.appointment.cancelled) */

@@ -16,6 +16,7 @@ export const calendarSyncService: ServiceDescriptor = {
   name: 'calendar-sync',
   vhost: 'clinic',
   brokerUser: 'clinic-calendar-sync',
+  personalData: ['email', 'fullName', 'patient', 'phone'],
 };
 
 /** One handler per receive operation of calendar-sync. */

@@ -22,6 +22,7 @@ export const notificationsService: ServiceDescriptor = {
   name: 'notifications',
   vhost: 'clinic',
   brokerUser: 'clinic-notifications',
+  personalData: ['email', 'fullName', 'patient', 'phone'],
 };
 
 /** One handler per receive operation of notifications. */

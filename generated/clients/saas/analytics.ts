@@ -13,6 +13,7 @@ export const analyticsService: ServiceDescriptor = {
   name: 'analytics',
   vhost: 'saas',
   brokerUser: 'saas-analytics',
+  personalData: ['billingEmail', 'email'],
 };
 
 /** One handler per receive operation of analytics. */

@@ -15,6 +15,7 @@ export const billingService: ServiceDescriptor = {
   name: 'billing',
   vhost: 'saas',
   brokerUser: 'saas-billing',
+  personalData: ['billingEmail'],
 };
 
 /** PaymentFailed → events.exchange (saas.payment.failed) */

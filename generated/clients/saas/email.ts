@@ -15,6 +15,7 @@ export const emailService: ServiceDescriptor = {
   name: 'email',
   vhost: 'saas',
   brokerUser: 'saas-email',
+  personalData: ['email', 'replyTo'],
 };
 
 /** One handler per receive operation of email. */

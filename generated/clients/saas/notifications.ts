@@ -22,6 +22,7 @@ export const notificationsService: ServiceDescriptor = {
   name: 'notifications',
   vhost: 'saas',
   brokerUser: 'saas-notifications',
+  personalData: ['billingEmail', 'email', 'replyTo'],
 };
 
 /** SendEmail → tasks.exchange (send.email) */

@@ -18,6 +18,7 @@ export const reportsService: ServiceDescriptor = {
   name: 'reports',
   vhost: 'saas',
   brokerUser: 'saas-reports',
+  personalData: ['email'],
 };
 
 /** ReportGenerated → events.exchange (saas.report.generated) */

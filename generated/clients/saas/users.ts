@@ -16,6 +16,7 @@ export const usersService: ServiceDescriptor = {
   name: 'users',
   vhost: 'saas',
   brokerUser: 'saas-users',
+  personalData: ['email'],
 };
 
 /** UserCreated → events.exchange (saas.user.created) */

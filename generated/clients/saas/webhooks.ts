@@ -22,6 +22,7 @@ export const webhooksService: ServiceDescriptor = {
   name: 'webhooks',
   vhost: 'saas',
   brokerUser: 'saas-webhooks',
+  personalData: ['billingEmail', 'email'],
 };
 
 /** ProcessWebhook → tasks.exchange (process.webhook) */

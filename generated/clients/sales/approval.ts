@@ -14,6 +14,7 @@ export const approvalService: ServiceDescriptor = {
   name: 'approval',
   vhost: 'sales',
   brokerUser: 'sales-approval',
+  personalData: ['email'],
 };
 
 /** ApprovalGranted → sales.events (sales.approval.granted) */

@@ -13,6 +13,7 @@ export const customerService: ServiceDescriptor = {
   name: 'customer',
   vhost: 'sales',
   brokerUser: 'sales-customer',
+  personalData: ['address', 'mailbox'],
 };
 
 /** One handler per receive operation of customer. */

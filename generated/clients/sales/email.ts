@@ -27,6 +27,7 @@ export const emailService: ServiceDescriptor = {
   name: 'email',
   vhost: 'sales',
   brokerUser: 'sales-email',
+  personalData: ['address', 'from_address', 'mailbox'],
 };
 
 /** EmailClassified → sales.events (sales.email.classified) */

@@ -13,6 +13,7 @@ export const inventoryService: ServiceDescriptor = {
   name: 'inventory',
   vhost: 'sales',
   brokerUser: 'sales-inventory',
+  personalData: ['email'],
 };
 
 /** StockReservationFailed → sales.events (sales.stock.reservation_failed) */

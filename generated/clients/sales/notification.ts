@@ -18,6 +18,7 @@ export const notificationService: ServiceDescriptor = {
   name: 'notification',
   vhost: 'sales',
   brokerUser: 'sales-notification',
+  personalData: ['email', 'from_address', 'mailbox'],
 };
 
 /** One handler per receive operation of notification. */

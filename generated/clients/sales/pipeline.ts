@@ -14,6 +14,7 @@ export const pipelineService: ServiceDescriptor = {
   name: 'pipeline',
   vhost: 'sales',
   brokerUser: 'sales-pipeline',
+  personalData: ['email', 'from_address', 'mailbox'],
 };
 
 /** One handler per receive operation of pipeline. */

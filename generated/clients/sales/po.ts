@@ -15,6 +15,7 @@ export const poService: ServiceDescriptor = {
   name: 'po',
   vhost: 'sales',
   brokerUser: 'sales-po',
+  personalData: ['email'],
 };
 
 /** PurchaseOrderCreated → sales.events (sales.purchase_order.created) */

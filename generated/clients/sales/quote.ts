@@ -18,6 +18,7 @@ export const quoteService: ServiceDescriptor = {
   name: 'quote',
   vhost: 'sales',
   brokerUser: 'sales-quote',
+  personalData: ['email'],
 };
 
 /** QuoteApprovalRequested → sales.events (sales.quote.approval_requested) */

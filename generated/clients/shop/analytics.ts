@@ -16,6 +16,7 @@ export const analyticsService: ServiceDescriptor = {
   name: 'analytics',
   vhost: 'shop',
   brokerUser: 'shop-analytics',
+  personalData: ['contactEmail'],
 };
 
 /** One handler per receive operation of analytics. */

@@ -21,6 +21,7 @@ export const cartService: ServiceDescriptor = {
   name: 'cart',
   vhost: 'shop',
   brokerUser: 'shop-cart',
+  personalData: ['contactEmail', 'recipientName', 'shippingAddress'],
 };
 
 /** CartCleared → shop.events (shop.cart.cleared) */

@@ -38,6 +38,7 @@ export const checkoutService: ServiceDescriptor = {
   name: 'checkout',
   vhost: 'shop',
   brokerUser: 'shop-checkout',
+  personalData: ['billingAddress', 'contactEmail', 'paymentMethodToken', 'recipientName', 'shippingAddress'],
 };
 
 /** CheckoutCompleted → shop.events (shop.checkout.completed) */

@@ -15,6 +15,7 @@ export const emailService: ServiceDescriptor = {
   name: 'email',
   vhost: 'shop',
   brokerUser: 'shop-email',
+  personalData: ['contactEmail', 'recipientName', 'shippingAddress'],
 };
 
 /** One handler per receive operation of email. */

@@ -24,6 +24,7 @@ export const inventoryService: ServiceDescriptor = {
   name: 'inventory',
   vhost: 'shop',
   brokerUser: 'shop-inventory',
+  personalData: ['contactEmail', 'recipientName', 'shippingAddress'],
 };
 
 /** LowStockAlert → shop.events (shop.stock.low) */

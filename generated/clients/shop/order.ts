@@ -20,6 +20,7 @@ export const orderService: ServiceDescriptor = {
   name: 'order',
   vhost: 'shop',
   brokerUser: 'shop-order',
+  personalData: ['contactEmail', 'recipientName', 'shippingAddress'],
 };
 
 /** OrderCreated → shop.events (shop.order.created) */

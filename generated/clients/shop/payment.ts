@@ -21,6 +21,7 @@ export const paymentService: ServiceDescriptor = {
   name: 'payment',
   vhost: 'shop',
   brokerUser: 'shop-payment',
+  personalData: ['billingAddress', 'paymentMethodToken'],
 };
 
 /** PaymentFailed → shop.events (shop.payment.failed) */

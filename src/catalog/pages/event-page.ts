@@ -9,6 +9,7 @@ import { flowGraphOf } from '../system-flow.js';
 import { renderPage } from './layout.js';
 import { badge, duration, empty, exchangeAnchor, exchangeBadge, facts, queueAnchor, queueBlock, sectionHeading, table, versionBadge } from './parts.js';
 import { schemaTable } from './schema-table.js';
+import { markdownBlock } from '../markdown.js';
 
 const TOC = [
   { id: 'flow', label: 'Flow' },
@@ -40,7 +41,7 @@ export function renderEventPage(view: CatalogView, s: SystemView, e: EventView):
   const body = html`<p class="kind">Event · ${system}</p>
 <div class="page-head"><h1>${m.name}</h1>${versionBadge(m.version)}${exchangeBadge(e.channel.exchangeType)}</div>
 ${m.title && m.title !== m.name ? html`<p class="lead"><strong>${m.title}.</strong> ${m.summary ?? ''}</p>` : m.summary ? html`<p class="lead">${m.summary}</p>` : ''}
-${m.description ? html`<p>${m.description}</p>` : ''}
+${m.description ? html`<div class="prose">${markdownBlock(m.description)}</div>` : ''}
 ${facts([
   ['Routing key', html`<code>${e.channel.address}</code>`],
   ['Exchange', e.channel.exchange === ''

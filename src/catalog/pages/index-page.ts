@@ -4,6 +4,7 @@ import { html } from '../html.js';
 import { eventPage, href, INDEX_PAGE, NOT_FOUND_PAGE, servicePage, systemPage } from '../site-paths.js';
 import { renderPage, searchBox } from './layout.js';
 import { badge, empty, sectionHeading, table, versionBadge } from './parts.js';
+import { markdownInline } from '../markdown.js';
 
 export function renderIndexPage(view: CatalogView): string {
   const path = INDEX_PAGE;
@@ -29,7 +30,7 @@ ${table(
 ${sectionHeading('services', 'Services')}
 ${table(
   ['Service', 'System', 'Owner', 'Version', 'Description'],
-  services.map(({ s, sv }) => html`<tr><td><a href="${to(servicePage(s.system.name, sv.service.name))}">${sv.service.name}</a></td><td>${s.system.name}</td><td>${badge(sv.service.owner, 'owner')}</td><td>${versionBadge(sv.service.version)}</td><td>${sv.service.description ?? ''}</td></tr>`),
+  services.map(({ s, sv }) => html`<tr><td><a href="${to(servicePage(s.system.name, sv.service.name))}">${sv.service.name}</a></td><td>${s.system.name}</td><td>${badge(sv.service.owner, 'owner')}</td><td>${versionBadge(sv.service.version)}</td><td>${sv.service.description ? markdownInline(sv.service.description) : ''}</td></tr>`),
   'All services',
 )}`;
 

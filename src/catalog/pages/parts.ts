@@ -23,9 +23,16 @@ export function sectionHeading(id: string, text: string, level: 2 | 3 = 2): Safe
   return level === 2 ? html`<h2 id="${id}">${text}${link}</h2>` : html`<h3 id="${id}">${text}${link}</h3>`;
 }
 
-export function table(headers: readonly HtmlValue[], rows: readonly HtmlValue[], caption?: string): SafeHtml {
+/** A table whose column widths are set, not sized by content: `columns` are CSS widths, '' for "the rest". */
+export interface TableLayout {
+  readonly className: string;
+  readonly columns: readonly string[];
+}
+
+export function table(headers: readonly HtmlValue[], rows: readonly HtmlValue[], caption?: string, layout?: TableLayout): SafeHtml {
   if (rows.length === 0) return html``;
-  return html`<div class="table-wrap"><table>${caption ? html`<caption class="sr-only">${caption}</caption>` : ''}<thead><tr>${headers.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead><tbody>${rows}</tbody></table></div>`;
+  const cols = layout ? html`<colgroup>${layout.columns.map((width) => (width ? html`<col style="width:${width}">` : html`<col>`))}</colgroup>` : '';
+  return html`<div class="table-wrap"><table${layout ? html` class="${layout.className}"` : ''}>${caption ? html`<caption class="sr-only">${caption}</caption>` : ''}${cols}<thead><tr>${headers.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 export function empty(text: string): SafeHtml {

@@ -3,7 +3,8 @@ import type { JsonSchema } from '../../compiler/model.js';
 import { html, type HtmlValue, type SafeHtml } from '../html.js';
 import { formatValue, schemaRows, type SchemaRow } from '../schema-rows.js';
 import { anchorId } from '../site-paths.js';
-import { badge, empty, table } from './parts.js';
+import { badge, empty, table, type TableLayout } from './parts.js';
+import { markdownInline } from '../markdown.js';
 
 function pathCell(r: SchemaRow, id: string): SafeHtml {
   const cut = r.path.lastIndexOf('.');
@@ -21,6 +22,13 @@ function rules(r: SchemaRow): SafeHtml {
   if (r.defaultValue) items.push(html`<li>default <code>${formatValue(r.defaultValue.value)}</code></li>`);
   return items.length > 0 ? html`<ul class="constraints">${items}</ul>` : html`<span class="muted">—</span>`;
 }
+
+/**
+ * Fixed column widths: sized by content, long names and patterns took the room and squeezed the
+ * description to a couple of characters a line behind a sideways scroll. The description gets
+ * what the others leave; everything in the table wraps inside its column.
+ */
+const FIELD_TABLE: TableLayout = { className: 'fields', columns: ['21%', '11%', '6.5rem', '16%', ''] };
 
 /** Rendered tables by schema object: the envelope table is the same on every event page. */
 const rendered = new WeakMap<object, Map<string, SafeHtml>>();
@@ -48,8 +56,9 @@ function renderTable(schema: JsonSchema, idPrefix: string, caption: string): Saf
       seen.set(id, n + 1);
       if (n > 0) id = `${id}-${n + 1}`;
       const isItem = r.path.endsWith('[]') || r.path.endsWith('{*}') || r.variant !== undefined;
-      return html`<tr id="${id}">${pathCell(r, id)}<td class="nowrap"><code>${r.type}</code>${r.title && !r.type.includes(r.title) ? html` <span class="muted">${r.title}</span>` : ''}</td><td>${isItem ? html`<span class="opt">—</span>` : r.required ? html`<span class="req">required</span>` : html`<span class="opt">optional</span>`}</td><td>${rules(r)}</td><td>${r.variant ? html`<span class="muted">${r.variant}.</span> ` : ''}${r.deprecated ? html`<span class="deprecated">Deprecated.</span> ` : ''}${r.description ?? ''}</td></tr>`;
+      return html`<tr id="${id}">${pathCell(r, id)}<td><code>${r.type}</code>${r.title && !r.type.includes(r.title) ? html` <span class="muted">${r.title}</span>` : ''}</td><td>${isItem ? html`<span class="opt">—</span>` : r.required ? html`<span class="req">required</span>` : html`<span class="opt">optional</span>`}</td><td>${rules(r)}</td><td>${r.variant ? html`<span class="muted">${r.variant}.</span> ` : ''}${r.deprecated ? html`<span class="deprecated">Deprecated.</span> ` : ''}${r.description ? markdownInline(r.description) : ''}</td></tr>`;
     }),
     caption,
+    FIELD_TABLE,
   );
 }

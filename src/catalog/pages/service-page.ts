@@ -7,6 +7,7 @@ import { eventPage, href, INDEX_PAGE, servicePage, systemPage } from '../site-pa
 import { renderPage } from './layout.js';
 import { requestReplyPairs, requestReplyTable } from './request-reply.js';
 import { badge, duration, empty, exchangeAnchor, facts, queueAnchor, queueBlock, sectionHeading, table, versionBadge } from './parts.js';
+import { markdownBlock } from '../markdown.js';
 
 const TOC = [
   { id: 'flow', label: 'Flow' },
@@ -42,7 +43,7 @@ export function renderServicePage(view: CatalogView, s: SystemView, sv: ServiceV
 
   const body = html`<p class="kind">Service · ${system}</p>
 <div class="page-head"><h1>${svc.name}</h1>${versionBadge(svc.version)}${badge(svc.owner, 'owner')}</div>
-${svc.description ? html`<p class="lead">${svc.description}</p>` : ''}
+${svc.description ? html`<div class="lead prose">${markdownBlock(svc.description)}</div>` : ''}
 ${facts([
   ['Owner', svc.owner],
   ['Version', svc.version],

@@ -6,6 +6,7 @@ import { eventPage, href, INDEX_PAGE, servicePage, STYLESHEET, systemFlowSvg, sy
 import { flowGraphOf } from '../system-flow.js';
 import { renderPage } from './layout.js';
 import { badge, count, empty, exchangeAnchor, exchangeBadge, queueAnchor, sectionHeading, table, versionBadge } from './parts.js';
+import { markdownInline } from '../markdown.js';
 
 export function systemFlowSvgFile(s: SystemView): string {
   return renderFlowSvg(flowGraphOf(s, s.events), {
@@ -47,7 +48,7 @@ ${s.infrastructureExchanges.length > 0 ? html`<details><summary>Retry and dead-l
 ${sectionHeading('services', 'Services')}
 ${table(
   ['Service', 'Owner', 'Version', 'Sends', 'Receives', 'Description'],
-  s.services.map((sv) => html`<tr><td><a href="${to(servicePage(system, sv.service.name))}">${sv.service.name}</a></td><td>${sv.service.owner}</td><td>${versionBadge(sv.service.version)}</td><td>${sv.sends.reduce((n, x) => n + x.events.length, 0)}</td><td>${sv.receives.reduce((n, x) => n + x.events.length, 0)}</td><td>${sv.service.description ?? ''}</td></tr>`),
+  s.services.map((sv) => html`<tr><td><a href="${to(servicePage(system, sv.service.name))}">${sv.service.name}</a></td><td>${sv.service.owner}</td><td>${versionBadge(sv.service.version)}</td><td>${sv.sends.reduce((n, x) => n + x.events.length, 0)}</td><td>${sv.receives.reduce((n, x) => n + x.events.length, 0)}</td><td>${sv.service.description ? markdownInline(sv.service.description) : ''}</td></tr>`),
   `Services of ${system}`,
 )}
 ${sectionHeading('events', 'Events')}

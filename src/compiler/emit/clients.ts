@@ -10,6 +10,7 @@ import { banner } from './header.js';
 import { messageDescriptorName } from './messages.js';
 import { camelCase, docText, identifier, NameScope, pascalCase, propertyKey, tsString } from './names.js';
 import type { SystemTypeNames } from './type-names.js';
+import { personalDataFields } from './personal-data.js';
 
 interface Send {
   readonly op: OperationModel;
@@ -43,6 +44,10 @@ export function emitClient(system: SystemModel, service: ServiceModel, names: Sy
   const queues = consumerQueues(system, service);
   const receives = system.operations.filter((o) => o.service === service.id && o.action === 'receive');
 
+  // Every message this service sends, receives or answers with: what its logs could contain.
+  const handled = system.operations.filter((o) => o.service === service.id).flatMap((o) => [...o.messages, ...(o.reply?.messages ?? [])]);
+  const personalData = personalDataFields(handled.flatMap((id) => [messages.get(id)?.payload, messages.get(id)?.headers]));
+
   const runtimeImports = new Set<string>(['ServiceDescriptor']);
   const out: string[] = [];
   out.push(
@@ -53,6 +58,7 @@ export function emitClient(system: SystemModel, service: ServiceModel, names: Sy
     `  name: ${tsString(service.name)},`,
     `  vhost: ${tsString(system.vhost)},`,
     `  brokerUser: ${tsString(service.brokerUser)},`,
+    ...(personalData.length > 0 ? [`  personalData: [${personalData.map(tsString).join(', ')}],`] : []),
     '};',
   );
 

@@ -9,6 +9,7 @@ import type { DiagnosticSink } from '../diagnostics.js';
 import type { PathSegment } from '../load/pointer.js';
 import { isRecord } from '../load/pointer.js';
 import type { SourceFile } from '../load/source.js';
+import { pointerSegments } from '../../shared/schema-errors.js';
 
 export const DURATION_PATTERN = '^[0-9]+(\\.[0-9]+)?(ms|s|m|h|d)$';
 const duration = { type: ['integer', 'string'], minimum: 1, pattern: DURATION_PATTERN };
@@ -131,7 +132,7 @@ export function checkExtensions(
 }
 
 function report(error: ErrorObject, site: ExtensionSite, source: SourceFile, base: readonly PathSegment[], sink: DiagnosticSink): void {
-  const segments = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = pointerSegments(error.instancePath);
   const where = segments.join('.');
   const last = segments[segments.length - 1] ?? '';
   let message: string;

@@ -7,6 +7,7 @@ import type { DiagnosticSink } from '../diagnostics.js';
 import type { ContractModel } from '../model.js';
 import type { MessageDraft } from '../model/drafts.js';
 import { compileSystem } from '../schema-compiler.js';
+import { pointerSegments } from '../../shared/schema-errors.js';
 
 export function checkExamples(model: ContractModel, drafts: readonly MessageDraft[], sink: DiagnosticSink): void {
   const byId = new Map(drafts.map((d) => [d.id, d]));
@@ -33,7 +34,7 @@ export function checkExamples(model: ContractModel, drafts: readonly MessageDraf
         }
         const report = (part: 'payload' | 'headers', errors: readonly ErrorObject[]) => {
           for (const error of errors) {
-            const segments = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+            const segments = pointerSegments(error.instancePath);
             // An unknown property is best shown at its own key.
             const extra = error.keyword === 'additionalProperties' ? [String(error.params.additionalProperty)] : [];
             const at = example.node.source.locate([...example.node.path, part, ...segments, ...extra], extra.length > 0 ? 'key' : 'value');

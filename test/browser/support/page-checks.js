@@ -99,5 +99,32 @@
     return { ids: Array.from(document.querySelectorAll('[id]')).map(function (e) { return e.id; }), hrefs: hrefs };
   }
 
-  window.__catalogChecks = { a11yReport: a11yReport, contrastFailures: contrastFailures, links: links };
+  // Column geometry of every field table (payload, headers) as laid out at this viewport.
+  function fieldTables() {
+    var canvas = document.createElement('canvas').getContext('2d');
+    var alphabet = 'abcdefghijklmnopqrstuvwxyz ';
+    return Array.from(document.querySelectorAll('table.fields')).map(function (table) {
+      var wrap = table.closest('.table-wrap');
+      var box = wrap.getBoundingClientRect();
+      var heads = Array.from(table.querySelectorAll('thead th'));
+      var last = heads[heads.length - 1];
+      var description = last.getBoundingClientRect();
+      var style = getComputedStyle(table.querySelector('tbody td:last-child'));
+      canvas.font = style.font;
+      var charWidth = canvas.measureText(alphabet).width / alphabet.length;
+      var textWidth = description.width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      var cells = Array.from(table.querySelectorAll('td'));
+      return {
+        heading: last.textContent,
+        sidewaysScroll: wrap.scrollWidth - wrap.clientWidth,
+        descriptionRightOfView: Math.max(0, Math.round(description.right - box.right)),
+        descriptionChars: Math.floor(textWidth / charWidth),
+        overflowing: cells.filter(function (td) { return td.scrollWidth > td.clientWidth + 1; }).map(function (td) { return td.textContent; }),
+        backticks: cells.filter(function (td) { return td.textContent.indexOf('`') >= 0; }).length,
+        codeInDescriptions: table.querySelectorAll('tbody td:last-child code').length,
+      };
+    });
+  }
+
+  window.__catalogChecks = { a11yReport: a11yReport, contrastFailures: contrastFailures, links: links, fieldTables: fieldTables };
 })();

@@ -25,7 +25,7 @@ describe('loadConfig', () => {
     const problems = (error as ConfigError).problems;
     expect(problems.map((p) => p.variable).sort()).toEqual(['AMQP_URL', 'DATABASE_URL', 'LOG_LEVEL', 'PORT', 'PRODUCT_URL']);
     expect(problems.find((p) => p.variable === 'PRODUCT_URL')?.message).toBe('is required: base URL of the product service');
-    expect(problems.find((p) => p.variable === 'LOG_LEVEL')?.message).toContain('must be one of fatal, error, warn, info, debug, trace, silent');
+    expect(problems.find((p) => p.variable === 'LOG_LEVEL')?.message).toContain('must be one of "fatal", "error", "warn", "info", "debug", "trace", "silent"');
     expect((error as Error).message).toMatch(/^shop\/cart: invalid configuration \(environment variables\):\n {2}/);
   });
 
