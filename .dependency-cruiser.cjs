@@ -15,8 +15,10 @@ const mayImport = {
   catalog: ['compiler', 'topology'],
   check: ['compiler', 'topology', 'broker'],
   'local-cluster': ['topology', 'broker'],
+  // The service scaffold reads the contract model and names things as the client emitter does.
+  scaffold: ['compiler'],
   // The command line is the top of src/: it may use every library, nothing may use it.
-  cli: ['compiler', 'topology', 'runtime', 'durable', 'catalog', 'check', 'broker', 'local-cluster', 'service-kit'],
+  cli: ['compiler', 'topology', 'runtime', 'durable', 'catalog', 'check', 'broker', 'local-cluster', 'service-kit', 'scaffold'],
 };
 const layers = Object.keys(mayImport);
 

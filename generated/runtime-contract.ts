@@ -93,6 +93,21 @@ export interface PublishOptions<THeaders = Record<string, HeaderValue>> {
   readonly headers?: Partial<THeaders> & Record<string, HeaderValue | undefined>;
   /** Per-publish confirm timeout. */
   readonly timeoutMs?: number;
+  /**
+   * The event's place in its aggregate's sequence (set by the outbox relay): lets consumers apply
+   * an aggregate's events in order however they were published (docs/ARCHITECTURE.md).
+   */
+  readonly sequence?: AggregateSequence;
+}
+
+/** Position of an event among its producer aggregate's events (headers `x-ep-sequence*`). */
+export interface AggregateSequence {
+  /** The aggregate type (`order`); with the source and `subject` (the aggregate id) it names the stream. */
+  readonly aggregate: string;
+  /** 1, 2, 3… per aggregate, without gaps. */
+  readonly seq: number;
+  /** Per event type of the aggregate: the seq of its latest event before this one. */
+  readonly after: Readonly<Record<string, number>>;
 }
 
 export interface PublishReceipt {

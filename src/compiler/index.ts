@@ -7,7 +7,8 @@ import { DiagnosticSink, type Diagnostic } from './diagnostics.js';
 import { validateDocuments } from './load/asyncapi-parser.js';
 import { defaultCacheDir, openParserCache } from './load/parser-cache.js';
 import { discoverServices } from './load/discover.js';
-import { SourceSet } from './load/sources.js';
+import { SourceSet, type ParsedFiles } from './load/sources.js';
+import type { Memo } from './cache/memo.js';
 import type { SourceFile } from './load/source.js';
 import { buildModel } from './model/build.js';
 import { loadProjectConfig } from './config/load-config.js';
@@ -60,6 +61,10 @@ export interface LoadOptions {
    * contracts `generate` and CI have already validated.
    */
   readonly validate?: boolean;
+  /** Remembers expensive steps by content across runs (see cache/memo.ts): a watch session's, or one loaded from the cache directory. */
+  readonly memo?: Memo;
+  /** Files parsed by an earlier run of this process; unchanged ones are not parsed again. */
+  readonly parsed?: ParsedFiles;
 }
 
 /**
@@ -78,7 +83,7 @@ export async function loadContracts(specDir: string, options: LoadOptions = {}):
   const services = await discoverServices(resolve(cwd, specDir), cwd, sink);
   if (!services || services.length === 0) return { diagnostics: sink.sorted(), config };
 
-  const sources = new SourceSet(sink, cwd);
+  const sources = new SourceSet(sink, cwd, options.parsed);
   const versions: DocumentVersion[] = [];
   for (const [i, service] of services.entries()) {
     const source = await sources.load(service.absPath);
@@ -114,7 +119,7 @@ export async function loadContracts(specDir: string, options: LoadOptions = {}):
   const onWorkers = await Promise.race([parsingStarted, parsing.then(() => false)]);
   if (!onWorkers) await parsing;
   if (options.preloadEmitters) void preloadEmitters();
-  const model = buildModel({ specDir, services, sources, sink });
+  const model = buildModel({ specDir, services, sources, sink, ...(options.memo ? { memo: options.memo } : {}) });
   await parsing;
   progress('model', 1, 1);
   const diagnostics = withoutDuplicateRefErrors(sink.sorted());
@@ -156,7 +161,7 @@ export function preloadEmitters(): Promise<unknown> {
 }
 
 /** Every generated file (path relative to the output directory → content), pure. */
-export async function emitAll(model: ContractModel): Promise<Map<string, string>> {
+export async function emitAll(model: ContractModel, options: { readonly memo?: Memo } = {}): Promise<Map<string, string>> {
   preloadEmitters();
-  return (await emitters!).emitFiles(model);
+  return (await emitters!).emitFiles(model, options);
 }

@@ -4,7 +4,7 @@
  * removed — and nothing else ever is: a file eventplane did not write is never overwritten
  * or deleted.
  */
-import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 
 export const MANIFEST = '.eventplane-manifest.json';
@@ -66,12 +66,25 @@ export async function writeOutput(outDir: string, files: ReadonlyMap<string, str
   }
   if (conflicts.length > 0) throw new OutputConflictError(conflicts);
 
+  // Every changed file is written beside its target first and then renamed over it, so a
+  // reader (a service restarting, an editor, a crash halfway) never sees half a file, and the
+  // renames — the only step that changes what is visible — happen together at the end.
   const written: string[] = [];
-  for (const [path, content] of files) {
-    if (current.get(path) === content) continue;
-    await mkdir(dirname(join(outDir, path)), { recursive: true });
-    await writeFile(join(outDir, path), content);
-    written.push(path);
+  const staged: [string, string][] = [];
+  try {
+    for (const [path, content] of files) {
+      if (current.get(path) === content) continue;
+      const target = join(outDir, path);
+      await mkdir(dirname(target), { recursive: true });
+      const temp = `${target}.${process.pid}.tmp`;
+      staged.push([temp, target]);
+      await writeFile(temp, content);
+      written.push(path);
+    }
+    for (const [temp, target] of staged) await rename(temp, target);
+  } catch (error) {
+    await Promise.all(staged.map(([temp]) => rm(temp, { force: true })));
+    throw error;
   }
   const deleted: string[] = [];
   for (const path of [...previous].sort()) {
@@ -81,7 +94,10 @@ export async function writeOutput(outDir: string, files: ReadonlyMap<string, str
     await removeEmptyParents(outDir, dirname(join(outDir, path)));
   }
   const manifest = manifestText([...files.keys()]);
-  if ((await readText(join(outDir, MANIFEST))) !== manifest) await writeFile(join(outDir, MANIFEST), manifest);
+  if ((await readText(join(outDir, MANIFEST))) !== manifest) {
+    await writeFile(join(outDir, `${MANIFEST}.${process.pid}.tmp`), manifest);
+    await rename(join(outDir, `${MANIFEST}.${process.pid}.tmp`), join(outDir, MANIFEST));
+  }
   return { written, unchanged: files.size - written.length, deleted };
 }
 

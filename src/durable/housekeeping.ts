@@ -44,8 +44,15 @@ export async function deleteInBatches(store: DurableStore, table: string, key: s
 
 const older = (column: string) => `${column} < now() - $1 * interval '1 millisecond'`;
 
+/** Handled message ids past the window, and aggregate streams idle for as long (./inbox.ts). */
+export async function cleanupInbox(store: DurableStore, retentionMs: number): Promise<number> {
+  const ids = await deleteInBatches(store, store.table('inbox'), 'consumer, message_id', older('processed_at'), retentionMs);
+  const streams = await deleteInBatches(store, store.table('inbox_streams'), 'consumer, stream', older('updated_at'), retentionMs);
+  return ids + streams;
+}
+
 export async function runHousekeeping(store: DurableStore, retention: RetentionOptions = {}): Promise<HousekeepingResult> {
-  const inbox = await deleteInBatches(store, store.table('inbox'), 'consumer, message_id', older('processed_at'), retention.inboxMs ?? 7 * DAY_MS);
+  const inbox = await cleanupInbox(store, retention.inboxMs ?? 7 * DAY_MS);
   const outbox = await deleteInBatches(store, store.table('outbox'), 'id', older('published_at'), retention.outboxMs ?? 7 * DAY_MS);
   const sagas = await deleteInBatches(store, store.table('saga_instances'), 'saga, id', older('finished_at'), retention.sagasMs ?? 7 * DAY_MS);
   return { inbox, outbox, sagas };

@@ -18,8 +18,10 @@
  * housekeeper (./housekeeping.ts) runs periodically.
  */
 import type { Delivery, Handler, HandlerContext } from '../runtime/contract.js';
+import { EP, headerNumber } from '../runtime/envelope.js';
 import type { Inbox, InboxKey, InboxOutcome } from '../runtime/inbox.js';
-import { deleteInBatches } from './housekeeping.js';
+import { DEFAULT_GAP_WAIT_MS, enforceSequence, sequencePosition, type SequencePosition } from '../runtime/sequence.js';
+import { cleanupInbox } from './housekeeping.js';
 import type { DurableStore, Transaction } from './store.js';
 
 export const DEFAULT_INBOX_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
@@ -31,17 +33,25 @@ export type TransactionalHandler<TDelivery extends Delivery = Delivery> = (
   tx: Transaction,
 ) => Promise<void>;
 
-/** A queue name, or the receive descriptor it comes from (its `queue` is used). */
-export type ConsumerName = string | { readonly queue: string };
+/**
+ * A queue name, or the receive descriptor it comes from (its `queue` is used, and its message
+ * types: an event then waits only for earlier events of the types this queue receives; with a
+ * bare name it waits for every earlier event of its aggregate).
+ */
+export type ConsumerName = string | { readonly queue: string; readonly messages?: readonly { readonly type: string }[] };
 
 export interface DurableInboxOptions {
   /** How long handled message ids are remembered (default 7 days). */
   readonly retentionMs?: number;
+  /** How long an event ahead of a gap in its aggregate's sequence waits before it is applied over the gap (default 5 min). */
+  readonly gapWaitMs?: number;
 }
 
 export class DurableInbox implements Inbox {
   readonly retentionMs: number;
+  readonly gapWaitMs: number;
   private readonly table: string;
+  private readonly streams: string;
   /** In-process duplicates running at the same moment wait for the first instead of racing it. */
   private readonly inFlight = new Map<string, Promise<unknown>>();
 
@@ -50,7 +60,9 @@ export class DurableInbox implements Inbox {
     options: DurableInboxOptions = {},
   ) {
     this.retentionMs = options.retentionMs ?? DEFAULT_INBOX_RETENTION_MS;
+    this.gapWaitMs = options.gapWaitMs ?? DEFAULT_GAP_WAIT_MS;
     this.table = store.table('inbox');
+    this.streams = store.table('inbox_streams');
   }
 
   /**
@@ -59,13 +71,33 @@ export class DurableInbox implements Inbox {
    */
   handle<TDelivery extends Delivery>(consumer: ConsumerName, handler: TransactionalHandler<TDelivery>): Handler<TDelivery> {
     const name = consumerName(consumer);
+    const received = typeof consumer === 'string' || consumer.messages === undefined ? undefined : new Set(consumer.messages.map((m) => m.type));
     return async (delivery, context) => {
+      const envelope = delivery.envelope;
+      const position = sequencePosition(envelope, received, headerNumber(envelope.headers, EP.gapSince));
       await this.store.transaction(async (tx) => {
-        if (!(await this.record(tx, name, delivery.envelope.messageId))) {
-          context.log.info({ consumer: name, messageId: delivery.envelope.messageId }, 'already handled: skipping the redelivery');
+        if (!(await this.record(tx, name, envelope.messageId))) {
+          context.log.info({ consumer: name, messageId: envelope.messageId }, 'already handled: skipping the redelivery');
           return;
         }
+        if (position !== undefined) {
+          // Locks the stream's row until commit: one event of the aggregate at a time, in order.
+          const { rows } = await tx.query<{ last_seq: string | number }>(
+            `INSERT INTO ${this.streams} AS s (consumer, stream, last_seq) VALUES ($1, $2, 0)
+             ON CONFLICT (consumer, stream) DO UPDATE SET last_seq = s.last_seq RETURNING s.last_seq`,
+            [name, position.stream],
+          );
+          const verdict = enforceSequence(Number(rows[0]!.last_seq), position, Date.now(), this.gapWaitMs);
+          if (verdict === 'apply-over-gap') warnGap(context, name, position);
+        }
         await handler(delivery, context, tx);
+        if (position !== undefined) {
+          await tx.query(`UPDATE ${this.streams} SET last_seq = GREATEST(last_seq, $3), updated_at = now() WHERE consumer = $1 AND stream = $2`, [
+            name,
+            position.stream,
+            position.seq,
+          ]);
+        }
       });
     };
   }
@@ -105,20 +137,46 @@ export class DurableInbox implements Inbox {
   }
 
   private async processOnce(key: InboxKey, work: () => Promise<void>): Promise<InboxOutcome> {
-    if (await this.seen(key)) return 'duplicate';
+    const position = key.sequence;
+    if (position === undefined) {
+      if (await this.seen(key)) return 'duplicate';
+      await work();
+      // A transactional handler inside `work` may have recorded it already: then this is a no-op.
+      await this.store.query(
+        `INSERT INTO ${this.table} (consumer, message_id) VALUES ($1, $2) ON CONFLICT (consumer, message_id) DO NOTHING`,
+        [key.consumer, key.messageId],
+      );
+      return 'processed';
+    }
+    const { rows } = await this.store.query<{ seen: boolean; last_seq: string | number | null }>(
+      `SELECT EXISTS (SELECT 1 FROM ${this.table} WHERE consumer = $1 AND message_id = $2) AS seen,
+              (SELECT last_seq FROM ${this.streams} WHERE consumer = $1 AND stream = $3) AS last_seq`,
+      [key.consumer, key.messageId, position.stream],
+    );
+    if (rows[0]!.seen) return 'duplicate';
+    enforceSequence(Number(rows[0]!.last_seq ?? 0), position, Date.now(), this.gapWaitMs);
     await work();
-    // A transactional handler inside `work` may have recorded it already: then this is a no-op.
     await this.store.query(
-      `INSERT INTO ${this.table} (consumer, message_id) VALUES ($1, $2) ON CONFLICT (consumer, message_id) DO NOTHING`,
-      [key.consumer, key.messageId],
+      `WITH recorded AS (
+         INSERT INTO ${this.table} (consumer, message_id) VALUES ($1, $2) ON CONFLICT (consumer, message_id) DO NOTHING)
+       INSERT INTO ${this.streams} AS s (consumer, stream, last_seq) VALUES ($1, $3, $4)
+       ON CONFLICT (consumer, stream) DO UPDATE SET last_seq = GREATEST(s.last_seq, EXCLUDED.last_seq), updated_at = now()`,
+      [key.consumer, key.messageId, position.stream, position.seq],
     );
     return 'processed';
   }
 
-  /** Forgets message ids handled longer ago than the retention window; returns how many. */
+  /** Forgets message ids handled, and streams idle, longer ago than the retention window; returns how many rows went. */
   cleanup(retentionMs: number = this.retentionMs): Promise<number> {
-    return deleteInBatches(this.store, this.table, 'consumer, message_id', `processed_at < now() - $1 * interval '1 millisecond'`, retentionMs);
+    return cleanupInbox(this.store, retentionMs);
   }
+}
+
+function warnGap(context: HandlerContext, consumer: string, position: SequencePosition): void {
+  context.log.warn(
+    { consumer, stream: position.stream, seq: position.seq, waitedFor: position.after },
+    'event waited its longest for an earlier event of its aggregate: applying it over the gap (a late predecessor will be dead-lettered out-of-order)',
+  );
 }
 
 function consumerName(consumer: ConsumerName): string {

@@ -5,9 +5,17 @@
  *
  * One cycle: (1) in a short transaction, lease up to `partitionsPerClaim` of the 64 outbox
  * partitions with `FOR UPDATE SKIP LOCKED` (oldest work first) and read up to `batchSize`
- * pending rows from them in `seq` order; (2) publish, concurrently across aggregates and one
- * after another within an aggregate; (3) in a second short transaction, mark what was confirmed,
+ * pending rows from them in `seq` order; (2) publish them all without waiting for one confirm
+ * before the next publish (the window of the runtime's confirm channel bounds what is in flight);
+ * (3) in a second short transaction, mark what was confirmed (one statement for the batch),
  * schedule retries for what failed, release the partitions.
+ *
+ * Why publishing an aggregate's events back to back keeps its order: every event carries its
+ * aggregate's sequence number (outbox.add draws it), and consumers' inboxes apply an event only
+ * after its predecessor (runtime/sequence.ts). A nack, a lost connection or a crash can put event
+ * n+1 in a queue before event n; the consumer then holds n+1 back until n, published again, has
+ * been applied. Rows written before sequence numbers existed (no `aggregate_seq`) are still
+ * published one after another within their aggregate.
  *
  * Why partitions: an aggregate always hashes to the same partition and a partition has one
  * relay at a time, so any number of relays keep each aggregate's order without ever skipping
@@ -96,6 +104,8 @@ interface OutboxRow {
   message_name: string;
   message_version: string;
   attempts: number;
+  aggregate_seq: string | number | null;
+  after_seq: Record<string, number> | null;
 }
 
 interface Failure {
@@ -186,20 +196,28 @@ export class OutboxRelay {
     if (rows.length === 0) return this.report({ claimed: 0, published: 0, failed: 0 });
     const published: OutboxRow[] = [];
     const failures: Failure[] = [];
-    await Promise.all(
-      groupByAggregate(rows).map(async (group) => {
-        for (const row of group) {
-          try {
-            await this.publish(row);
-            published.push(row);
-          } catch (error) {
-            // The rest of this aggregate waits: publishing it now would overtake the failed event.
-            failures.push({ row, error });
-            return;
-          }
-        }
-      }),
-    );
+    const attempt = (row: OutboxRow): Promise<boolean> =>
+      this.publish(row).then(
+        () => (published.push(row), true),
+        (error: unknown) => (failures.push({ row, error }), false),
+      );
+    const inFlight: Promise<boolean>[] = [];
+    const legacy: OutboxRow[] = [];
+    // Sequenced rows go out at once, in seq order; consumers restore the order whatever happens.
+    for (const row of rows) {
+      if (row.aggregate_seq === null) legacy.push(row);
+      else inFlight.push(attempt(row));
+    }
+    if (legacy.length > 0) {
+      // Unsequenced rows: one after another within an aggregate, stopping at its first failure.
+      inFlight.push(
+        ...groupByAggregate(legacy).map(async (group) => {
+          for (const row of group) if (!(await attempt(row))) return false;
+          return true;
+        }),
+      );
+    }
+    await Promise.all(inFlight);
     await this.settle(partitions, published, failures);
     return this.report({ claimed: rows.length, published: published.length, failed: failures.length });
   }
@@ -263,6 +281,7 @@ export class OutboxRelay {
       ...(stored.headers !== undefined ? { headers: stored.headers } : {}),
       ...(stored.causedBy !== undefined ? { causedBy: { ...stored.causedBy, headers: {} } } : {}),
       ...(this.options.publishTimeoutMs !== undefined ? { timeoutMs: this.options.publishTimeoutMs } : {}),
+      ...(row.aggregate_seq !== null ? { sequence: { aggregate: row.aggregate_type, seq: Number(row.aggregate_seq), after: row.after_seq ?? {} } } : {}),
     };
     // Continue the trace of the code that added the event, not the relay's.
     const parent = stored.trace ? propagation.extract(ROOT_CONTEXT, stored.trace) : ROOT_CONTEXT;
@@ -292,6 +311,9 @@ export class OutboxRelay {
 
   private async settle(partitions: number[], published: OutboxRow[], failures: Failure[]): Promise<void> {
     const lags = await this.store.transaction(async (tx) => {
+      // A mark lost to a database crash only publishes the event again (same message id, which
+      // inboxes drop): no need to wait for the WAL flush on every cycle.
+      await tx.query('SET LOCAL synchronous_commit = off');
       const marked =
         published.length === 0
           ? { rows: [] }
@@ -374,17 +396,24 @@ function relaySql(store: DurableStore) {
       WHERE p.partition = candidates.partition
       RETURNING p.partition`,
     // Every due row of the leased partitions in seq order, except those queued behind an
-    // earlier event of their aggregate that is waiting for a retry.
+    // earlier event of their aggregate that is waiting for a retry. The blocked aggregates are
+    // found once (few rows: the outbox_retrying index), not per row: a per-row look at the
+    // aggregate's earlier rows grows with the aggregate's backlog (and its published rows'
+    // dead index entries), quadratic for one hot aggregate.
     pendingRows: `
+      WITH blocked AS (
+        SELECT b.aggregate_type, b.aggregate_id, min(b.seq) AS from_seq
+        FROM ${outbox} b
+        WHERE b.partition = ANY($1::smallint[]) AND b.published_at IS NULL AND b.retry_at IS NOT NULL AND b.retry_at > now()
+        GROUP BY b.aggregate_type, b.aggregate_id
+      )
       SELECT o.id, o.aggregate_type, o.aggregate_id, o.event_type, o.payload, o.headers, o.service,
              o.operation_id, o.system, o.vhost, o.exchange, o.exchange_type, o.routing_key,
-             o.message_name, o.message_version, o.attempts
+             o.message_name, o.message_version, o.attempts, o.aggregate_seq, o.after_seq
       FROM ${outbox} o
+      LEFT JOIN blocked ON blocked.aggregate_type = o.aggregate_type AND blocked.aggregate_id = o.aggregate_id
       WHERE o.partition = ANY($1::smallint[]) AND ${pending.replaceAll('$SERVICE', '$2')} AND ${due}
-        AND NOT EXISTS (
-          SELECT 1 FROM ${outbox} b
-          WHERE b.aggregate_type = o.aggregate_type AND b.aggregate_id = o.aggregate_id
-            AND b.published_at IS NULL AND b.seq < o.seq AND b.retry_at > now())
+        AND (blocked.from_seq IS NULL OR o.seq < blocked.from_seq)
       ORDER BY o.seq
       LIMIT $3`,
     markPublished: `

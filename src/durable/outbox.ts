@@ -57,17 +57,21 @@ function definedHeaders(headers: Record<string, HeaderValue | undefined> | undef
 
 export class Outbox {
   private readonly table: string;
+  private readonly aggregates: string;
 
   constructor(readonly store: DurableStore) {
     this.table = store.table('outbox');
+    this.aggregates = store.table('outbox_aggregates');
   }
 
   /**
    * Writes `event` in `tx`. Validates the payload (and declared headers) first: an invalid
    * event throws InvalidPayloadError and the caller's transaction rolls back with it.
    *
-   * Writers of one aggregate are serialised until commit (a transaction-scoped advisory lock),
-   * so the order of `seq` is the order of commit and the relay can keep the aggregate's order.
+   * Each event gets the next number of its aggregate's sequence (1, 2, 3… without gaps), which
+   * consumers use to apply the aggregate's events in order. Writers of one aggregate are
+   * serialised until commit (the aggregate's row in `outbox_aggregates` stays locked), so the
+   * order of the sequence is the order of commit.
    * Add the events of several aggregates in a consistent order to avoid deadlocks.
    */
   async add<TPayload, THeaders>(tx: Transaction, event: OutboxEvent<TPayload, THeaders>): Promise<OutboxReceipt> {
@@ -96,14 +100,24 @@ export class Outbox {
       ...(cause !== undefined ? { causedBy: withoutHeaders(cause) } : {}),
       ...(Object.keys(trace).length > 0 ? { trace } : {}),
     };
-    // The lock is taken in the FROM subquery, before the identity default draws `seq`.
+    // Taking the aggregate's next seq locks its row in outbox_aggregates until commit: writers of
+    // one aggregate are serialised, so both its seq and the table's global `seq` (drawn after the
+    // lock) follow the order of commit.
     await tx.query(
-      `INSERT INTO ${this.table}
+      `WITH next AS (
+         INSERT INTO ${this.aggregates} AS a (aggregate_type, aggregate_id, last_seq, last_by_type, prev_by_type)
+         VALUES ($2::text, $3::text, 1, jsonb_build_object($4::text, 1), '{}'::jsonb)
+         ON CONFLICT (aggregate_type, aggregate_id) DO UPDATE
+           SET last_seq = a.last_seq + 1,
+               prev_by_type = a.last_by_type,
+               last_by_type = a.last_by_type || jsonb_build_object($4::text, a.last_seq + 1)
+         RETURNING a.last_seq, a.prev_by_type)
+       INSERT INTO ${this.table}
          (id, aggregate_type, aggregate_id, event_type, payload, headers, service, operation_id, system,
-          vhost, exchange, exchange_type, routing_key, message_name, message_version)
+          vhost, exchange, exchange_type, routing_key, message_name, message_version, aggregate_seq, after_seq)
        SELECT $1::text, $2::text, $3::text, $4::text, $5::jsonb, $6::jsonb, $7::text, $8::text, $9::text,
-              $10::text, $11::text, $12::text, $13::text, $14::text, $15::text
-       FROM (SELECT pg_advisory_xact_lock(hashtext('eventplane.outbox'), hashtext($2::text || '/' || $3::text))) AS serialise_aggregate`,
+              $10::text, $11::text, $12::text, $13::text, $14::text, $15::text, next.last_seq, next.prev_by_type
+       FROM next`,
       [
         messageId,
         aggregateType,

@@ -17,6 +17,8 @@ import type { RuntimeLogger } from './logger.js';
 import type { IncomingMessage, OutgoingMessage } from './message.js';
 import type { ConsumeMetrics, RuntimeMetrics } from './metrics.js';
 import { OrderedLimiter } from './ordered-limiter.js';
+import { EP, headerNumber } from './envelope.js';
+import { OutOfOrderError, SequenceGapError, sequencePosition } from './sequence.js';
 import { endSpan, otelContext, startConsumeSpan } from './tracing.js';
 
 /**
@@ -71,6 +73,8 @@ export interface PipelineDependencies<Token> {
 export type DeliveryOutcome =
   | { readonly kind: 'handled' | 'duplicate'; readonly queue: string; readonly delivery: Delivery }
   | { readonly kind: 'retried'; readonly queue: string; readonly delivery: Delivery; readonly error: unknown; readonly delayMs: number }
+  /** Ahead of a gap in its aggregate's sequence: sent round the first retry step to wait (not an attempt). */
+  | { readonly kind: 'deferred'; readonly queue: string; readonly delivery: Delivery; readonly delayMs: number }
   | {
       readonly kind: 'dead-lettered';
       readonly queue: string;
@@ -98,6 +102,7 @@ export class ConsumerPipeline<Token> {
   private readonly queue: string;
   private readonly spanName: string;
   private readonly metricsByType = new Map<string, ConsumeMetrics>();
+  private readonly receivedTypes: ReadonlySet<string>;
   private stopping = false;
   /** Settlements and republishes still running for deliveries that left the handler. */
   private settling = 0;
@@ -110,6 +115,7 @@ export class ConsumerPipeline<Token> {
     this.now = deps.now ?? Date.now;
     this.queue = deps.receive.queue;
     this.spanName = `${deps.receive.queue} process`;
+    this.receivedTypes = new Set(deps.receive.messages.map((m) => m.type));
   }
 
   private metricsFor(type: string): ConsumeMetrics {
@@ -181,8 +187,11 @@ export class ConsumerPipeline<Token> {
     const { span, context } = startConsumeSpan(deps.tracer, this.spanName, this.queue, envelope.type, envelope.messageId, envelope.headers);
     const handlerContext = new DeliveryContext(deps.logger, this.queue, this.abort.signal, delivery);
     let outcome: 'processed' | 'duplicate';
+    // The wait of an event held back for a gap is trusted only from this queue's retry exchange.
+    const waitingSince = message.exchange === deps.receive.retry.exchange ? headerNumber(message.properties.headers, EP.gapSince) : undefined;
+    const sequence = sequencePosition(envelope, this.receivedTypes, waitingSince);
     try {
-      outcome = await deps.inbox.process({ consumer: this.queue, messageId: envelope.messageId }, () =>
+      outcome = await deps.inbox.process({ consumer: this.queue, messageId: envelope.messageId, sequence }, () =>
         context === undefined
           ? runHandler(envelope, deps.handler, delivery, handlerContext)
           : otelContext.with(context, runHandler, undefined, envelope, deps.handler, delivery, handlerContext),
@@ -209,12 +218,19 @@ export class ConsumerPipeline<Token> {
 
   private async failed(message: IncomingMessage, token: Token, delivery: Delivery, error: unknown): Promise<void> {
     const deps = this.deps;
-    const plan = planFailure(deps.receive, delivery.attempt);
+    if (error instanceof SequenceGapError && deps.receive.retry.queues.length > 0) {
+      await this.defer(message, token, delivery, error);
+      return;
+    }
+    const outOfOrder = error instanceof OutOfOrderError || error instanceof SequenceGapError;
+    // Out of order (or ahead of a gap with no retry step to wait in): dead-lettered now, never retried.
+    const plan = outOfOrder ? ({ kind: 'dead-letter', exchange: deps.receive.deadLetter.exchange, routingKey: deps.receive.deadLetter.routingKey } as const) : planFailure(deps.receive, delivery.attempt);
+    const reason = error instanceof OutOfOrderError ? 'out-of-order' : error instanceof SequenceGapError ? 'sequence-gap' : 'handler-failed';
     const metrics = this.metricsFor(delivery.envelope.type);
     const headers = failureHeaders(inheritedHeaders(message, deliveryOrigin(message, this.decoder) !== 'publish'), {
-      reason: 'handler-failed',
+      reason,
       error: errorText(error),
-      stack: error instanceof Error ? trimStack(error.stack) : undefined,
+      stack: error instanceof Error && !outOfOrder ? trimStack(error.stack) : undefined,
       attempts: delivery.attempt,
       queue: this.queue,
       now: this.now(),
@@ -239,12 +255,12 @@ export class ConsumerPipeline<Token> {
         log.warn({ ...logFields, retry: plan.retry, delayMs: plan.delayMs }, 'handler failed: retrying later');
         deps.onOutcome?.({ kind: 'retried', queue: this.queue, delivery, error, delayMs: plan.delayMs });
       } else {
-        metrics.deadLettered('handler-failed').inc();
-        log.error(logFields, 'handler failed on the last attempt: dead-lettered');
+        metrics.deadLettered(reason).inc();
+        log.error(logFields, outOfOrder ? 'event out of its aggregate\u2019s order: dead-lettered' : 'handler failed on the last attempt: dead-lettered');
         deps.onOutcome?.({
           kind: 'dead-lettered',
           queue: this.queue,
-          reason: 'handler-failed',
+          reason,
           detail: errorText(error),
           messageId: delivery.envelope.messageId,
           type: delivery.envelope.type,
@@ -252,6 +268,36 @@ export class ConsumerPipeline<Token> {
           error,
         });
       }
+    }
+  }
+
+  /**
+   * An event ahead of a gap in its aggregate's sequence goes round the first retry step (its
+   * delay) and comes back: not an attempt (the count is kept), and the time it was first held
+   * back travels along, so the inbox can stop waiting after its gap wait.
+   */
+  private async defer(message: IncomingMessage, token: Token, delivery: Delivery, error: SequenceGapError): Promise<void> {
+    const deps = this.deps;
+    const retry = deps.receive.retry;
+    const headers = failureHeaders(inheritedHeaders(message, deliveryOrigin(message, this.decoder) !== 'publish'), {
+      reason: 'sequence-gap',
+      error: errorText(error),
+      attempts: delivery.attempt - 1,
+      queue: this.queue,
+      now: this.now(),
+      originalExchange: delivery.envelope.exchange,
+      originalRoutingKey: delivery.envelope.routingKey,
+      originalUserId: delivery.envelope.userId,
+    });
+    headers[EP.gapSince] = error.position.waitingSince ?? this.now();
+    const delayMs = retry.delaysMs[0] ?? 0;
+    const copy = republished(message, { exchange: retry.exchange, routingKey: retry.queues[0]! }, headers, deps.userId());
+    if (await this.republishThenAck(copy, token)) {
+      deps.logger.info(
+        { queue: this.queue, messageId: delivery.envelope.messageId, type: delivery.envelope.type, stream: error.position.stream, seq: error.position.seq, waitsFor: error.position.after, delayMs },
+        'event ahead of a gap in its aggregate\u2019s sequence: waiting for the earlier one',
+      );
+      deps.onOutcome?.({ kind: 'deferred', queue: this.queue, delivery, delayMs });
     }
   }
 

@@ -20,7 +20,11 @@ export type DeadLetterReason =
   | 'too-large'
   | 'forbidden-sender'
   | 'type-mismatch'
-  | 'handler-failed';
+  | 'handler-failed'
+  /** An event of an aggregate arrived after a later one was applied over a gap (runtime/sequence.ts). */
+  | 'out-of-order'
+  /** Ahead of a gap in its aggregate's sequence, on a queue with no retry step to wait in. */
+  | 'sequence-gap';
 
 /**
  * Bodies larger than this are dead-lettered unread (reason `too-large`): events are small, and a

@@ -41,6 +41,12 @@ export const EP = {
   replayCount: 'x-ep-replay-count',
   /** Unique per dead-lettering: names the letter in `eventplane dlq` and keys an id-less replay. */
   deadLetterId: 'x-ep-dead-letter-id',
+  /** Aggregate sequence (runtime/sequence.ts): the aggregate type, the seq, the predecessors per type. */
+  aggregate: 'x-ep-aggregate',
+  sequence: 'x-ep-sequence',
+  sequenceAfter: 'x-ep-sequence-after',
+  /** When a consumer first found the message ahead of a gap in its sequence (ms since the epoch). */
+  gapSince: 'x-ep-gap-since',
 } as const;
 
 export interface PublishContext {
@@ -92,6 +98,12 @@ export function buildOutgoing<TPayload, THeaders>(
   if (options?.subject !== undefined) headers[CE.subject] = options.subject;
   if (traceparent !== undefined) headers[CE.traceparent] = traceparent;
   if (tracestate !== undefined) headers[CE.tracestate] = tracestate;
+  const sequence = options?.sequence;
+  if (sequence !== undefined) {
+    headers[EP.aggregate] = sequence.aggregate;
+    headers[EP.sequence] = sequence.seq;
+    headers[EP.sequenceAfter] = JSON.stringify(sequence.after);
+  }
 
   return {
     exchange: send.exchange,

@@ -61,7 +61,7 @@ export interface FailureInfo {
 }
 
 /** The retry ladder's bookkeeping: what failureHeaders keeps from a previous lap. */
-const LADDER_HEADERS = [EP.attempts, EP.originalExchange, EP.originalRoutingKey, EP.originalUserId, EP.firstFailureAt] as const;
+const LADDER_HEADERS = [EP.attempts, EP.originalExchange, EP.originalRoutingKey, EP.originalUserId, EP.firstFailureAt, EP.gapSince] as const;
 
 /**
  * The headers of `incoming` that failureHeaders may build on. The ladder's own headers are

@@ -1,4 +1,5 @@
 import type { Inbox, InboxKey, InboxOutcome } from './inbox.js';
+import { DEFAULT_GAP_WAIT_MS, enforceSequence } from './sequence.js';
 
 export interface MemoryInboxOptions {
   /** How long a processed message id is remembered (default 24 h). */
@@ -6,6 +7,8 @@ export interface MemoryInboxOptions {
   /** Upper bound on remembered ids; the oldest are forgotten first (default 100 000). */
   readonly maxEntries?: number;
   readonly now?: () => number;
+  /** How long an event ahead of a gap in its aggregate's sequence waits (default 5 min). */
+  readonly gapWaitMs?: number;
 }
 
 /** Per consumer: message id → expiry time once processed, or the work still running. */
@@ -19,6 +22,9 @@ type Entries = Map<string, number | Promise<void>>;
  * Expiry walks a FIFO of remembered keys (one TTL for all, so insertion order is expiry order)
  * instead of iterating the Map, which in V8 re-scans deleted slots from the start each time.
  * A duplicate that arrives while the first copy still runs waits for its outcome.
+ *
+ * Sequenced events (./sequence.ts) are also kept in order per stream: the last applied seq of at
+ * most `maxEntries` streams, least recently used forgotten first (a forgotten stream starts afresh).
  */
 export class MemoryInbox implements Inbox {
   private readonly consumers = new Map<string, Entries>();
@@ -29,11 +35,15 @@ export class MemoryInbox implements Inbox {
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
+  private readonly gapWaitMs: number;
+  /** `consumer \0 stream` → last applied seq, in least recently used order. */
+  private readonly streams = new Map<string, number>();
 
   constructor(options: MemoryInboxOptions = {}) {
     this.ttlMs = options.ttlMs ?? 24 * 60 * 60 * 1000;
     this.maxEntries = options.maxEntries ?? 100_000;
     this.now = options.now ?? Date.now;
+    this.gapWaitMs = options.gapWaitMs ?? DEFAULT_GAP_WAIT_MS;
   }
 
   /** Message ids remembered as processed. */
@@ -61,8 +71,11 @@ export class MemoryInbox implements Inbox {
       entries.delete(id);
       this.remembered--;
     }
+    const sequence = key.sequence;
+    const streamKey = sequence === undefined ? '' : `${key.consumer}\u0000${sequence.stream}`;
     let running: Promise<void>;
     try {
+      if (sequence !== undefined) enforceSequence(this.streams.get(streamKey) ?? 0, sequence, this.now(), this.gapWaitMs);
       running = work();
     } catch (error) {
       running = Promise.reject(error);
@@ -72,6 +85,7 @@ export class MemoryInbox implements Inbox {
     return running.then(
       () => {
         this.remember(owner, id);
+        if (sequence !== undefined) this.advance(streamKey, sequence.seq);
         return 'processed';
       },
       (error: unknown) => {
@@ -79,6 +93,13 @@ export class MemoryInbox implements Inbox {
         throw error;
       },
     );
+  }
+
+  private advance(streamKey: string, seq: number): void {
+    const last = this.streams.get(streamKey) ?? 0;
+    this.streams.delete(streamKey);
+    this.streams.set(streamKey, Math.max(last, seq));
+    if (this.streams.size > this.maxEntries) this.streams.delete(this.streams.keys().next().value!);
   }
 
   private remember(entries: Entries, id: string): void {
@@ -107,6 +128,7 @@ export class MemoryInbox implements Inbox {
 
   async close(): Promise<void> {
     this.consumers.clear();
+    this.streams.clear();
     this.orderEntries = [];
     this.orderIds = [];
     this.orderHead = 0;

@@ -9,14 +9,19 @@ import { packageJsonFile, runtimeContractFile, tsconfigFile } from './project.js
 import { buildTopology } from './topology.js';
 import { systemTypeNames } from './type-names.js';
 import { ENVELOPE_HEADERS_TYPE, emitEnvelopeTypes, emitSystemTypes } from './types.js';
-import { compileSystem } from '../schema-compiler.js';
-import { emitValidators, singleSchema } from './validators.js';
+import { emitSystemValidators, emitValidators, singleSchema } from './validators.js';
+import type { Memo } from '../cache/memo.js';
 
 function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-export async function emitFiles(model: ContractModel): Promise<Map<string, string>> {
+export interface EmitOptions {
+  /** Remembers per-message validator modules and rendered types by content (see cache/memo.ts). */
+  readonly memo?: Memo;
+}
+
+export async function emitFiles(model: ContractModel, options: EmitOptions = {}): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   // Banners name files relative to the spec directory's parent (`asyncapi/shop/order.yaml`),
   // so the output does not depend on where the command ran.
@@ -42,15 +47,12 @@ export async function emitFiles(model: ContractModel): Promise<Map<string, strin
   for (const system of model.systems) {
     const systemFrom = `${specDir}/${system.name}`;
     const names = systemTypeNames(system);
-    files.set(`types/${system.name}.ts`, await emitSystemTypes(system, names, systemFrom));
-    const compiled = compileSystem(system);
-    const exports = compiled.roots.map((root) => ({
-      name: root.part === 'payload' ? names.payload(root.message.id) : names.headers(root.message.id)!,
-      key: root.key,
-    }));
-    const validators = emitValidators(compiled.ajv, exports, `../types/${system.name}.js`, systemFrom);
-    files.set(`validators/${system.name}.js`, validators.js);
-    files.set(`validators/${system.name}.d.ts`, validators.dts);
+    files.set(`types/${system.name}.ts`, await emitSystemTypes(system, names, systemFrom, options.memo));
+    const validators = system.messages.map((message) => {
+      const headers = message.headers === undefined ? undefined : names.headers(message.id);
+      return { message, payload: names.payload(message.id), ...(headers ? { headers } : {}) };
+    });
+    for (const [file, content] of emitSystemValidators(system.name, validators, systemFrom, options.memo)) files.set(file, content);
     files.set(`messages/${system.name}.ts`, emitMessages(system, names, systemFrom));
     for (const service of system.services) {
       files.set(`clients/${system.name}/${service.name}.ts`, emitClient(system, service, names, from(service.file)));

@@ -6,6 +6,7 @@
  */
 import { ConstrainedDictionaryModel, TypeScriptGenerator, type OutputModel } from '@asyncapi/modelina';
 import type { EnvelopeModel, JsonSchema, SystemModel } from '../model.js';
+import { contentKey, type Memo } from '../cache/memo.js';
 import { banner } from './header.js';
 import { docText, pascalCase, safeTypeName } from './names.js';
 import { NAME_ANNOTATION } from '../model/schema.js';
@@ -99,26 +100,38 @@ interface Root {
   readonly alias?: boolean;
 }
 
-async function renderModels(roots: readonly Root[]): Promise<string[]> {
+/** Modelina's models for one prepared root, as [name, code] pairs. */
+async function renderRoot(root: Root, input: unknown): Promise<[string, string][]> {
+  const models: OutputModel[] = await typescriptGenerator().generate(input as object);
+  return models.map((model) => {
+    const original = model.model.originalInput as { description?: unknown } | undefined;
+    let code = model.result.trim().replaceAll(`'${PROTO_PLACEHOLDER}'`, "'__proto__'");
+    if (root.alias && model.modelName === root.name && code.startsWith(`interface ${root.name} {`)) {
+      code = `type ${root.name} = {${code.slice(`interface ${root.name} {`.length)};`;
+    }
+    return [model.modelName, `${jsDoc(original?.description)}export ${code}`];
+  });
+}
+
+async function renderModels(roots: readonly Root[], memo?: Memo): Promise<string[]> {
   const names = new ModelNames(roots.map((r) => r.name));
   const rendered = new Map<string, string>();
   for (const root of roots) {
+    // The prepared input carries every name Modelina will use, so it keys the rendering.
     const input = modelinaInput(root.schema, root.name, names);
-    const models: OutputModel[] = await typescriptGenerator().generate(input as object);
-    for (const model of models) {
-      const input = model.model.originalInput as { description?: unknown } | undefined;
-      let code = model.result.trim().replaceAll(`'${PROTO_PLACEHOLDER}'`, "'__proto__'");
-      if (root.alias && model.modelName === root.name && code.startsWith(`interface ${root.name} {`)) {
-        code = `type ${root.name} = {${code.slice(`interface ${root.name} {`.length)};`;
-      }
-      if (!rendered.has(model.modelName)) rendered.set(model.modelName, `${jsDoc(input?.description)}export ${code}`);
+    const key = contentKey('types', input, root.name, root.alias === true);
+    let models = memo?.get('types', key) as [string, string][] | undefined;
+    if (!Array.isArray(models)) {
+      models = await renderRoot(root, input);
+      memo?.set('types', key, models);
     }
+    for (const [name, code] of models) if (!rendered.has(name)) rendered.set(name, code);
     if (!rendered.has(root.name)) throw new Error(`Modelina rendered no model named ${root.name}`);
   }
   return [...rendered.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, code]) => code);
 }
 
-export async function emitSystemTypes(system: SystemModel, names: SystemTypeNames, from: string): Promise<string> {
+export async function emitSystemTypes(system: SystemModel, names: SystemTypeNames, from: string, memo?: Memo): Promise<string> {
   const roots: Root[] = [];
   const shared = sharedPayloads(system, names);
   const aliases: string[] = [];
@@ -131,7 +144,7 @@ export async function emitSystemTypes(system: SystemModel, names: SystemTypeName
     const headers = names.headers(message.id);
     if (headers && message.headers !== undefined) roots.push({ name: headers, schema: message.headers, alias: true });
   }
-  const models = await renderModels(roots);
+  const models = await renderModels(roots, memo);
   return `${banner(from)}\n\n${[...models, ...aliases.sort()].join('\n\n')}\n`;
 }
 

@@ -57,11 +57,10 @@ export interface ValidateOptions {
 export async function validateDocuments(docs: readonly SourceFile[], sources: SourceSet, cwd: string, sink: DiagnosticSink, options: ValidateOptions = {}): Promise<void> {
   const { cache, onDone = () => {}, onStarted = () => {} } = options;
   const outcomes: (Outcome | undefined)[] = new Array(docs.length);
-  const keys = cache ? docs.map((doc) => cache.key(doc.absPath, sources)) : [];
   if (cache) {
     await Promise.all(
-      docs.map(async (_, i) => {
-        const hit = await cache.get(keys[i]!);
+      docs.map(async (doc, i) => {
+        const hit = await cache.lookup(doc, sources);
         if (isOutcome(hit)) outcomes[i] = hit;
       }),
     );
@@ -85,7 +84,10 @@ export async function validateDocuments(docs: readonly SourceFile[], sources: So
     todo.map(async ({ i }, j) => {
       const outcome = parsed[j]!;
       outcomes[i] = outcome;
-      if (cache && 'diagnostics' in outcome) await cache.set(keys[i]!, outcome);
+      if (cache && 'diagnostics' in outcome) {
+        const doc = docs[i]!;
+        await cache.store(doc, sources, outcome, outcome.diagnostics.some((d) => d.source !== undefined && d.source !== doc.absPath));
+      }
     }),
   );
   docs.forEach((doc, i) => report(doc, outcomes[i]!, sources, cwd, sink));

@@ -1,29 +1,32 @@
 /**
- * A content-addressed cache of @asyncapi/parser's diagnostics. Validating a document costs the
- * parser a quarter of a second or more, and a typical edit touches one file: documents whose
- * files (the document and everything its `$ref`s reach) are byte-for-byte unchanged get the
- * diagnostics the parser gave last time. The key covers every input of the result — the
- * parser's version, the absolute paths and contents of all those files — so a hit is exactly
- * what the parser would say again, and output stays deterministic.
+ * A content-addressed cache of @asyncapi/parser's verdict on each document. Validating a
+ * document costs the parser a quarter of a second or more, and a typical edit touches one
+ * field: a document whose own text and every node its `$ref`s reach are unchanged
+ * (cache/document-key.ts) gets the diagnostics the parser gave last time. Files are sealed
+ * (cache/sealed.ts), so a corrupt file, one from another version or one another run left half
+ * written is a miss, never an input.
  */
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join, parse as parsePath } from 'node:path';
+import { closureKey, documentKey } from '../cache/document-key.js';
+import { readSealed, writeSealed } from '../cache/sealed.js';
+import type { SourceFile } from './source.js';
 import type { SourceSet } from './sources.js';
 
-/** Bump when what is cached (or how it is produced) changes. */
-const FORMAT = 1;
 const MAX_AGE_MS = 14 * 24 * 3600 * 1000;
 const PRUNE_ABOVE = 2000;
 
-const parserVersion = (createRequire(import.meta.url)('@asyncapi/parser/package.json') as { version: string }).version;
+/** What is stored: the parser's outcome, and when it points into other files, the texts it was computed against. */
+interface Entry {
+  readonly outcome: unknown;
+  readonly closure?: string;
+}
 
 export interface ParserCache {
-  key(absPath: string, sources: SourceSet): string;
-  get(key: string): Promise<unknown>;
-  set(key: string, value: unknown): Promise<void>;
+  /** The verdict stored for `doc` as it is now, if any (still to be checked by the caller's shape test). */
+  lookup(doc: SourceFile, sources: SourceSet): Promise<unknown>;
+  store(doc: SourceFile, sources: SourceSet, outcome: unknown, pointsElsewhere: boolean): Promise<void>;
 }
 
 /** `node_modules/.cache/eventplane` of the nearest directory above `from` that has node_modules. */
@@ -52,34 +55,24 @@ export function openParserCache(dir: string): ParserCache {
       if (info && now - info.mtimeMs > MAX_AGE_MS) await rm(path, { force: true });
     }
   };
+  const keys = new WeakMap<SourceFile, string>();
+  const keyOf = (doc: SourceFile, sources: SourceSet) => {
+    let key = keys.get(doc);
+    if (key === undefined) keys.set(doc, (key = documentKey(doc, sources)));
+    return key;
+  };
   return {
-    key(absPath, sources) {
-      const hash = createHash('sha256');
-      hash.update(JSON.stringify({ format: FORMAT, parser: parserVersion, document: absPath }));
-      for (const file of sources.closure(absPath)) {
-        const text = sources.get(file)?.text;
-        hash.update(`\0${file}\0${text === undefined ? 'unreadable' : createHash('sha256').update(text).digest('hex')}`);
-      }
-      return hash.digest('hex');
+    async lookup(doc, sources) {
+      const entry = (await readSealed(join(folder, `${keyOf(doc, sources)}.json`), keyOf(doc, sources))) as Partial<Entry> | undefined;
+      if (typeof entry !== 'object' || entry === null) return undefined;
+      if (entry.closure !== undefined && entry.closure !== closureKey(doc.absPath, sources)) return undefined;
+      return entry.outcome;
     },
-    async get(key) {
-      try {
-        return JSON.parse(await readFile(join(folder, `${key}.json`), 'utf8')) as unknown;
-      } catch {
-        return undefined; // missing or unreadable: parse again
-      }
-    },
-    async set(key, value) {
-      try {
-        await mkdir(folder, { recursive: true });
-        // Write then rename, so a concurrent run never reads half a file.
-        const temp = join(folder, `${key}.${process.pid}.tmp`);
-        await writeFile(temp, JSON.stringify(value));
-        await rename(temp, join(folder, `${key}.json`));
-        await prune();
-      } catch {
-        // A cache that cannot be written only costs time.
-      }
+    async store(doc, sources, outcome, pointsElsewhere) {
+      const key = keyOf(doc, sources);
+      const entry: Entry = pointsElsewhere ? { outcome, closure: closureKey(doc.absPath, sources) } : { outcome };
+      await writeSealed(join(folder, `${key}.json`), key, entry);
+      await prune();
     },
   };
 }

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve as resolvePath } from 'node:path';
-import type { DiagnosticSink, Position } from '../diagnostics.js';
+import { DiagnosticSink, type Diagnostic, type Position } from '../diagnostics.js';
 import { formatPointer, isRecord, parsePointer, refOf, type PathSegment } from './pointer.js';
 import { errorMessage, parseSource, type SourceFile } from './source.js';
 
@@ -15,6 +15,9 @@ export interface Located {
   readonly path: readonly PathSegment[];
   readonly value: unknown;
 }
+
+/** Parsed files by absolute path, with what their parsing reported; kept across runs by a watch session. */
+export type ParsedFiles = Map<string, { readonly source: SourceFile; readonly diagnostics: readonly Diagnostic[] }>;
 
 export class SourceSet {
   private readonly files = new Map<string, SourceFile>();
@@ -26,6 +29,8 @@ export class SourceSet {
   constructor(
     private readonly sink: DiagnosticSink,
     private readonly cwd: string,
+    /** Files read by an earlier run of the same process (a watch session): unchanged texts are not parsed again. */
+    private readonly parsed?: ParsedFiles,
   ) {}
 
   get(absPath: string): SourceFile | undefined {
@@ -57,7 +62,15 @@ export class SourceSet {
       this.unreadable.set(absPath, errorMessage(error));
       return undefined;
     }
-    const source = parseSource(absPath, isRemote(absPath) ? absPath : relative(this.cwd, absPath) || absPath, text, this.sink);
+    const file = isRemote(absPath) ? absPath : relative(this.cwd, absPath) || absPath;
+    let earlier = this.parsed?.get(absPath);
+    if (!earlier || earlier.source.text !== text || earlier.source.file !== file) {
+      const own = new DiagnosticSink();
+      earlier = { source: parseSource(absPath, file, text, own), diagnostics: own.sorted() };
+      this.parsed?.set(absPath, earlier);
+    }
+    for (const d of earlier.diagnostics) this.sink.add(d);
+    const source = earlier.source;
     this.files.set(absPath, source);
     return source;
   }

@@ -2,6 +2,7 @@
  * Reads every service document into drafts, links receives to the producers' channels, runs
  * the platform rules and assembles the contract model.
  */
+import type { Memo } from '../cache/memo.js';
 import type { DiagnosticSink } from '../diagnostics.js';
 import type { ServiceFile } from '../load/discover.js';
 import { isRecord } from '../load/pointer.js';
@@ -24,6 +25,8 @@ export interface BuildInput {
   readonly sink: DiagnosticSink;
   /** Validate every example against its schema (default true); compiles every schema with ajv. */
   readonly checkExamples?: boolean;
+  /** Remembers the examples' verdict per message content (see cache/memo.ts). */
+  readonly memo?: Memo;
 }
 
 export function buildModel(input: BuildInput): ContractModel {
@@ -73,7 +76,7 @@ export function buildModel(input: BuildInput): ContractModel {
   checkRules(drafts, envelope !== undefined, sink);
   const model = assembleModel(input.specDir, drafts, envelope ?? { headers: DEFAULT_ENVELOPE_HEADERS });
   // Examples are checked on the model: its schemas are compiled once, for this and for the validators.
-  if (input.checkExamples !== false) checkExamples(model, messages, sink);
+  if (input.checkExamples !== false) checkExamples(model, messages, sink, input.memo);
   return model;
 }
 

@@ -31,8 +31,11 @@ export function spawnDurableProcess(env: Record<string, string>) {
     for (const wake of waiters.splice(0)) wake();
   });
 
-  /** The first report of `event` (bounded wait; fails at once if the child dies first). */
-  async function report(event: ProcessReport['event'], timeoutMs = 60_000): Promise<ProcessReport> {
+  /**
+   * The first report of `event` (bounded wait; fails at once if the child dies first). Generous:
+   * a child opening PGlite on a busy shared machine can take a minute; this bounds a wait, not a speed.
+   */
+  async function report(event: ProcessReport['event'], timeoutMs = 240_000): Promise<ProcessReport> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = reports.find((r) => r.event === event);

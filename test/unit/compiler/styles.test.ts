@@ -7,7 +7,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic, loadContracts } from '../../../src/compiler/index.js';
-import { compileSystem } from '../../../src/compiler/schema-compiler.js';
+import { compileMessage } from '../../../src/compiler/schema-compiler.js';
 import { eventplane, fixtures, tempDir, tsc, writeFiles } from './support.js';
 
 const styles = join(fixtures, 'styles');
@@ -64,7 +64,7 @@ describe('what each style compiles to', () => {
 
   it('plain: properties named like Object.prototype members validate as the payload own properties', { timeout: 600_000 }, async () => {
     const { model } = await loadContracts(join(styles, 'plain'), { cacheDir: false });
-    const validate = compileSystem(model!.systems[0]!).roots.find((r) => r.message.name === 'ShelfScanned')!.validate!;
+    const validate = compileMessage(model!.systems[0]!.messages.find((m) => m.name === 'ShelfScanned')!).payload.validate!;
     const base = { position: ['A', 1], reading: [1, 2, 'x'] };
     expect(validate(base)).toBe(true);
     expect(validate({ ...base, meta: {} })).toBe(true);

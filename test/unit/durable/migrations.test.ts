@@ -30,17 +30,17 @@ describe('migrations', () => {
   it('ship as numbered files without gaps', () => {
     const migrations = loadMigrations();
     expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
-    expect(migrations.map((m) => m.name)).toEqual(['outbox', 'inbox', 'sagas']);
+    expect(migrations.map((m) => m.name)).toEqual(['outbox', 'inbox', 'sagas', 'aggregate_sequence']);
   });
 
   it('apply once, record their versions, and are a no-op the second time', async () => {
     const first = await migrate(store);
-    expect(first).toEqual({ applied: [1, 2, 3], unknown: [] });
-    expect(await tables(store, 'eventplane')).toEqual(['inbox', 'outbox', 'outbox_partitions', 'saga_instances', 'schema_migrations']);
+    expect(first).toEqual({ applied: [1, 2, 3, 4], unknown: [] });
+    expect(await tables(store, 'eventplane')).toEqual(['inbox', 'inbox_streams', 'outbox', 'outbox_aggregates', 'outbox_partitions', 'saga_instances', 'schema_migrations']);
     const second = await migrate(store);
     expect(second).toEqual({ applied: [], unknown: [] });
     const { rows } = await store.query<{ version: number }>('SELECT version FROM eventplane.schema_migrations ORDER BY version');
-    expect(rows.map((row) => row.version)).toEqual([1, 2, 3]);
+    expect(rows.map((row) => row.version)).toEqual([1, 2, 3, 4]);
   });
 
   it('apply only what is new when a version is added', async () => {

@@ -21,7 +21,7 @@ let store: DurableStore;
 
 beforeAll(async () => {
   store = await openStore();
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await store?.close();
 });

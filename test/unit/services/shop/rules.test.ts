@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CreateOrder } from '../../../../generated/types/shop.js';
-import { mergeLines } from '../../../../services/shop/inventory/service.js';
-import { reviewOrder } from '../../../../services/shop/order/service.js';
+import { mergeLines } from '../../../../services/shop/inventory/domain.js';
+import { reviewOrder } from '../../../../services/shop/order/domain.js';
 import { TestModeProvider } from '../../../../services/shop/payment/provider.js';
 
 const order: CreateOrder = {

@@ -12,8 +12,9 @@ const SHOP = ['shop/product', 'shop/inventory', 'shop/cart', 'shop/order', 'shop
 let shop: InMemoryServices;
 let url: (id: string) => string;
 
+// Reservations here outlive any test, however slow the machine; expiry has its own shop below.
 beforeAll(async () => {
-  shop = await startInMemory(SHOP, { 'shop/inventory': { RESERVATION_TTL: '300ms', EXPIRY_SWEEP_MS: '100' } });
+  shop = await startInMemory(SHOP, { 'shop/inventory': { RESERVATION_TTL: '10m' } });
   url = (id) => shop.urls[id]!;
 }, 120_000);
 afterAll(async () => {
@@ -30,10 +31,10 @@ async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, wh
   }
 }
 
-async function product(price = '10.00', onHand = 10, currency = 'GBP'): Promise<string> {
+async function product(price = '10.00', onHand = 10, currency = 'GBP', urls: Record<string, string> = shop.urls): Promise<string> {
   const sku = `U-${randomBytes(3).toString('hex').toUpperCase()}`;
-  expect((await call('POST', `${url('shop/product')}/api/products`, { sku, name: sku, category: 'test', price: { amount: price, currency } })).status).toBe(201);
-  expect((await call('PUT', `${url('shop/inventory')}/api/inventory/${sku}`, { onHand })).status).toBe(200);
+  expect((await call('POST', `${urls['shop/product']}/api/products`, { sku, name: sku, category: 'test', price: { amount: price, currency } })).status).toBe(201);
+  expect((await call('PUT', `${urls['shop/inventory']}/api/inventory/${sku}`, { onHand })).status).toBe(200);
   return sku;
 }
 
@@ -67,24 +68,34 @@ describe('inventory', () => {
     expect((await call('GET', `${url('shop/inventory')}/api/inventory/${plenty}`)).body.reserved).toBe(0);
   });
 
-  it('gives unconfirmed reservations back when they expire', async () => {
-    const sku = await product('1.00', 4);
-    const checkoutId = randomUUID();
-    await call('POST', `${url('shop/inventory')}/api/inventory/reserve`, { checkoutId, customerId: randomUUID(), lines: [{ sku, quantity: 4 }] });
-    const released = await until(
-      () => call('GET', `${url('shop/inventory')}/api/inventory/reservations?checkoutId=${checkoutId}`).then((r) => r.body[0]),
-      (r) => r.status === 'released',
-      'the reservation to expire',
-    );
-    expect(released.releaseReason).toBe('reservation_expired');
-    expect((await call('GET', `${url('shop/inventory')}/api/inventory/${sku}`)).body).toMatchObject({ reserved: 0, available: 4 });
-    await shop.waitFor('analytics-service-queue', 'shop.StockReleased', (e) => e.payload.checkoutId === checkoutId);
-  });
-
   it('refuses to set stock below what is reserved', async () => {
     const sku = await product('1.00', 3);
     await call('POST', `${url('shop/inventory')}/api/inventory/reserve`, { checkoutId: randomUUID(), customerId: randomUUID(), lines: [{ sku, quantity: 3 }] });
     expect((await call('PUT', `${url('shop/inventory')}/api/inventory/${sku}`, { onHand: 2 })).status).toBe(409);
+  });
+});
+
+describe('inventory with a short reservation TTL', () => {
+  let expiring: InMemoryServices;
+  beforeAll(async () => {
+    expiring = await startInMemory(['shop/product', 'shop/inventory'], { 'shop/inventory': { RESERVATION_TTL: '300ms', EXPIRY_SWEEP_MS: '100' } });
+  }, 120_000);
+  afterAll(async () => {
+    await expiring?.stop();
+  });
+
+  it('gives unconfirmed reservations back when they expire', async () => {
+    const sku = await product('1.00', 4, 'GBP', expiring.urls);
+    const checkoutId = randomUUID();
+    await call('POST', `${expiring.urls['shop/inventory']!}/api/inventory/reserve`, { checkoutId, customerId: randomUUID(), lines: [{ sku, quantity: 4 }] });
+    const released = await until(
+      () => call('GET', `${expiring.urls['shop/inventory']!}/api/inventory/reservations?checkoutId=${checkoutId}`).then((r) => r.body[0]),
+      (r) => r.status === 'released',
+      'the reservation to expire',
+    );
+    expect(released.releaseReason).toBe('reservation_expired');
+    expect((await call('GET', `${expiring.urls['shop/inventory']!}/api/inventory/${sku}`)).body).toMatchObject({ reserved: 0, available: 4 });
+    await expiring.waitFor('analytics-service-queue', 'shop.StockReleased', (e) => e.payload.checkoutId === checkoutId);
   });
 });
 
