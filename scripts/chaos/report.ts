@@ -133,6 +133,12 @@ refuses: publishing another service's event (exchange and topic permissions), re
 service's queue or its own dead letters, a message whose \`user_id\` names another user, declaring
 or deleting queues and exchanges, and the management API — each next to a positive control (its own
 events and its own queue work). The \`guest\` user does not exist and cannot connect.
+What the broker cannot refuse, the consumers' one sender rule does, on the same cluster: a command
+on a direct exchange from a user that is not its sender, a message through the default exchange
+that is not a replay, an event from the administrator or without \`user_id\` (\`forbidden-sender\`),
+and a \`ProcessPayment\` sent with \`RefundPayment\`'s routing key (\`type-mismatch\`) are each
+dead-lettered with the reason while the consumer goes on handling the honest messages; an
+operator's replay of each is dead-lettered again for the same reason.
 
 \`npm run scan-secrets\` (\`scripts/scan-secrets.ts\`) scans every file git tracks or would track and
 the generated output with secretlint's recommended rules (private keys, cloud, VCS, chat, payment

@@ -58,6 +58,11 @@ export interface AmqpBusOptions {
   readonly maxMessageBytes?: number;
   /** The sends this service makes: their exchanges are checked at start-up. */
   readonly sends?: readonly SendDescriptor<any, any>[];
+  /**
+   * Broker users whose messages are operator replays of dead letters, accepted when the original
+   * sender was the contract's (default: the administrator the local cluster and infra/ create).
+   */
+  readonly operatorUsers?: readonly string[];
 }
 
 export async function createAmqpBus(options: AmqpBusOptions): Promise<AmqpBus> {
@@ -183,6 +188,7 @@ export class AmqpBus implements Bus {
         userId: () => this.connection.user,
         maxMessageBytes: this.maxMessageBytes,
         userPrefix: deployedUserPrefix(this.connection.user, this.service.brokerUser),
+        operators: this.options.operatorUsers,
       },
       this.graceMs,
       this.logger,

@@ -9,7 +9,8 @@
 import type { Tracer } from '@opentelemetry/api';
 import { runWithCause } from './causation.js';
 import type { Delivery, Envelope, Handler, HandlerContext, ReceiveDescriptor } from './contract.js';
-import { decodeIncoming, queueDecoder, type DeadLetterReason, type QueueDecoder } from './decode.js';
+import { randomUUID } from 'node:crypto';
+import { decodeIncoming, deliveryOrigin, queueDecoder, type DeadLetterReason, type QueueDecoder } from './decode.js';
 import { errorText, failureHeaders, inheritedHeaders, planFailure, republished, trimStack } from './failure.js';
 import type { Inbox } from './inbox.js';
 import type { RuntimeLogger } from './logger.js';
@@ -61,6 +62,10 @@ export interface PipelineDependencies<Token> {
   readonly maxMessageBytes?: number;
   /** Before every contract broker user name in a namespaced deployment (see queueDecoder). */
   readonly userPrefix?: string;
+  /** Broker users whose publishes are operator replays (default: DEFAULT_OPERATOR_USER). */
+  readonly operators?: readonly string[] | undefined;
+  /** Dead-letter ids (default randomUUID). */
+  readonly newId?: () => string;
   /** Observes each outcome (the test harness listens here). */
   readonly onOutcome?: (outcome: DeliveryOutcome) => void;
 }
@@ -93,6 +98,7 @@ export class ConsumerPipeline<Token> {
   private readonly limiter: OrderedLimiter;
   private readonly abort = new AbortController();
   private readonly now: () => number;
+  private readonly newId: () => string;
   private readonly queue: string;
   private readonly spanName: string;
   private readonly metricsByType = new Map<string, ConsumeMetrics>();
@@ -103,7 +109,8 @@ export class ConsumerPipeline<Token> {
   private settledWaiters: Array<() => void> = [];
 
   constructor(private readonly deps: PipelineDependencies<Token>) {
-    this.decoder = queueDecoder(deps.receive, deps.maxMessageBytes, deps.userPrefix);
+    this.decoder = queueDecoder(deps.receive, { maxBytes: deps.maxMessageBytes, userPrefix: deps.userPrefix, ownUser: deps.userId(), operators: deps.operators });
+    this.newId = deps.newId ?? randomUUID;
     this.limiter = new OrderedLimiter(Math.max(1, deps.receive.concurrency));
     this.now = deps.now ?? Date.now;
     this.queue = deps.receive.queue;
@@ -229,7 +236,7 @@ export class ConsumerPipeline<Token> {
     const plan = outOfOrder ? ({ kind: 'dead-letter', exchange: deps.receive.deadLetter.exchange, routingKey: deps.receive.deadLetter.routingKey } as const) : planFailure(deps.receive, delivery.attempt);
     const reason = error instanceof OutOfOrderError ? 'out-of-order' : error instanceof SequenceGapError ? 'sequence-gap' : 'handler-failed';
     const metrics = this.metricsFor(delivery.envelope.type);
-    const headers = failureHeaders(inheritedHeaders(message, deps.receive.retry.exchange), {
+    const headers = failureHeaders(inheritedHeaders(message, deliveryOrigin(message, this.decoder) !== 'publish'), {
       reason,
       error: errorText(error),
       stack: error instanceof Error && !outOfOrder ? trimStack(error.stack) : undefined,
@@ -239,6 +246,7 @@ export class ConsumerPipeline<Token> {
       originalExchange: delivery.envelope.exchange,
       originalRoutingKey: delivery.envelope.routingKey,
       originalUserId: delivery.envelope.userId,
+      deadLetterId: plan.kind === 'dead-letter' ? this.newId() : undefined,
     });
     const copy = republished(message, plan, headers, deps.userId());
     const log = deps.logger;
@@ -280,7 +288,7 @@ export class ConsumerPipeline<Token> {
   private async defer(message: IncomingMessage, token: Token, delivery: Delivery, error: SequenceGapError): Promise<void> {
     const deps = this.deps;
     const retry = deps.receive.retry;
-    const headers = failureHeaders(inheritedHeaders(message, retry.exchange), {
+    const headers = failureHeaders(inheritedHeaders(message, deliveryOrigin(message, this.decoder) !== 'publish'), {
       reason: 'sequence-gap',
       error: errorText(error),
       attempts: delivery.attempt - 1,
@@ -311,7 +319,7 @@ export class ConsumerPipeline<Token> {
   ): Promise<void> {
     const deps = this.deps;
     const { deadLetter } = deps.receive;
-    const headers = failureHeaders(inheritedHeaders(message, deps.receive.retry.exchange), {
+    const headers = failureHeaders(inheritedHeaders(message, deliveryOrigin(message, this.decoder) !== 'publish'), {
       reason,
       error: detail,
       attempts: 0,
@@ -320,6 +328,7 @@ export class ConsumerPipeline<Token> {
       originalExchange: message.exchange,
       originalRoutingKey: message.routingKey,
       originalUserId: message.properties.userId,
+      deadLetterId: this.newId(),
     });
     const copy = republished(message, deadLetter, headers, deps.userId());
     if (await this.republishThenAck(copy, token)) {

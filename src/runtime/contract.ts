@@ -212,7 +212,7 @@ export interface ReceiveDescriptor<TDelivery extends Delivery = Delivery> {
   readonly deadLetter: DeadLetterDescriptor;
   readonly prefetch: number;
   readonly concurrency: number;
-  /** Who may send what, for messages the broker cannot restrict (see SenderCheck). */
+  /** Who may send what with which routing key (see SenderCheck); generated clients always set it. */
   readonly senders?: SenderCheck;
   /** Request message type → its reply: the handler's result is sent to the request's reply_to. */
   readonly replies?: Readonly<Record<string, ReplyDescriptor>>;
@@ -221,17 +221,24 @@ export interface ReceiveDescriptor<TDelivery extends Delivery = Delivery> {
 }
 
 /**
- * A writer of a direct exchange may use any routing key (RabbitMQ's topic permissions apply to
- * topic exchanges only), so for commands on a direct exchange the consumer checks the sender
- * instead: the broker-verified user_id must be the contract's sender of that message type, or the
- * message is dead-lettered (reason `forbidden-sender`). A dead letter replayed by an operator (a
- * user that is none of the vhost's services) is accepted when its original sender was allowed.
+ * Who may send what, and with which routing key: the consumer accepts a message only when its
+ * broker-verified user_id is a contract sender of that message type (or an operator's replay of
+ * a message such a sender published), and only when it arrived with a routing key the contract
+ * publishes that type with. Otherwise it is dead-lettered (`forbidden-sender`, `type-mismatch`).
+ * RabbitMQ's own permissions cannot do this: a writer of a direct exchange may use any routing
+ * key, topic permissions do not look at the type property, and user_id may be left out.
  */
 export interface SenderCheck {
-  /** Message type → the broker users allowed to send it. */
+  /** Message type → the contract broker users allowed to send it (services with a send operation for it). */
   readonly byType: Readonly<Record<string, readonly string[]>>;
-  /** Every service user of the vhost. */
-  readonly serviceUsers: readonly string[];
+  /** Message type → the routing keys it is published with (channel addresses; `{parameter}` is one word). */
+  readonly routingKeys?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Message types whose channel is on the default exchange (`is: queue`): they arrive through it
+   * by design. Every other type arriving through the default exchange, which any writer can aim
+   * at any queue by name, is refused unless it is an operator's replay.
+   */
+  readonly viaDefaultExchange?: readonly string[];
 }
 
 export interface Subscription {

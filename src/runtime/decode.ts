@@ -3,7 +3,7 @@
  * message, not of the handler, so the consumer dead-letters it at once (never retries it).
  * Pure: no I/O, no clock.
  */
-import type { Envelope, MessageDescriptor, ReceiveDescriptor, SenderCheck } from './contract.js';
+import type { Envelope, MessageDescriptor, ReceiveDescriptor } from './contract.js';
 import { CE, EP, headerNumber, headerString } from './envelope.js';
 import type { IncomingMessage, WireHeaders } from './message.js';
 import { describeSchemaErrors, formatFieldErrors } from './schema-errors.js';
@@ -19,6 +19,7 @@ export type DeadLetterReason =
   | 'invalid-headers'
   | 'too-large'
   | 'forbidden-sender'
+  | 'type-mismatch'
   | 'handler-failed'
   /** An event of an aggregate arrived after a later one was applied over a gap (runtime/sequence.ts). */
   | 'out-of-order'
@@ -42,6 +43,12 @@ export type Decoded =
     }
   | { readonly ok: false; readonly reason: DeadLetterReason; readonly detail: string; readonly type?: string };
 
+/**
+ * The broker user of the administrator the local cluster and the Pulumi program create
+ * (infra/config.ts `adminUsername`): the operator whose replays of dead letters consumers accept.
+ */
+export const DEFAULT_OPERATOR_USER = 'eventplane-admin';
+
 /** What decoding needs to know about a queue, prepared once per subscription. */
 export interface QueueDecoder {
   readonly queue: string;
@@ -49,27 +56,78 @@ export interface QueueDecoder {
   readonly byType: ReadonlyMap<string, MessageDescriptor>;
   readonly types: string;
   readonly maxBytes: number;
-  readonly senders: SenderCheck | undefined;
+  /** Type → deployed sender users; undefined for a hand-written descriptor without senders. */
+  readonly senders: ReadonlyMap<string, readonly string[]> | undefined;
+  /** Type → a test of the routing key it arrived with. */
+  readonly routes: ReadonlyMap<string, { readonly keys: readonly string[]; readonly matches: (routingKey: string) => boolean }>;
+  /** The consumer's own broker user: the only writer of its retry exchange besides operators. */
+  readonly ownUser: string | undefined;
+  readonly operators: ReadonlySet<string>;
+  /** Types the contract sends through the default exchange (SenderCheck.viaDefaultExchange). */
+  readonly viaDefaultExchange: ReadonlySet<string>;
 }
 
-/**
- * `userPrefix`: what a namespaced deployment (tests, chaos) puts before every broker user name
- * of the contract; the sender check compares against the deployed names.
- */
-export function queueDecoder(receive: ReceiveDescriptor, maxBytes = DEFAULT_MAX_MESSAGE_BYTES, userPrefix = ''): QueueDecoder {
+export interface QueueDecoderOptions {
+  /** Default DEFAULT_MAX_MESSAGE_BYTES. */
+  readonly maxBytes?: number | undefined;
+  /** What a namespaced deployment (tests, chaos) puts before every broker user name of the contract. */
+  readonly userPrefix?: string | undefined;
+  /** The broker user this consumer connects as. */
+  readonly ownUser?: string | undefined;
+  /** Broker users whose publishes are operator replays (default [DEFAULT_OPERATOR_USER]). */
+  readonly operators?: readonly string[] | undefined;
+}
+
+export function queueDecoder(receive: ReceiveDescriptor, options: QueueDecoderOptions = {}): QueueDecoder {
   const byType = new Map(receive.messages.map((m) => [m.type, m]));
-  const senders = receive.senders && userPrefix !== '' ? prefixUsers(receive.senders, userPrefix) : receive.senders;
-  return { queue: receive.queue, retryExchange: receive.retry.exchange, byType, types: [...byType.keys()].join(', '), maxBytes, senders };
+  const prefix = options.userPrefix ?? '';
+  const check = receive.senders;
+  const senders = check && new Map(Object.entries(check.byType).map(([type, users]) => [type, users.map((user) => prefix + user)]));
+  const routes = new Map(Object.entries(check?.routingKeys ?? {}).map(([type, keys]) => [type, { keys, matches: routingKeyTest(keys) }]));
+  return {
+    queue: receive.queue,
+    retryExchange: receive.retry.exchange,
+    byType,
+    types: [...byType.keys()].join(', '),
+    maxBytes: options.maxBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    senders,
+    routes,
+    ownUser: options.ownUser,
+    operators: new Set(options.operators ?? [DEFAULT_OPERATOR_USER]),
+    viaDefaultExchange: new Set(check?.viaDefaultExchange ?? []),
+  };
 }
 
-function prefixUsers(check: SenderCheck, prefix: string): SenderCheck {
-  const byType = Object.fromEntries(Object.entries(check.byType).map(([type, users]) => [type, users.map((user) => prefix + user)]));
-  return { byType, serviceUsers: check.serviceUsers.map((user) => prefix + user) };
+/** A channel address is a routing key; a `{parameter}` in it stands for one word. */
+function routingKeyTest(keys: readonly string[]): (routingKey: string) => boolean {
+  if (!keys.some((key) => key.includes('{'))) return (routingKey) => keys.includes(routingKey);
+  const escape = (text: string) => text.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`^(?:${keys.map((key) => key.split(/\{[^}]*\}/).map(escape).join('[^.]+')).join('|')})$`);
+  return (routingKey) => pattern.test(routingKey);
 }
 
 /** The prefix before `contractUser` in the user a service actually connects as ('' if none). */
 export function deployedUserPrefix(connectedAs: string | undefined, contractUser: string): string {
   return connectedAs !== undefined && connectedAs.endsWith(contractUser) ? connectedAs.slice(0, connectedAs.length - contractUser.length) : '';
+}
+
+/**
+ * How a delivery reached the queue, which decides what its headers are worth:
+ * - `retry`: back from this service's own retry ladder (published by its own user, the only
+ *   writer of the retry exchange): the `x-ep-*` ladder headers are the service's own;
+ * - `replay`: published by an operator (`eventplane dlq replay`): the `x-ep-original-*` headers
+ *   say who sent it first and with which routing key, and the sender rule applies to those;
+ * - `publish`: anything else, whose only evidence is the broker-verified user_id.
+ * Replays are recognised by user_id, which the broker verifies, never by a header, which anyone
+ * can write.
+ */
+export type DeliveryOrigin = 'publish' | 'retry' | 'replay';
+
+export function deliveryOrigin(message: IncomingMessage, decoder: QueueDecoder): DeliveryOrigin {
+  const userId = message.properties.userId;
+  if (userId !== undefined && decoder.operators.has(userId)) return 'replay';
+  if (message.exchange === decoder.retryExchange && (decoder.ownUser === undefined || userId === decoder.ownUser)) return 'retry';
+  return 'publish';
 }
 
 const EMPTY: WireHeaders = {};
@@ -95,17 +153,21 @@ export function decodeIncoming(message: IncomingMessage, decoder: QueueDecoder):
   if (properties.contentEncoding !== undefined && properties.contentEncoding !== 'utf-8' && properties.contentEncoding !== 'identity') {
     return { ok: false, reason: 'unsupported-content-type', detail: `content encoding "${properties.contentEncoding}" is not supported`, type };
   }
+  const origin = deliveryOrigin(message, decoder);
   // Repliers may write to the default exchange (for direct reply-to), and through it to any queue
-  // by name; no contract routes a message to a consumer queue that way, so none is accepted.
-  if (message.exchange === '') {
-    return { ok: false, reason: 'forbidden-sender', detail: `${type} arrived through the default exchange, which carries only replies (sent by ${properties.userId ?? 'an unknown user'})`, type };
+  // by name; only an operator's replay, or a type whose channel is an `is: queue`, reaches a
+  // consumer queue that way.
+  if (message.exchange === '' && origin !== 'replay' && !decoder.viaDefaultExchange.has(type)) {
+    return { ok: false, reason: 'forbidden-sender', detail: `${type} arrived through the default exchange, which carries only replies and operators' replays (sent by ${properties.userId ?? 'an unknown user'})`, type };
   }
-  const viaRetry = message.exchange === decoder.retryExchange;
-  const check = decoder.senders;
-  const allowed = check?.byType[type];
-  if (check !== undefined && allowed !== undefined && !viaRetry) {
-    const refused = refusedSender(properties.userId, headers, allowed, check.serviceUsers);
-    if (refused !== undefined) return { ok: false, reason: 'forbidden-sender', detail: `${type} may only be sent by ${allowed.join(', ')}; ${refused}`, type };
+  const trusted = origin !== 'publish';
+  const sender = trusted ? headerString(headers, EP.originalUserId) : properties.userId;
+  const routingKey = trusted ? (headerString(headers, EP.originalRoutingKey) ?? message.routingKey) : message.routingKey;
+  const refused = origin === 'retry' ? undefined : refusedSender(decoder, type, origin, properties.userId, sender);
+  if (refused !== undefined) return { ok: false, reason: 'forbidden-sender', detail: refused, type };
+  const route = decoder.routes.get(type);
+  if (route !== undefined && !route.matches(routingKey)) {
+    return { ok: false, reason: 'type-mismatch', detail: `${type} is published with routing key ${route.keys.join(' or ')}; this one came with ${routingKey}`, type };
   }
   const dataVersion = headerString(headers, CE.dataVersion) ?? descriptor.version;
   if (major(dataVersion) !== major(descriptor.version)) {
@@ -139,33 +201,35 @@ export function decodeIncoming(message: IncomingMessage, decoder: QueueDecoder):
     causationId: headerString(headers, CE.causationId),
     tenantId: headerString(headers, CE.tenantId),
     subject: headerString(headers, CE.subject),
-    // user_id is verified by the broker; after a retry the consumer republished the message under
-    // its own user, and only this service can write to its retry exchange, so the header it kept is trusted.
-    userId: viaRetry ? headerString(headers, EP.originalUserId) : properties.userId,
+    // user_id is verified by the broker; a retry or a replay went out under the service's or the
+    // operator's user, and the original sender is in the header they kept (see deliveryOrigin).
+    userId: sender,
     traceparent: headerString(headers, CE.traceparent),
     tracestate: headerString(headers, CE.tracestate),
-    exchange: viaRetry ? (headerString(headers, EP.originalExchange) ?? message.exchange) : message.exchange,
-    routingKey: viaRetry ? (headerString(headers, EP.originalRoutingKey) ?? message.routingKey) : message.routingKey,
+    exchange: trusted ? (headerString(headers, EP.originalExchange) ?? message.exchange) : message.exchange,
+    routingKey,
     headers,
     replyTo: properties.replyTo,
   };
-  return { ok: true, descriptor, payload, envelope, attempt: viaRetry ? (headerNumber(headers, EP.attempts) ?? 0) + 1 : 1 };
+  return { ok: true, descriptor, payload, envelope, attempt: origin === 'retry' ? (headerNumber(headers, EP.attempts) ?? 0) + 1 : 1 };
 }
 
 /**
  * Why the sender may not send this message, if it may not. Only user_id is evidence: the broker
- * refuses a publish whose user_id is not the connection's user. A retry needs no check (only this
- * service writes to its retry exchange, and the first delivery was checked).
+ * refuses a publish whose user_id is not the connection's user. An operator's replay is judged by
+ * the original sender its dead-lettering recorded, so a replay cannot launder a forged message.
  */
-function refusedSender(userId: string | undefined, headers: WireHeaders, allowed: readonly string[], serviceUsers: readonly string[]): string | undefined {
-  if (userId === undefined) return 'this one has no user_id';
-  if (allowed.includes(userId)) return undefined;
-  if (headers[EP.replayed] !== undefined && !serviceUsers.includes(userId)) {
-    const original = headerString(headers, EP.originalUserId);
-    if (original !== undefined && allowed.includes(original)) return undefined;
-    return `this one is a replay by ${userId} of a message sent by ${original ?? 'an unknown user'}`;
+function refusedSender(decoder: QueueDecoder, type: string, origin: DeliveryOrigin, userId: string | undefined, sender: string | undefined): string | undefined {
+  const allowed = decoder.senders?.get(type);
+  if (allowed === undefined) return undefined;
+  const rule = `${type} may only be sent by ${allowed.join(', ')}`;
+  if (origin === 'replay') {
+    if (sender !== undefined && allowed.includes(sender)) return undefined;
+    return `${rule}; this one is a replay by ${userId} of a message sent by ${sender ?? 'an unknown user'}`;
   }
-  return `this one was sent by ${userId}`;
+  if (userId === undefined) return `${rule}; this one has no user_id`;
+  if (allowed.includes(userId)) return undefined;
+  return `${rule}; this one was sent by ${userId}`;
 }
 
 function major(version: string): string {

@@ -39,6 +39,8 @@ export const EP = {
   lastFailureAt: 'x-ep-last-failure-at',
   replayed: 'x-ep-replayed',
   replayCount: 'x-ep-replay-count',
+  /** Unique per dead-lettering: names the letter in `eventplane dlq` and keys an id-less replay. */
+  deadLetterId: 'x-ep-dead-letter-id',
   /** Aggregate sequence (runtime/sequence.ts): the aggregate type, the seq, the predecessors per type. */
   aggregate: 'x-ep-aggregate',
   sequence: 'x-ep-sequence',

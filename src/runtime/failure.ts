@@ -52,6 +52,12 @@ export interface FailureInfo {
   readonly originalRoutingKey: string;
   /** user_id of the original publisher (the republish goes out under this service's user). */
   readonly originalUserId: string | undefined;
+  /**
+   * Set when the copy is a dead letter: its identity (`x-ep-dead-letter-id`), unique per
+   * dead-lettering, which `dlq` uses to name the letter and as the message id of a replayed
+   * letter that had none.
+   */
+  readonly deadLetterId?: string | undefined;
 }
 
 /** The retry ladder's bookkeeping: what failureHeaders keeps from a previous lap. */
@@ -59,13 +65,13 @@ const LADDER_HEADERS = [EP.attempts, EP.originalExchange, EP.originalRoutingKey,
 
 /**
  * The headers of `incoming` that failureHeaders may build on. The ladder's own headers are
- * trusted only on a message that came back through this service's retry exchange (only the
- * service can write there); on any other message they are forged or left over (a replayed dead
- * letter) and would redirect a later replay or skip the retries, so they are dropped.
+ * trusted only on a message that came back through this service's retry ladder or from an
+ * operator's replay (`trusted`, see deliveryOrigin); on any other message they are forged and
+ * would redirect a later replay or skip the retries, so they are dropped.
  */
-export function inheritedHeaders(incoming: IncomingMessage, retryExchange: string): WireHeaders | undefined {
+export function inheritedHeaders(incoming: IncomingMessage, trusted: boolean): WireHeaders | undefined {
   const headers = incoming.properties.headers;
-  if (headers === undefined || incoming.exchange === retryExchange || !LADDER_HEADERS.some((name) => name in headers)) return headers;
+  if (headers === undefined || trusted || !LADDER_HEADERS.some((name) => name in headers)) return headers;
   const kept: WireHeaders = { ...headers };
   for (const name of LADDER_HEADERS) delete kept[name];
   return kept;
@@ -90,6 +96,8 @@ export function failureHeaders(existing: WireHeaders | undefined, info: FailureI
   if (originalUser !== undefined) headers[EP.originalUserId] = originalUser;
   headers[EP.firstFailureAt] = headerString(existing, EP.firstFailureAt) ?? now;
   headers[EP.lastFailureAt] = now;
+  if (info.deadLetterId !== undefined) headers[EP.deadLetterId] = info.deadLetterId;
+  else delete headers[EP.deadLetterId];
   return headers;
 }
 

@@ -50,6 +50,8 @@ export interface InMemoryBusOptions {
   readonly shutdownGraceMs?: number;
   /** Observes every consumer outcome (the test harness records them). */
   readonly onOutcome?: (outcome: DeliveryOutcome) => void;
+  /** Broker users whose messages are operator replays (see AmqpBusOptions.operatorUsers). */
+  readonly operatorUsers?: readonly string[];
   /** Observes every accepted publish. */
   readonly onPublished?: (message: OutgoingMessage) => void;
 }
@@ -136,6 +138,7 @@ export class InMemoryBus implements Bus {
       republish: async (message) => this.send(message),
       settle: (delivery, settlement) => delivery.settle(settlement),
       userId: () => this.service.brokerUser,
+      operators: this.options.operatorUsers,
       onOutcome: this.options.onOutcome,
     });
     const handle = this.broker.consume(receive.queue, receive.prefetch, (delivery) => pipeline.accept(delivery.message, delivery));

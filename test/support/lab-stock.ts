@@ -60,6 +60,6 @@ export const stockCheckStockReceive: ReceiveDescriptor = {
   deadLetter: { exchange: 'stock.dlx', routingKey: 'stock.check.stock', queue: 'stock.check.stock.dlq' },
   prefetch: 50,
   concurrency: 10,
-  senders: { byType: { 'lab.CheckStock': ['lab-checkout'] }, serviceUsers: ['lab-checkout', 'lab-pricing', 'lab-stock'] },
+  senders: { byType: { 'lab.CheckStock': ['lab-checkout'] }, routingKeys: { 'lab.CheckStock': ['check.stock'] } },
   replies: { 'lab.CheckStock': { messages: [StockLevelMessage as MessageDescriptor], queue: REPLY_QUEUE } },
 };

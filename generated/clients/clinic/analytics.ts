@@ -46,6 +46,14 @@ export const analyticsClinicAppointmentCancelledReceive: ReceiveDescriptor<Deliv
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'clinic.AppointmentCancelled': ['clinic-appointments'],
+    },
+    routingKeys: {
+      'clinic.AppointmentCancelled': ['clinic.appointment.cancelled'],
+    },
+  },
 };
 
 /** Queue analytics.clinic.appointment.created: onAppointmentCreated. */
@@ -68,6 +76,14 @@ export const analyticsClinicAppointmentCreatedReceive: ReceiveDescriptor<Deliver
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'clinic.AppointmentCreated': ['clinic-appointments'],
+    },
+    routingKeys: {
+      'clinic.AppointmentCreated': ['clinic.appointment.created'],
+    },
+  },
 };
 
 /** Queue analytics.clinic.appointment.rescheduled: onAppointmentRescheduled. */
@@ -90,6 +106,14 @@ export const analyticsClinicAppointmentRescheduledReceive: ReceiveDescriptor<Del
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'clinic.AppointmentRescheduled': ['clinic-appointments'],
+    },
+    routingKeys: {
+      'clinic.AppointmentRescheduled': ['clinic.appointment.rescheduled'],
+    },
+  },
 };
 
 /** Consumes every queue of analytics; resolves once all consumers are running. */

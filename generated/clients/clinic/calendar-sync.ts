@@ -49,6 +49,18 @@ export const aptCalendarSyncQueueReceive: ReceiveDescriptor<Delivery<'Appointmen
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'clinic.AppointmentCancelled': ['clinic-appointments'],
+      'clinic.AppointmentCreated': ['clinic-appointments'],
+      'clinic.AppointmentRescheduled': ['clinic-appointments'],
+    },
+    routingKeys: {
+      'clinic.AppointmentCancelled': ['clinic.appointment.cancelled'],
+      'clinic.AppointmentCreated': ['clinic.appointment.created'],
+      'clinic.AppointmentRescheduled': ['clinic.appointment.rescheduled'],
+    },
+  },
 };
 
 /** Consumes every queue of calendar-sync; resolves once all consumers are running. */

@@ -55,6 +55,18 @@ export const aptNotificationsQueueReceive: ReceiveDescriptor<Delivery<'Appointme
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'clinic.AppointmentCancelled': ['clinic-appointments'],
+      'clinic.AppointmentCreated': ['clinic-appointments'],
+      'clinic.AppointmentRescheduled': ['clinic-appointments'],
+    },
+    routingKeys: {
+      'clinic.AppointmentCancelled': ['clinic.appointment.cancelled'],
+      'clinic.AppointmentCreated': ['clinic.appointment.created'],
+      'clinic.AppointmentRescheduled': ['clinic.appointment.rescheduled'],
+    },
+  },
 };
 
 /** Consumes every queue of notifications; resolves once all consumers are running. */

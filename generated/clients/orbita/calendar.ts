@@ -72,6 +72,18 @@ export const calendarQueueReceive: ReceiveDescriptor<Delivery<'BlockCancelled', 
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'orbita.BlockCancelled': ['orbita-scheduling'],
+      'orbita.BlockRescheduled': ['orbita-scheduling'],
+      'orbita.BlockScheduled': ['orbita-scheduling'],
+    },
+    routingKeys: {
+      'orbita.BlockCancelled': ['scheduling.block.cancelled'],
+      'orbita.BlockRescheduled': ['scheduling.block.rescheduled'],
+      'orbita.BlockScheduled': ['scheduling.block.scheduled'],
+    },
+  },
 };
 
 /** Consumes every queue of calendar; resolves once all consumers are running. */

@@ -65,6 +65,14 @@ export const habitsQueueReceive: ReceiveDescriptor<Delivery<'BlockMissed', T.Blo
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'orbita.BlockMissed': ['orbita-scheduling'],
+    },
+    routingKeys: {
+      'orbita.BlockMissed': ['scheduling.block.missed'],
+    },
+  },
 };
 
 /** Consumes every queue of habits; resolves once all consumers are running. */

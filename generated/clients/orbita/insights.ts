@@ -45,6 +45,18 @@ export const insightsQueueReceive: ReceiveDescriptor<Delivery<'BlockMissed', T.B
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'orbita.BlockMissed': ['orbita-scheduling'],
+      'orbita.HabitSessionCompleted': ['orbita-habits'],
+      'orbita.TaskCompleted': ['orbita-productivity'],
+    },
+    routingKeys: {
+      'orbita.BlockMissed': ['scheduling.block.missed'],
+      'orbita.HabitSessionCompleted': ['habits.session.completed'],
+      'orbita.TaskCompleted': ['productivity.task.completed'],
+    },
+  },
 };
 
 /** Consumes every queue of insights; resolves once all consumers are running. */

@@ -84,6 +84,14 @@ export const productivityQueueReceive: ReceiveDescriptor<Delivery<'BlockMissed',
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'orbita.BlockMissed': ['orbita-scheduling'],
+    },
+    routingKeys: {
+      'orbita.BlockMissed': ['scheduling.block.missed'],
+    },
+  },
 };
 
 /** Consumes every queue of productivity; resolves once all consumers are running. */

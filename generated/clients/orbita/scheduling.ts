@@ -122,6 +122,20 @@ export const schedulingQueueReceive: ReceiveDescriptor<Delivery<'CalendarEventCh
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'orbita.CalendarEventChanged': ['orbita-calendar'],
+      'orbita.Smart1to1FrequencyChanged': ['orbita-meetings'],
+      'orbita.TaskCompleted': ['orbita-productivity'],
+      'orbita.TaskCreated': ['orbita-productivity'],
+    },
+    routingKeys: {
+      'orbita.CalendarEventChanged': ['calendar.event.changed'],
+      'orbita.Smart1to1FrequencyChanged': ['meetings.smart1to1.frequency_changed'],
+      'orbita.TaskCompleted': ['productivity.task.completed'],
+      'orbita.TaskCreated': ['productivity.task.created'],
+    },
+  },
 };
 
 /** Consumes every queue of scheduling; resolves once all consumers are running. */

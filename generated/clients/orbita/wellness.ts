@@ -40,6 +40,14 @@ export const wellnessQueueReceive: ReceiveDescriptor<Delivery<'HabitSessionCompl
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'orbita.HabitSessionCompleted': ['orbita-habits'],
+    },
+    routingKeys: {
+      'orbita.HabitSessionCompleted': ['habits.session.completed'],
+    },
+  },
 };
 
 /** Consumes every queue of wellness; resolves once all consumers are running. */

@@ -48,6 +48,14 @@ export const analyticsSaasPaymentFailedReceive: ReceiveDescriptor<Delivery<'Paym
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'saas.PaymentFailed': ['saas-billing'],
+    },
+    routingKeys: {
+      'saas.PaymentFailed': ['saas.payment.failed'],
+    },
+  },
 };
 
 /** Queue analytics.saas.payment.succeeded: onPaymentSucceeded. */
@@ -70,6 +78,14 @@ export const analyticsSaasPaymentSucceededReceive: ReceiveDescriptor<Delivery<'P
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'saas.PaymentSucceeded': ['saas-billing'],
+    },
+    routingKeys: {
+      'saas.PaymentSucceeded': ['saas.payment.succeeded'],
+    },
+  },
 };
 
 /** Queue analytics.saas.user.created: onUserCreated. */
@@ -92,6 +108,14 @@ export const analyticsSaasUserCreatedReceive: ReceiveDescriptor<Delivery<'UserCr
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'saas.UserCreated': ['saas-users'],
+    },
+    routingKeys: {
+      'saas.UserCreated': ['saas.user.created'],
+    },
+  },
 };
 
 /** Queue analytics.saas.user.deleted: onUserDeleted. */
@@ -114,6 +138,14 @@ export const analyticsSaasUserDeletedReceive: ReceiveDescriptor<Delivery<'UserDe
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'saas.UserDeleted': ['saas-users'],
+    },
+    routingKeys: {
+      'saas.UserDeleted': ['saas.user.deleted'],
+    },
+  },
 };
 
 /** Consumes every queue of analytics; resolves once all consumers are running. */

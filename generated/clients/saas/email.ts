@@ -48,7 +48,9 @@ export const emailSendEmailReceive: ReceiveDescriptor<Delivery<'SendEmail', T.Se
     byType: {
       'saas.SendEmail': ['saas-notifications'],
     },
-    serviceUsers: ['saas-analytics', 'saas-billing', 'saas-email', 'saas-notifications', 'saas-reports', 'saas-users', 'saas-webhooks'],
+    routingKeys: {
+      'saas.SendEmail': ['send.email'],
+    },
   },
 };
 

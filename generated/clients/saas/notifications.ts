@@ -82,6 +82,14 @@ export const notificationsSaasPaymentFailedReceive: ReceiveDescriptor<Delivery<'
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'saas.PaymentFailed': ['saas-billing'],
+    },
+    routingKeys: {
+      'saas.PaymentFailed': ['saas.payment.failed'],
+    },
+  },
 };
 
 /** Queue notifications.saas.payment.succeeded: onPaymentSucceeded. */
@@ -104,6 +112,14 @@ export const notificationsSaasPaymentSucceededReceive: ReceiveDescriptor<Deliver
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'saas.PaymentSucceeded': ['saas-billing'],
+    },
+    routingKeys: {
+      'saas.PaymentSucceeded': ['saas.payment.succeeded'],
+    },
+  },
 };
 
 /** Queue notifications.saas.report.generated: onReportGenerated. */
@@ -126,6 +142,14 @@ export const notificationsSaasReportGeneratedReceive: ReceiveDescriptor<Delivery
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'saas.ReportGenerated': ['saas-reports'],
+    },
+    routingKeys: {
+      'saas.ReportGenerated': ['saas.report.generated'],
+    },
+  },
 };
 
 /** Queue notifications.saas.user.created: onUserCreated. */
@@ -148,6 +172,14 @@ export const notificationsSaasUserCreatedReceive: ReceiveDescriptor<Delivery<'Us
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'saas.UserCreated': ['saas-users'],
+    },
+    routingKeys: {
+      'saas.UserCreated': ['saas.user.created'],
+    },
+  },
 };
 
 /** Queue notifications.saas.user.updated: onUserUpdated. */
@@ -170,6 +202,14 @@ export const notificationsSaasUserUpdatedReceive: ReceiveDescriptor<Delivery<'Us
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'saas.UserUpdated': ['saas-users'],
+    },
+    routingKeys: {
+      'saas.UserUpdated': ['saas.user.updated'],
+    },
+  },
 };
 
 /** Consumes every queue of notifications; resolves once all consumers are running. */

@@ -103,7 +103,9 @@ export const reportsGenerateReportReceive: ReceiveDescriptor<Delivery<'GenerateR
     byType: {
       'saas.GenerateReport': ['saas-reports'],
     },
-    serviceUsers: ['saas-analytics', 'saas-billing', 'saas-email', 'saas-notifications', 'saas-reports', 'saas-users', 'saas-webhooks'],
+    routingKeys: {
+      'saas.GenerateReport': ['generate.report'],
+    },
   },
 };
 

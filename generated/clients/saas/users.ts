@@ -100,7 +100,9 @@ export const usersGetUserProfileReceive: ReceiveDescriptor<Delivery<'GetUserProf
     byType: {
       'saas.GetUserProfile': ['saas-reports'],
     },
-    serviceUsers: ['saas-analytics', 'saas-billing', 'saas-email', 'saas-notifications', 'saas-reports', 'saas-users', 'saas-webhooks'],
+    routingKeys: {
+      'saas.GetUserProfile': ['get.user_profile'],
+    },
   },
   replies: {
     'saas.GetUserProfile': { messages: [M.UserProfileMessage] },

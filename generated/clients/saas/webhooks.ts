@@ -83,7 +83,9 @@ export const webhooksProcessWebhookReceive: ReceiveDescriptor<Delivery<'ProcessW
     byType: {
       'saas.ProcessWebhook': ['saas-webhooks'],
     },
-    serviceUsers: ['saas-analytics', 'saas-billing', 'saas-email', 'saas-notifications', 'saas-reports', 'saas-users', 'saas-webhooks'],
+    routingKeys: {
+      'saas.ProcessWebhook': ['process.webhook'],
+    },
   },
 };
 
@@ -107,6 +109,14 @@ export const webhooksSaasPaymentFailedReceive: ReceiveDescriptor<Delivery<'Payme
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'saas.PaymentFailed': ['saas-billing'],
+    },
+    routingKeys: {
+      'saas.PaymentFailed': ['saas.payment.failed'],
+    },
+  },
 };
 
 /** Queue webhooks.saas.payment.succeeded: onPaymentSucceeded. */
@@ -129,6 +139,14 @@ export const webhooksSaasPaymentSucceededReceive: ReceiveDescriptor<Delivery<'Pa
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'saas.PaymentSucceeded': ['saas-billing'],
+    },
+    routingKeys: {
+      'saas.PaymentSucceeded': ['saas.payment.succeeded'],
+    },
+  },
 };
 
 /** Queue webhooks.saas.user.created: onUserCreated. */
@@ -151,6 +169,14 @@ export const webhooksSaasUserCreatedReceive: ReceiveDescriptor<Delivery<'UserCre
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'saas.UserCreated': ['saas-users'],
+    },
+    routingKeys: {
+      'saas.UserCreated': ['saas.user.created'],
+    },
+  },
 };
 
 /** Queue webhooks.saas.user.deleted: onUserDeleted. */
@@ -173,6 +199,14 @@ export const webhooksSaasUserDeletedReceive: ReceiveDescriptor<Delivery<'UserDel
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'saas.UserDeleted': ['saas-users'],
+    },
+    routingKeys: {
+      'saas.UserDeleted': ['saas.user.deleted'],
+    },
+  },
 };
 
 /** Queue webhooks.saas.user.updated: onUserUpdated. */
@@ -195,6 +229,14 @@ export const webhooksSaasUserUpdatedReceive: ReceiveDescriptor<Delivery<'UserUpd
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'saas.UserUpdated': ['saas-users'],
+    },
+    routingKeys: {
+      'saas.UserUpdated': ['saas.user.updated'],
+    },
+  },
 };
 
 /** Consumes every queue of webhooks; resolves once all consumers are running. */

@@ -42,6 +42,16 @@ export const analyticsQueueReceive: ReceiveDescriptor<Delivery<'PurchaseOrderCre
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'sales.PurchaseOrderCreated': ['sales-po'],
+      'sales.StockReserved': ['sales-inventory'],
+    },
+    routingKeys: {
+      'sales.PurchaseOrderCreated': ['sales.purchase_order.created'],
+      'sales.StockReserved': ['sales.stock.reserved'],
+    },
+  },
 };
 
 /** Consumes every queue of analytics; resolves once all consumers are running. */

@@ -80,6 +80,14 @@ export const approvalQueueReceive: ReceiveDescriptor<Delivery<'QuoteApprovalRequ
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'sales.QuoteApprovalRequested': ['sales-quote'],
+    },
+    routingKeys: {
+      'sales.QuoteApprovalRequested': ['sales.quote.approval_requested'],
+    },
+  },
 };
 
 /** Consumes every queue of approval; resolves once all consumers are running. */

@@ -42,6 +42,14 @@ export const customerQueueReceive: ReceiveDescriptor<Delivery<'EmailClassifiedV2
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'sales.EmailClassifiedV2': ['sales-email'],
+    },
+    routingKeys: {
+      'sales.EmailClassifiedV2': ['sales.email.classified.v2'],
+    },
+  },
 };
 
 /** Consumes every queue of customer; resolves once all consumers are running. */

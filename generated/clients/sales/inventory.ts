@@ -79,6 +79,14 @@ export const inventoryQueueReceive: ReceiveDescriptor<Delivery<'QuoteCreated', T
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'sales.QuoteCreated': ['sales-quote'],
+    },
+    routingKeys: {
+      'sales.QuoteCreated': ['sales.quote.created'],
+    },
+  },
 };
 
 /** Consumes every queue of inventory; resolves once all consumers are running. */

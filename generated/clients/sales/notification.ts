@@ -59,6 +59,26 @@ export const notificationQueueReceive: ReceiveDescriptor<Delivery<'ApprovalGrant
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'sales.ApprovalGranted': ['sales-approval'],
+      'sales.ApprovalRejected': ['sales-approval'],
+      'sales.EmailClassified': ['sales-email'],
+      'sales.PurchaseOrderCreated': ['sales-po'],
+      'sales.QuoteApprovalRequested': ['sales-quote'],
+      'sales.QuoteCreated': ['sales-quote'],
+      'sales.StockReservationFailed': ['sales-inventory'],
+    },
+    routingKeys: {
+      'sales.ApprovalGranted': ['sales.approval.granted'],
+      'sales.ApprovalRejected': ['sales.approval.rejected'],
+      'sales.EmailClassified': ['sales.email.classified'],
+      'sales.PurchaseOrderCreated': ['sales.purchase_order.created'],
+      'sales.QuoteApprovalRequested': ['sales.quote.approval_requested'],
+      'sales.QuoteCreated': ['sales.quote.created'],
+      'sales.StockReservationFailed': ['sales.stock.reservation_failed'],
+    },
+  },
 };
 
 /** Consumes every queue of notification; resolves once all consumers are running. */

@@ -47,6 +47,18 @@ export const pipelineQueueReceive: ReceiveDescriptor<Delivery<'EmailClassified',
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'sales.EmailClassified': ['sales-email'],
+      'sales.PurchaseOrderCreated': ['sales-po'],
+      'sales.QuoteCreated': ['sales-quote'],
+    },
+    routingKeys: {
+      'sales.EmailClassified': ['sales.email.classified'],
+      'sales.PurchaseOrderCreated': ['sales.purchase_order.created'],
+      'sales.QuoteCreated': ['sales.quote.created'],
+    },
+  },
 };
 
 /** Consumes every queue of pipeline; resolves once all consumers are running. */

@@ -67,6 +67,14 @@ export const poQueueReceive: ReceiveDescriptor<Delivery<'ApprovalGranted', T.App
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'sales.ApprovalGranted': ['sales-approval'],
+    },
+    routingKeys: {
+      'sales.ApprovalGranted': ['sales.approval.granted'],
+    },
+  },
 };
 
 /** Consumes every queue of po; resolves once all consumers are running. */

@@ -90,6 +90,20 @@ export const quoteQueueReceive: ReceiveDescriptor<Delivery<'ApprovalGranted', T.
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'sales.ApprovalGranted': ['sales-approval'],
+      'sales.ApprovalRejected': ['sales-approval'],
+      'sales.StockReservationFailed': ['sales-inventory'],
+      'sales.StockReserved': ['sales-inventory'],
+    },
+    routingKeys: {
+      'sales.ApprovalGranted': ['sales.approval.granted'],
+      'sales.ApprovalRejected': ['sales.approval.rejected'],
+      'sales.StockReservationFailed': ['sales.stock.reservation_failed'],
+      'sales.StockReserved': ['sales.stock.reserved'],
+    },
+  },
 };
 
 /** Consumes every queue of quote; resolves once all consumers are running. */

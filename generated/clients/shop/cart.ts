@@ -91,6 +91,18 @@ export const cartServiceQueueReceive: ReceiveDescriptor<Delivery<'OrderCreated',
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'shop.OrderCreated': ['shop-order'],
+      'shop.ProductDeactivated': ['shop-product'],
+      'shop.ProductPriceChanged': ['shop-product'],
+    },
+    routingKeys: {
+      'shop.OrderCreated': ['shop.order.created'],
+      'shop.ProductDeactivated': ['shop.product.deactivated'],
+      'shop.ProductPriceChanged': ['shop.product.price_changed'],
+    },
+  },
 };
 
 /** Consumes every queue of cart; resolves once all consumers are running. */

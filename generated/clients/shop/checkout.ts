@@ -180,6 +180,20 @@ export const checkoutServiceQueueReceive: ReceiveDescriptor<Delivery<'OrderCreat
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'shop.OrderCreated': ['shop-order'],
+      'shop.OrderFailed': ['shop-order'],
+      'shop.PaymentFailed': ['shop-payment'],
+      'shop.PaymentSucceeded': ['shop-payment'],
+    },
+    routingKeys: {
+      'shop.OrderCreated': ['shop.order.created'],
+      'shop.OrderFailed': ['shop.order.failed'],
+      'shop.PaymentFailed': ['shop.payment.failed'],
+      'shop.PaymentSucceeded': ['shop.payment.succeeded'],
+    },
+  },
 };
 
 /** Consumes every queue of checkout; resolves once all consumers are running. */

@@ -52,6 +52,22 @@ export const emailServiceQueueReceive: ReceiveDescriptor<Delivery<'CartExpired',
   },
   prefetch: 50,
   concurrency: 10,
+  senders: {
+    byType: {
+      'shop.CartExpired': ['shop-cart'],
+      'shop.CheckoutFailed': ['shop-checkout'],
+      'shop.OrderCreated': ['shop-order'],
+      'shop.OrderShipped': ['shop-order'],
+      'shop.RefundProcessed': ['shop-payment'],
+    },
+    routingKeys: {
+      'shop.CartExpired': ['shop.cart.expired'],
+      'shop.CheckoutFailed': ['shop.checkout.failed'],
+      'shop.OrderCreated': ['shop.order.created'],
+      'shop.OrderShipped': ['shop.order.shipped'],
+      'shop.RefundProcessed': ['shop.refund.processed'],
+    },
+  },
 };
 
 /** Consumes every queue of email; resolves once all consumers are running. */

@@ -122,9 +122,13 @@ export const inventoryServiceQueueReceive: ReceiveDescriptor<Delivery<'OrderCrea
   concurrency: 10,
   senders: {
     byType: {
+      'shop.OrderCreated': ['shop-order'],
       'shop.ReleaseStock': ['shop-checkout'],
     },
-    serviceUsers: ['shop-analytics', 'shop-cart', 'shop-checkout', 'shop-email', 'shop-inventory', 'shop-order', 'shop-payment', 'shop-product'],
+    routingKeys: {
+      'shop.OrderCreated': ['shop.order.created'],
+      'shop.ReleaseStock': ['release.stock'],
+    },
   },
 };
 

@@ -119,8 +119,12 @@ export const orderServiceQueueReceive: ReceiveDescriptor<Delivery<'CreateOrder',
   senders: {
     byType: {
       'shop.CreateOrder': ['shop-checkout'],
+      'shop.RefundProcessed': ['shop-payment'],
     },
-    serviceUsers: ['shop-analytics', 'shop-cart', 'shop-checkout', 'shop-email', 'shop-inventory', 'shop-order', 'shop-payment', 'shop-product'],
+    routingKeys: {
+      'shop.CreateOrder': ['create.order'],
+      'shop.RefundProcessed': ['shop.refund.processed'],
+    },
   },
 };
 

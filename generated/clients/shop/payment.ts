@@ -108,7 +108,10 @@ export const paymentServiceQueueReceive: ReceiveDescriptor<Delivery<'ProcessPaym
       'shop.ProcessPayment': ['shop-checkout'],
       'shop.RefundPayment': ['shop-checkout'],
     },
-    serviceUsers: ['shop-analytics', 'shop-cart', 'shop-checkout', 'shop-email', 'shop-inventory', 'shop-order', 'shop-payment', 'shop-product'],
+    routingKeys: {
+      'shop.ProcessPayment': ['process.payment'],
+      'shop.RefundPayment': ['refund.payment'],
+    },
   },
 };
 

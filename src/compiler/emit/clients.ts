@@ -27,10 +27,7 @@ export function emitClient(system: SystemModel, service: ServiceModel, names: Sy
   const scope = new NameScope([serviceConst, `${Service}Publisher`, `create${Service}Publisher`, `${Service}Handlers`, `subscribe${Service}`]);
   const delivery = (id: string) => `Delivery<${tsString(messages.get(id)!.name)}, T.${names.payload(id)}>`;
   const brokerUsers = new Map(system.services.map((s) => [s.id, s.brokerUser]));
-  // Only a channel its owner sends to has a known sender (an `is: queue` channel may be declared
-  // by its consumer, with the senders outside the contracts).
-  const sentBy = new Set(system.operations.filter((o) => o.action === 'send').map((o) => `${o.service}\0${o.channel}`));
-  const senders = (ids: readonly string[]) => sendersUnguardedByBroker(ids, messages, channels, brokerUsers, sentBy);
+  const senders = (ids: readonly string[]) => sendersOf(ids, system, messages, channels, brokerUsers);
   const headersOf = (id: string) => names.headers(id);
   const replyType = (ids: readonly string[]) => ids.map((id) => `T.${names.payload(id)}`).join(' | ');
   const replyDescriptors = (ids: readonly string[]) => ids.map((id) => `M.${messageDescriptorName(names.payload(id))}`).join(', ');
@@ -139,7 +136,7 @@ export function emitClient(system: SystemModel, service: ServiceModel, names: Sy
     out.push('}');
     const descriptors = queues.map((queue) => ({ queue, name: scope.claim(`${camelCase(queue.name)}Receive`) }));
     for (const { queue, name } of descriptors) {
-      out.push('', ...receiveDescriptor(queue, name, delivery, names, senders, [...brokerUsers.values()].sort(), (ids) => replies(ids, messages, replyDescriptors)));
+      out.push('', ...receiveDescriptor(queue, name, delivery, names, senders, (ids) => replies(ids, messages, replyDescriptors)));
     }
     out.push(
       '',
@@ -178,8 +175,7 @@ function receiveDescriptor(
   name: string,
   delivery: (id: string) => string,
   names: SystemTypeNames,
-  sendersOf: (ids: readonly string[]) => Array<[string, string[]]>,
-  serviceUsers: readonly string[],
+  sendersOf: (ids: readonly string[]) => Senders,
   repliesOf: (ops: readonly OperationModel[]) => string[],
 ): string[] {
   const { retry, deadLetter, queue: policy } = queue.policy;
@@ -207,16 +203,15 @@ function receiveDescriptor(
     '  },',
     `  prefetch: ${policy.prefetch},`,
     `  concurrency: ${policy.concurrency},`,
-    ...(senders.length === 0
-      ? []
-      : [
-          '  senders: {',
-          '    byType: {',
-          ...senders.map(([type, users]) => `      ${tsString(type)}: [${users.map(tsString).join(', ')}],`),
-          '    },',
-          `    serviceUsers: [${serviceUsers.map(tsString).join(', ')}],`,
-          '  },',
-        ]),
+    '  senders: {',
+    '    byType: {',
+    ...senders.byType.map(([type, users]) => `      ${tsString(type)}: [${users.map(tsString).join(', ')}],`),
+    '    },',
+    '    routingKeys: {',
+    ...senders.routingKeys.map(([type, keys]) => `      ${tsString(type)}: [${keys.map(tsString).join(', ')}],`),
+    '    },',
+    ...(senders.viaDefaultExchange.length > 0 ? [`    viaDefaultExchange: [${senders.viaDefaultExchange.map(tsString).join(', ')}],`] : []),
+    '  },',
     ...repliesOf(queue.operations),
     '};',
   ];
@@ -231,25 +226,39 @@ function replies(operations: readonly OperationModel[], messages: ReadonlyMap<st
   return ['  replies: {', ...entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([type, fields]) => `    ${tsString(type)}: { ${fields} },`), '  },'];
 }
 
+interface Senders {
+  readonly byType: Array<[string, string[]]>;
+  readonly routingKeys: Array<[string, string[]]>;
+  readonly viaDefaultExchange: string[];
+}
+
 /**
- * The senders of the queue's messages that travel on a non-topic exchange: the broker cannot
- * limit a writer of such an exchange to its routing keys, so the consumer checks them.
+ * Who sends each of the queue's messages (the broker users of the services with a send operation
+ * for it), the routing key it travels with, and which travel on the default exchange: the
+ * consumer's sender rule.
  */
-function sendersUnguardedByBroker(
+function sendersOf(
   messageIds: readonly string[],
+  system: SystemModel,
   messages: ReadonlyMap<string, MessageModel>,
   channels: ReadonlyMap<string, ChannelModel>,
   brokerUsers: ReadonlyMap<string, string>,
-  sentBy: ReadonlySet<string>,
-): Array<[string, string[]]> {
-  const out: Array<[string, string[]]> = [];
+): Senders {
+  const byType: Array<[string, string[]]> = [];
+  const routingKeys: Array<[string, string[]]> = [];
+  const viaDefaultExchange: string[] = [];
   for (const id of messageIds) {
     const message = messages.get(id)!;
-    const sender = brokerUsers.get(message.owner);
-    if (!sentBy.has(`${message.owner}\0${message.channel}`)) continue;
-    if (channels.get(message.channel)?.exchangeType !== 'topic' && sender !== undefined) out.push([message.type, [sender]]);
+    const channel = channels.get(message.channel);
+    // The services with a send operation for it; none means its senders are outside the contracts
+    // (an `is: queue` channel its consumer declares for others to fill), and nobody is checked.
+    const senders = system.operations.filter((op) => op.action === 'send' && op.messages.includes(id)).map((op) => op.service);
+    if (senders.length > 0) byType.push([message.type, [...new Set(senders.map((service) => brokerUsers.get(service)).filter((user) => user !== undefined))].sort()]);
+    if (channel !== undefined) routingKeys.push([message.type, [channel.address]]);
+    if (channel?.exchange === '') viaDefaultExchange.push(message.type);
   }
-  return out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const byName = ([a]: [string, string[]], [b]: [string, string[]]) => (a < b ? -1 : a > b ? 1 : 0);
+  return { byType: byType.sort(byName), routingKeys: routingKeys.sort(byName), viaDefaultExchange: viaDefaultExchange.sort() };
 }
 
 function parametersOf(channel: ChannelModel): readonly ChannelParameterModel[] {

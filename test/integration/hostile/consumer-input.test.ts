@@ -1,3 +1,4 @@
+import amqp from 'amqplib';
 /**
  * Hostile input at a consumer, on a real broker: whatever lands in the queue — random bytes,
  * wrong content types and encodings, missing or forged envelope headers, foreign versions,
@@ -96,6 +97,15 @@ const header = (message: { properties: { headers?: Record<string, unknown> } }, 
   return Buffer.isBuffer(value) ? value.toString('utf8') : value;
 };
 
+/** A confirm channel as shop-order, the contract sender of shop.order.*: hostile bytes from the legitimate user. */
+async function senderChannel(): Promise<{ channel: ConfirmChannel; userId: string }> {
+  const connection = await amqp.connect(broker.serviceUrl('shop/order'));
+  connection.on('error', () => {});
+  const channel = await connection.createConfirmChannel();
+  channel.on('error', () => {});
+  return { channel, userId: broker.applied.users['shop/order']!.username };
+}
+
 describe('hostile input at a consumer on a real broker', () => {
   it('dead-letters every hostile message with its reason and keeps consuming', { timeout: 240_000 }, async () => {
     const billing = await broker.bus(billingService);
@@ -106,9 +116,9 @@ describe('hostile input at a consumer on a real broker', () => {
       handled.push(delivery.envelope.messageId);
       wanted.resolve();
     });
-    const admin = (await broker.admin()) as ConfirmChannel;
+    const { channel: admin, userId: senderUser } = await senderChannel();
     const publish = (body: Buffer, properties: Record<string, unknown>) =>
-      new Promise<void>((resolve, reject) => admin.publish('shop.events', 'shop.order.created', body, properties, (error) => (error ? reject(error) : resolve())));
+      new Promise<void>((resolve, reject) => admin.publish('shop.events', 'shop.order.created', body, { userId: senderUser, ...properties }, (error) => (error ? reject(error) : resolve())));
 
     const cases = hostileCases();
     for (const hostile of cases) {
@@ -151,7 +161,7 @@ describe('hostile input at a consumer on a real broker', () => {
       seen.push({ attempt: delivery.attempt, exchange: delivery.envelope.exchange, routingKey: delivery.envelope.routingKey, userId: delivery.envelope.userId });
       throw new Error('handler refuses, so the message takes the retry ladder');
     });
-    const admin = (await broker.admin()) as ConfirmChannel;
+    const { channel: admin, userId: senderUser } = await senderChannel();
     const forged = {
       ...envelope(),
       headers: {
@@ -166,20 +176,20 @@ describe('hostile input at a consumer on a real broker', () => {
       },
     };
     await new Promise<void>((resolve, reject) =>
-      admin.publish('shop.events', 'shop.order.created', json(orderCreated()), forged, (error) => (error ? reject(error) : resolve())),
+      admin.publish('shop.events', 'shop.order.created', json(orderCreated()), { userId: senderUser, ...forged }, (error) => (error ? reject(error) : resolve())),
     );
     await until(async () => (await broker.queueDepth('billing.orders.dlq')) === 1, 'the dead letter after the retry ladder', 60_000);
     await subscription.cancel();
     const attempts = BILLING_RETRY_DELAYS_MS.length + 1;
     // Every attempt saw the real origin and the real attempt number.
-    expect(seen).toEqual(Array.from({ length: attempts }, (_, i) => ({ attempt: i + 1, exchange: 'shop.events', routingKey: 'shop.order.created', userId: undefined })));
+    expect(seen).toEqual(Array.from({ length: attempts }, (_, i) => ({ attempt: i + 1, exchange: 'shop.events', routingKey: 'shop.order.created', userId: senderUser })));
     const [letter] = await broker.drain('billing.orders.dlq');
     expect(header(letter!, 'x-case')).toBe('forged');
     expect(header(letter!, 'x-ep-reason')).toBe('handler-failed');
     expect(header(letter!, 'x-ep-attempts')).toBe(attempts);
     expect(header(letter!, 'x-ep-original-exchange')).toBe('shop.events');
     expect(header(letter!, 'x-ep-original-routing-key')).toBe('shop.order.created');
-    expect(header(letter!, 'x-ep-original-user-id')).toBeUndefined();
+    expect(header(letter!, 'x-ep-original-user-id')).toBe(senderUser); // the broker-verified sender, not the forged header
     expect(Date.parse(String(header(letter!, 'x-ep-first-failure-at')))).toBeGreaterThan(Date.now() - 120_000);
   });
 });

@@ -9,6 +9,7 @@
  *
  * Service users connect to the three nodes in turn: the permissions hold cluster-wide.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +24,12 @@ import { Registry } from 'prom-client';
 import { emailSendEmailReceive, emailService } from '../../../generated/clients/saas/email.js';
 import { createNotificationsPublisher, notificationsService } from '../../../generated/clients/saas/notifications.js';
 import type { SendEmail } from '../../../generated/types/saas.js';
+import { cartService, cartServiceQueueReceive } from '../../../generated/clients/shop/cart.js';
+import { checkoutService, createCheckoutPublisher } from '../../../generated/clients/shop/checkout.js';
+import { createOrderPublisher, orderService } from '../../../generated/clients/shop/order.js';
+import { paymentService, paymentServiceQueueReceive } from '../../../generated/clients/shop/payment.js';
+import type { OrderCreated, ProcessPayment } from '../../../generated/types/shop.js';
+import { listDeadLetters, replayDeadLetters } from '../../../src/runtime/dlq.js';
 import { createAmqpBus, type AmqpBus } from '../../../src/runtime/amqp-bus.js';
 import type { ServiceDescriptor } from '../../../src/runtime/contract.js';
 import { until } from '../runtime/support.js';
@@ -83,6 +90,40 @@ function keysOf(pattern: string): string[] {
 
 const users = topology.users;
 const nodeFor = (index: number) => index % 3;
+
+/** A service's bus under its own least-privilege user, spread over the three nodes. */
+async function serviceBus(service: ServiceDescriptor): Promise<AmqpBus> {
+  const credentials = applied.users[service.id]!;
+  const created = await createAmqpBus({
+    urls: cluster.amqpUrls({ username: credentials.username, password: credentials.password, vhost: credentials.vhost }),
+    service,
+    logger: pino({ level: 'silent' }),
+    metrics: new Registry(),
+  });
+  buses.push(created);
+  return created;
+}
+
+/** The administrator (an operator: its publishes are judged as replays of their original sender). */
+async function adminConnection(vhost: string): Promise<ChannelModel> {
+  const connection = await amqp.connect(cluster.amqpUrl({ vhost }));
+  connection.on('error', () => undefined);
+  connections.push(connection);
+  return connection;
+}
+
+/** Every letter of `queue` as `messageId → "reason: error"`, taken off the queue. */
+async function takeLetters(connection: ChannelModel, queue: string): Promise<Record<string, string>> {
+  const reader = await connection.createChannel();
+  const letters: Record<string, string> = {};
+  for (let letter = await reader.get(queue); letter; letter = await reader.get(queue)) {
+    const headers = letter.properties.headers ?? {};
+    letters[String(letter.properties.messageId)] = `${String(headers['x-ep-reason'])}: ${String(headers['x-ep-error'])}`;
+    reader.ack(letter);
+  }
+  await reader.close();
+  return letters;
+}
 
 describe('least privilege on a real 3-node cluster (generated/topology.json)', () => {
   it('has no guest user, and guest cannot connect', async () => {
@@ -187,18 +228,8 @@ describe('least privilege on a real 3-node cluster (generated/topology.json)', (
     }
     expect(problems).toEqual([]);
   }, 240_000);
-  it('dead-letters a command on a direct exchange sent by a service that is not its sender (the broker cannot refuse it)', async () => {
-    const bus = async (service: ServiceDescriptor) => {
-      const credentials = applied.users[service.id]!;
-      const created = await createAmqpBus({
-        urls: cluster.amqpUrls({ username: credentials.username, password: credentials.password, vhost: 'saas' }),
-        service,
-        logger: pino({ level: 'silent' }),
-        metrics: new Registry(),
-      });
-      buses.push(created);
-      return created;
-    };
+  it('dead-letters a command on a direct exchange sent by a service that is not its sender, or through the default exchange (the broker cannot refuse either)', async () => {
+    const bus = serviceBus;
     const handled: string[] = [];
     const email = await bus(emailService);
     await email.subscribe(emailSendEmailReceive, async (delivery) => void handled.push(delivery.envelope.messageId));
@@ -208,8 +239,7 @@ describe('least privilege on a real 3-node cluster (generated/topology.json)', (
     // saas-webhooks may write to tasks.exchange (it sends process.webhook there), so the broker
     // takes its send.email; only the consumer's check stands between it and the email service.
     const webhooks = await connect(users.find((user) => user.service === 'saas/webhooks')!, 1);
-    const admin = await amqp.connect(cluster.amqpUrl({ vhost: 'saas' }));
-    connections.push(admin);
+    const admin = await adminConnection('saas');
     const envelope = (messageId: string, userId: string | undefined, headers: Record<string, unknown> = {}) => ({
       messageId,
       type: 'saas.SendEmail',
@@ -224,23 +254,121 @@ describe('least privilege on a real 3-node cluster (generated/topology.json)', (
       );
     expect(await send(webhooks, envelope('forged-by-webhooks', 'saas-webhooks'))).toEqual({ ok: true });
     expect(await send(webhooks, envelope('no-user-id', undefined))).toEqual({ ok: true });
+    // saas-users answers requests through the default exchange (direct reply-to), and so may
+    // write to any queue by name there: only replies and operators' replays may arrive that way.
+    const replier = await connect(users.find((user) => user.service === 'saas/users')!, 2);
+    const direct = await attempt(replier, (channel) =>
+      new Promise<void>((resolve, reject) =>
+        channel.publish('', 'email.send.email', Buffer.from(JSON.stringify(command)), envelope('through-default-exchange', 'saas-users'), (error) => (error ? reject(error) : resolve())),
+      ),
+    );
+    expect(direct).toEqual({ ok: true });
     // What `eventplane dlq replay` sends: the operator's own user_id, the original sender in a header.
     const operator = decodeURIComponent(new URL(cluster.amqpUrl()).username);
     expect(await send(admin, envelope('replayed-by-operator', operator, { 'x-ep-replayed': new Date().toISOString(), 'x-ep-original-user-id': 'saas-notifications' }))).toEqual({ ok: true });
 
     const reader = await admin.createChannel();
-    await until(async () => (await reader.checkQueue('email.send.email.dlq')).messageCount === 2 && handled.length === 2, 'two dead letters and two handled commands', 30_000);
+    await until(async () => (await reader.checkQueue('email.send.email.dlq')).messageCount === 3 && handled.length === 2, 'three dead letters and two handled commands', 30_000);
     expect(handled.sort()).toEqual([honest, 'replayed-by-operator'].sort());
-    const letters = new Map<string, string>();
-    for (let letter = await reader.get('email.send.email.dlq'); letter; letter = await reader.get('email.send.email.dlq')) {
-      const headers = letter.properties.headers ?? {};
-      letters.set(String(letter.properties.messageId), `${String(headers['x-ep-reason'])}: ${String(headers['x-ep-error'])}`);
-      reader.ack(letter);
-    }
-    expect(Object.fromEntries(letters)).toEqual({
+    expect(await takeLetters(admin, 'email.send.email.dlq')).toEqual({
       'forged-by-webhooks': 'forbidden-sender: saas.SendEmail may only be sent by saas-notifications; this one was sent by saas-webhooks',
       'no-user-id': 'forbidden-sender: saas.SendEmail may only be sent by saas-notifications; this one has no user_id',
+      'through-default-exchange': "forbidden-sender: saas.SendEmail arrived through the default exchange, which carries only replies and operators' replays (sent by saas-users)",
     });
     expect(email.health().consumers).toEqual([expect.objectContaining({ queue: 'email.send.email', state: 'consuming' })]);
   }, 120_000);
+
+  it('holds one sender rule on topic and direct exchanges: forged events, commands and types are dead-lettered with the reason, replays cannot launder them, consumers keep going', async () => {
+    // The positive controls above left their messages in these queues: start from empty ones.
+    const admin = await adminConnection('shop');
+    const purger = await admin.createChannel();
+    for (const queue of ['payment-service-queue', 'cart-service-queue']) for (const name of [queue, `${queue}.dlq`]) await purger.purgeQueue(name);
+    await purger.close();
+    const payments: string[] = [];
+    const orders: string[] = [];
+    const payment = await serviceBus(paymentService);
+    const cart = await serviceBus(cartService);
+    await payment.subscribe(paymentServiceQueueReceive, async (delivery) => void payments.push(delivery.envelope.messageId));
+    await cart.subscribe(cartServiceQueueReceive, async (delivery) => void orders.push(delivery.envelope.messageId));
+    const pay: ProcessPayment = { checkoutId: randomUUID(), paymentId: randomUUID(), customerId: randomUUID(), amount: { amount: '79.99', currency: 'GBP' }, paymentMethodToken: 'pm_card_visa' };
+    const order: OrderCreated = {
+      orderId: 100235,
+      checkoutId: pay.checkoutId,
+      customerId: pay.customerId,
+      cartId: randomUUID(),
+      reservationId: randomUUID(),
+      paymentId: pay.paymentId,
+      lines: [{ sku: 'PROD-123', name: 'Trail running shoe', quantity: 1, unitPrice: { amount: '79.99', currency: 'GBP' }, lineTotal: { amount: '79.99', currency: 'GBP' } }],
+      total: { amount: '79.99', currency: 'GBP' },
+      recipientName: 'Sam Taylor',
+      contactEmail: 'sam.taylor@example.com',
+      shippingAddress: { line1: '221B Baker Street', city: 'London', postalCode: 'NW1 6XE', country: 'GB' },
+    };
+    const honestPayment = (await createCheckoutPublisher(await serviceBus(checkoutService)).sendProcessPayment(pay)).messageId;
+    const honestOrder = (await createOrderPublisher(await serviceBus(orderService)).publishOrderCreated(order)).messageId;
+
+    const shopUser = (service: string) => users.find((user) => user.service === service)!;
+    const checkout = await connect(shopUser('shop/checkout'), 0);
+    const orderUser = await connect(shopUser('shop/order'), 1);
+    const paymentUser = await connect(shopUser('shop/payment'), 2);
+    const raw = (connection: ChannelModel, exchange: string, routingKey: string, type: string, messageId: string, userId: string | undefined, body: unknown) =>
+      attempt(connection, (channel) =>
+        new Promise<void>((resolve, reject) =>
+          channel.publish(
+            exchange,
+            routingKey,
+            Buffer.from(JSON.stringify(body)),
+            { messageId, type, userId, contentType: 'application/json', persistent: true, headers: { 'ce-time': new Date().toISOString(), 'ce-dataversion': '1.0.0' } },
+            (error) => (error ? reject(error) : resolve()),
+          ),
+        ),
+      );
+    const ok = { ok: true };
+    // (a) A command on the direct exchange from a user that is not its sender: on shop.commands
+    // only the checkout may write, so the one other writer is the administrator, whose publish
+    // without a recorded original sender is a replay of nobody's message.
+    const operator = decodeURIComponent(new URL(cluster.amqpUrl()).username);
+    expect(await raw(admin, 'shop.commands', 'process.payment', 'shop.ProcessPayment', 'command-by-admin', operator, pay)).toEqual(ok);
+    // (b) An event on the topic exchange published by the administrator (with its user_id and
+    // without), and one from its own sender's user without user_id.
+    expect(await raw(admin, 'shop.events', 'shop.order.created', 'shop.OrderCreated', 'event-by-admin', operator, order)).toEqual(ok);
+    expect(await raw(admin, 'shop.events', 'shop.order.created', 'shop.OrderCreated', 'event-by-admin-without-user-id', undefined, order)).toEqual(ok);
+    expect(await raw(orderUser, 'shop.events', 'shop.order.created', 'shop.OrderCreated', 'event-without-user-id', undefined, order)).toEqual(ok);
+    // ... another service is refused by the broker itself (topic permissions).
+    expect(await raw(paymentUser, 'shop.events', 'shop.order.created', 'shop.OrderCreated', 'event-by-payment', 'shop-payment', order)).toMatchObject({ ok: false, code: 403 });
+    // (c) A ProcessPayment sent by its own sender with the routing key of RefundPayment.
+    expect(await raw(checkout, 'shop.commands', 'refund.payment', 'shop.ProcessPayment', 'payment-as-refund', 'shop-checkout', pay)).toEqual(ok);
+
+    const adminUrl = cluster.amqpUrl({ vhost: 'shop' });
+    /** The letters of `queue` as `messageId → reason` (looked at, not taken). */
+    const reasons = async (queue: string) => Object.fromEntries((await listDeadLetters(adminUrl, queue)).letters.map((letter) => [letter.messageId, letter.reason]));
+    const settled = async () => Object.keys(await reasons('payment-service-queue.dlq')).length === 2 && Object.keys(await reasons('cart-service-queue.dlq')).length === 3 && payments.length === 1 && orders.length === 1;
+    await until(settled, 'five dead letters and the honest command and event handled', 30_000).catch(async (error: Error) => {
+      throw new Error(`${error.message}: ${JSON.stringify({ payment: await reasons('payment-service-queue.dlq'), cart: await reasons('cart-service-queue.dlq'), payments, orders })}`);
+    });
+    expect(await reasons('payment-service-queue.dlq')).toEqual({ 'command-by-admin': 'forbidden-sender', 'payment-as-refund': 'type-mismatch' });
+    expect(await reasons('cart-service-queue.dlq')).toEqual({ 'event-by-admin': 'forbidden-sender', 'event-by-admin-without-user-id': 'forbidden-sender', 'event-without-user-id': 'forbidden-sender' });
+
+    // An operator replays every letter back: each is judged again by its original sender and
+    // routing key, so it is dead-lettered again for the same reason (a replay launders nothing).
+    for (const [queue, count] of [['payment-service-queue.dlq', 2], ['cart-service-queue.dlq', 3]] as const) {
+      expect((await replayDeadLetters(adminUrl, queue)).replayed).toHaveLength(count);
+      await until(async () => {
+        const page = await listDeadLetters(adminUrl, queue);
+        return page.total === count && page.letters.every((letter) => letter.replays === 1);
+      }, `${queue}: every letter back after its replay`, 30_000);
+    }
+    expect(await takeLetters(admin, 'payment-service-queue.dlq')).toEqual({
+      'command-by-admin': `forbidden-sender: shop.ProcessPayment may only be sent by shop-checkout; this one is a replay by ${operator} of a message sent by ${operator}`,
+      'payment-as-refund': 'type-mismatch: shop.ProcessPayment is published with routing key process.payment; this one came with refund.payment',
+    });
+    expect(await takeLetters(admin, 'cart-service-queue.dlq')).toEqual({
+      'event-by-admin': `forbidden-sender: shop.OrderCreated may only be sent by shop-order; this one is a replay by ${operator} of a message sent by ${operator}`,
+      'event-by-admin-without-user-id': `forbidden-sender: shop.OrderCreated may only be sent by shop-order; this one is a replay by ${operator} of a message sent by an unknown user`,
+      'event-without-user-id': `forbidden-sender: shop.OrderCreated may only be sent by shop-order; this one is a replay by ${operator} of a message sent by an unknown user`,
+    });
+    expect([payments, orders]).toEqual([[honestPayment], [honestOrder]]);
+    expect(payment.health().consumers).toEqual([expect.objectContaining({ queue: 'payment-service-queue', state: 'consuming' })]);
+    expect(cart.health().consumers).toEqual([expect.objectContaining({ queue: 'cart-service-queue', state: 'consuming' })]);
+  }, 180_000);
 });

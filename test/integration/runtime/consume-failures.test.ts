@@ -1,3 +1,4 @@
+import amqp from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Subscription } from '../../../src/runtime/contract.js';
@@ -39,17 +40,19 @@ describe('consumer failure handling on a real broker', () => {
       handled.push(delivery.envelope.messageId);
       good.resolve();
     });
-    const admin = await broker.admin();
+    // Raw bytes from the contract sender's own user (anyone else is refused before decoding: forbidden-sender).
+    const sender = broker.applied.users['shop/order']!;
+    const connection = await amqp.connect(broker.serviceUrl('shop/order'));
+    const channel = await connection.createConfirmChannel();
     const raw = (body: Buffer | string, properties: Record<string, unknown>) =>
       new Promise<void>((resolve, reject) =>
-        (admin as unknown as import('amqplib').ConfirmChannel).publish('shop.events', 'shop.order.created', Buffer.from(body), properties, (error) =>
-          error ? reject(error) : resolve(),
-        ),
+        channel.publish('shop.events', 'shop.order.created', Buffer.from(body), { userId: sender.username, ...properties }, (error) => (error ? reject(error) : resolve())),
       );
     await raw(Buffer.from([0xff, 0x00, 0x13, 0x37]), { messageId: 'garbage-1', type: 'shop.OrderCreated', contentType: 'application/json' });
     await raw(JSON.stringify({ id: 7, name: 'not an order' }), { messageId: 'foreign-1', type: 'shop.OrderCreated', contentType: 'application/json' });
     await raw(JSON.stringify({ hello: 'world' }), { messageId: 'alien-1', type: 'crm.LeadCaptured', contentType: 'application/json' });
     await raw('no envelope at all', {});
+    await connection.close();
     const { messageId } = await orderPublisher(orders).orderCreated(orderCreated());
     await good.promise;
     expect(handled).toEqual([messageId]);

@@ -100,13 +100,13 @@ describe('eventplane dlq', () => {
         'billing.dlx',
         'billing.orders',
         Buffer.from('{}'),
-        { messageId: 'orphan-1', type: 'shop.OrderShipped', headers: { 'x-ep-original-exchange': 'shop.events', 'x-ep-original-routing-key': 'shop.order.shipped', 'x-ep-reason': 'handler-failed' } },
+        { messageId: 'orphan-1', type: 'shop.OrderShipped', headers: { 'x-ep-queue': 'shipping.orders', 'x-ep-dead-letter-id': 'dl-orphan', 'x-ep-reason': 'handler-failed' } },
         (error) => (error ? reject(error) : resolve()),
       ),
     );
     const result = await eventplane('dlq', 'replay', 'billing.orders.dlq', '--url', url, '--id', 'orphan-1');
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('not replayed: orphan-1: unroutable: nothing is bound to shop.events with routing key shop.order.shipped');
+    expect(result.stdout).toContain('not replayed: dl-orphan: unroutable: no queue shipping.orders (it stays in billing.orders.dlq)');
     expect(await broker.queueDepth('billing.orders.dlq')).toBe(1);
     await broker.drain('billing.orders.dlq');
   });
@@ -118,7 +118,7 @@ describe('eventplane dlq', () => {
     vi.stubEnv('AMQP_URL', '');
     const noUrl = await eventplane('dlq', 'list', 'x');
     vi.unstubAllEnvs();
-    expect(noUrl.stderr).toMatch(/no broker: pass --url .* or set AMQP_URL/);
+    expect(noUrl.stderr).toMatch(/no broker: no local cluster is running here \(npm start\); pass --url .* or set AMQP_URL/);
     const refused = await eventplane('dlq', 'list', 'x', '--url', 'amqp://u:secret@127.0.0.1:1/v');
     expect(refused.stderr).toContain('cannot connect to amqp://u:***@127.0.0.1:1/v');
     expect(refused.stderr).not.toContain('secret');

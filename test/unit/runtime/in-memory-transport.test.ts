@@ -106,8 +106,11 @@ describe('the in-memory transport (test harness)', () => {
     await harness.bus(billingService).subscribe(billingOrders, async (delivery) => {
       handled.push(delivery.envelope.messageId);
     });
-    harness.broker.publish({ exchange: 'shop.events', routingKey: 'shop.order.created', content: Buffer.from('{not json'), messageId: 'bad', type: 'shop.OrderCreated', properties: { messageId: 'bad', type: 'shop.OrderCreated' } });
+    harness.broker.publish({ exchange: 'shop.events', routingKey: 'shop.order.created', content: Buffer.from('{not json'), messageId: 'bad', type: 'shop.OrderCreated', properties: { messageId: 'bad', type: 'shop.OrderCreated', userId: 'shop-order' } });
     expect(await harness.deadLettered({ messageId: 'bad' })).toMatchObject({ reason: 'undecodable' });
+    // The in-memory broker carries user_id like RabbitMQ, and the consumer applies the same sender rule.
+    harness.broker.publish({ exchange: 'shop.events', routingKey: 'shop.order.created', content: Buffer.from('{}'), messageId: 'anonymous', type: 'shop.OrderCreated', properties: { messageId: 'anonymous', type: 'shop.OrderCreated' } });
+    expect(await harness.deadLettered({ messageId: 'anonymous' })).toMatchObject({ reason: 'forbidden-sender' });
     const { messageId } = await harness.publish(publishOrderCreated, order());
     await harness.consumed({ messageId });
     expect(handled).toEqual([messageId]);
