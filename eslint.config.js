@@ -5,7 +5,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'generated/', 'test/fixtures/', 'test-results/', '**/*.d.ts', '.catalog/', 'dist/', 'infra/node_modules/'] },
+  { ignores: ['node_modules/', 'generated/', 'test/fixtures/', 'test-results/', '**/*.d.ts', '.catalog/', 'dist/', 'infra/node_modules/', '.eventplane/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { languageOptions: { globals: { ...globals.node } } },
