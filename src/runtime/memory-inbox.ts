@@ -24,7 +24,10 @@ type Entries = Map<string, number | Promise<void>>;
  * A duplicate that arrives while the first copy still runs waits for its outcome.
  *
  * Sequenced events (./sequence.ts) are also kept in order per stream: the last applied seq of at
- * most `maxEntries` streams, least recently used forgotten first (a forgotten stream starts afresh).
+ * most `maxEntries` streams, least recently used forgotten first. Only a stream this process saw
+ * from its first event (for this consumer) is held to its order: a stream met mid-way may have been
+ * applied up to any point before a restart (or before it was forgotten), so waiting for its
+ * predecessor would stall it for the whole gap wait; a durable inbox keeps that order instead.
  */
 export class MemoryInbox implements Inbox {
   private readonly consumers = new Map<string, Entries>();
@@ -71,8 +74,8 @@ export class MemoryInbox implements Inbox {
       entries.delete(id);
       this.remembered--;
     }
-    const sequence = key.sequence;
-    const streamKey = sequence === undefined ? '' : `${key.consumer}\u0000${sequence.stream}`;
+    const streamKey = key.sequence === undefined ? '' : `${key.consumer}\u0000${key.sequence.stream}`;
+    const sequence = key.sequence !== undefined && (key.sequence.after === 0 || this.streams.has(streamKey)) ? key.sequence : undefined;
     let running: Promise<void>;
     try {
       if (sequence !== undefined) enforceSequence(this.streams.get(streamKey) ?? 0, sequence, this.now(), this.gapWaitMs);

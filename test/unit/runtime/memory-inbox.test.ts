@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryInbox } from '../../../src/runtime/memory-inbox.js';
+import { SequenceGapError } from '../../../src/runtime/sequence.js';
 
 const key = (messageId: string, consumer = 'q') => ({ consumer, messageId });
 
@@ -60,5 +61,35 @@ describe('MemoryInbox', () => {
     expect(await inbox.process(key('d'), async () => {})).toBe('duplicate');
     now += 101;
     expect(await inbox.process(key('d'), async () => {})).toBe('processed'); // expired
+  });
+
+  describe('per-aggregate order', () => {
+    const event = (messageId: string, seq: number, after: number) => ({
+      consumer: 'q',
+      messageId,
+      sequence: { stream: 'shop|order|o-1', seq, after, waitingSince: undefined },
+    });
+    const applied: number[] = [];
+    const apply = (seq: number) => async () => {
+      applied.push(seq);
+    };
+
+    it('holds back an event ahead of a gap in a stream it saw from the start', async () => {
+      applied.length = 0;
+      const inbox = new MemoryInbox();
+      expect(await inbox.process(event('e1', 1, 0), apply(1))).toBe('processed');
+      await expect(inbox.process(event('e3', 3, 2), apply(3))).rejects.toBeInstanceOf(SequenceGapError);
+      expect(await inbox.process(event('e2', 2, 1), apply(2))).toBe('processed');
+      expect(await inbox.process(event('e3', 3, 2), apply(3))).toBe('processed');
+      expect(applied).toEqual([1, 2, 3]);
+    });
+
+    it('does not stall a stream met mid-way (after a restart it cannot know what was applied before)', async () => {
+      applied.length = 0;
+      const restarted = new MemoryInbox();
+      expect(await restarted.process(event('e5', 5, 4), apply(5))).toBe('processed');
+      expect(await restarted.process(event('e6', 6, 5), apply(6))).toBe('processed');
+      expect(applied).toEqual([5, 6]);
+    });
   });
 });
