@@ -3,7 +3,6 @@
  * come back as RFC 9457 problem documents naming each field, OpenAPI generated from the route
  * schemas (/openapi.json, browsable at /docs), and the operations routes (operations.ts).
  */
-import { FastifyOtelInstrumentation } from '@fastify/otel';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
@@ -49,6 +48,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<ServiceApp
   }).withTypeProvider<JsonSchemaToTsProvider>() as unknown as ServiceApp;
   // Before any route: the plugin instruments routes as they are added (Fastify's own hooks, no patching).
   if (options.tracing) {
+    // Loaded only when tracing is on: an idle service without it stays lean (bench:stack).
+    const { FastifyOtelInstrumentation } = await import('@fastify/otel');
     const instrumentation = new FastifyOtelInstrumentation({
       ignorePaths: ({ url }) => UNTRACED.test(url),
       // One SERVER span per request, named `METHOD /route` (HTTP conventions); a span per

@@ -5,6 +5,6 @@
  * this way. With tracing off (settings.ts) it does nothing at all.
  */
 import { tracingEnabled } from './settings.js';
-import { instrument } from './instrument.js';
 
-if (tracingEnabled(process.env)) await instrument();
+// A dynamic import: with tracing off not one instrumentation module is loaded.
+if (tracingEnabled(process.env)) await (await import('./instrument.js')).instrument();

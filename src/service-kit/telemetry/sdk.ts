@@ -5,8 +5,7 @@
  * Prometheus endpoint and logs on stdout unless OTEL_METRICS_EXPORTER / OTEL_LOGS_EXPORTER ask
  * for OTLP too.
  */
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { instrument } from './instrument.js';
+import type { NodeSDK } from '@opentelemetry/sdk-node';
 import { serviceNameOf, tracingEnabled, type Env } from './settings.js';
 
 export interface Tracing {
@@ -42,10 +41,12 @@ export async function startTracing(serviceId: string, env: Env = process.env): P
 async function newSdk(serviceId: string, env: Env): Promise<NodeSDK> {
   // Normally done by the --import preload (register.ts) already; here for a process started
   // without it, where everything but the libraries loaded before this line is still traced.
-  await instrument();
+  await (await import('./instrument.js')).instrument();
+  // Loaded only when tracing is on: the SDK and its exporters would cost an idle service ~30 MB.
+  const { NodeSDK } = await import('@opentelemetry/sdk-node');
   process.env['OTEL_METRICS_EXPORTER'] ??= 'none';
   process.env['OTEL_LOGS_EXPORTER'] ??= 'none';
-  const sdk = new NodeSDK({ serviceName: serviceNameOf(env, serviceId), instrumentations: [] });
+  const sdk: NodeSDK = new NodeSDK({ serviceName: serviceNameOf(env, serviceId), instrumentations: [] });
   sdk.start();
   return sdk;
 }
