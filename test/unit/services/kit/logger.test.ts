@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { appointmentsService } from '../../../../generated/clients/clinic/appointments.js';
@@ -16,6 +17,9 @@ function capture(personalData: readonly string[] | undefined): { log: ReturnType
   const log = createLogger({ service: 'test/svc', level: 'info', destination, ...(personalData ? { personalData } : {}) });
   return { log, lines };
 }
+
+/** What the logger writes in place of a censored value. */
+const REDACTED = '[redacted]';
 
 describe('service logger: the redaction list comes from the contracts', () => {
   it('the generated descriptor lists the fields marked x-pii, not the unmarked ones', () => {
@@ -44,7 +48,8 @@ describe('service logger: the redaction list comes from the contracts', () => {
 
   it('always censors credentials, and names that are not identifiers', () => {
     const { log, lines } = capture(['from-address']);
-    log.info({ password: 'hunter2', headers: { authorization: 'Bearer x' }, 'from-address': 'a@b.example', nested: { 'from-address': 'c@d.example' } }, 'secrets');
-    expect(lines[0]).toMatchObject({ password: '[redacted]', headers: { authorization: '[redacted]' }, 'from-address': '[redacted]', nested: { 'from-address': '[redacted]' } });
+    const password = randomUUID();
+    log.info({ password, headers: { authorization: 'Bearer x' }, 'from-address': 'a@b.example', nested: { 'from-address': 'c@d.example' } }, 'secrets');
+    expect(lines[0]).toMatchObject({ password: REDACTED, headers: { authorization: '[redacted]' }, 'from-address': '[redacted]', nested: { 'from-address': '[redacted]' } });
   });
 });
