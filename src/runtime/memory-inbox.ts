@@ -9,6 +9,8 @@ export interface MemoryInboxOptions {
   readonly now?: () => number;
   /** How long an event ahead of a gap in its aggregate's sequence waits (default 5 min). */
   readonly gapWaitMs?: number;
+  /** The same wait for a stream this inbox has not seen (default 10 s, never above gapWaitMs). */
+  readonly unknownStreamWaitMs?: number;
 }
 
 /** Per consumer: message id → expiry time once processed, or the work still running. */
@@ -24,10 +26,12 @@ type Entries = Map<string, number | Promise<void>>;
  * A duplicate that arrives while the first copy still runs waits for its outcome.
  *
  * Sequenced events (./sequence.ts) are also kept in order per stream: the last applied seq of at
- * most `maxEntries` streams, least recently used forgotten first. Only a stream this process saw
- * from its first event (for this consumer) is held to its order: a stream met mid-way may have been
- * applied up to any point before a restart (or before it was forgotten), so waiting for its
- * predecessor would stall it for the whole gap wait; a durable inbox keeps that order instead.
+ * most `maxEntries` streams, least recently used forgotten first. A stream this inbox does not
+ * know is either new (its first event overtaken by a later one: pipelining makes that a matter of
+ * milliseconds) or was applied up to some point before a restart, which memory cannot tell. So an
+ * event ahead of a gap in an unknown stream waits only `unknownStreamWaitMs`, not the whole gap
+ * wait: a restarted consumer does not stall every aggregate in flight for minutes. Across restarts
+ * a durable inbox keeps the order.
  */
 export class MemoryInbox implements Inbox {
   private readonly consumers = new Map<string, Entries>();
@@ -39,6 +43,7 @@ export class MemoryInbox implements Inbox {
   private readonly maxEntries: number;
   private readonly now: () => number;
   private readonly gapWaitMs: number;
+  private readonly unknownStreamWaitMs: number;
   /** `consumer \0 stream` → last applied seq, in least recently used order. */
   private readonly streams = new Map<string, number>();
 
@@ -47,6 +52,7 @@ export class MemoryInbox implements Inbox {
     this.maxEntries = options.maxEntries ?? 100_000;
     this.now = options.now ?? Date.now;
     this.gapWaitMs = options.gapWaitMs ?? DEFAULT_GAP_WAIT_MS;
+    this.unknownStreamWaitMs = Math.min(options.unknownStreamWaitMs ?? 10_000, this.gapWaitMs);
   }
 
   /** Message ids remembered as processed. */
@@ -74,11 +80,14 @@ export class MemoryInbox implements Inbox {
       entries.delete(id);
       this.remembered--;
     }
-    const streamKey = key.sequence === undefined ? '' : `${key.consumer}\u0000${key.sequence.stream}`;
-    const sequence = key.sequence !== undefined && (key.sequence.after === 0 || this.streams.has(streamKey)) ? key.sequence : undefined;
+    const sequence = key.sequence;
+    const streamKey = sequence === undefined ? '' : `${key.consumer}\u0000${sequence.stream}`;
     let running: Promise<void>;
     try {
-      if (sequence !== undefined) enforceSequence(this.streams.get(streamKey) ?? 0, sequence, this.now(), this.gapWaitMs);
+      if (sequence !== undefined) {
+        const last = this.streams.get(streamKey);
+        enforceSequence(last ?? 0, sequence, this.now(), last === undefined ? this.unknownStreamWaitMs : this.gapWaitMs);
+      }
       running = work();
     } catch (error) {
       running = Promise.reject(error);

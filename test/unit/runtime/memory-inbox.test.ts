@@ -84,10 +84,16 @@ describe('MemoryInbox', () => {
       expect(applied).toEqual([1, 2, 3]);
     });
 
-    it('does not stall a stream met mid-way (after a restart it cannot know what was applied before)', async () => {
+    it('waits only briefly on a stream met mid-way (after a restart it cannot know what was applied before)', async () => {
       applied.length = 0;
-      const restarted = new MemoryInbox();
-      expect(await restarted.process(event('e5', 5, 4), apply(5))).toBe('processed');
+      let now = 1_000_000;
+      const restarted = new MemoryInbox({ now: () => now, unknownStreamWaitMs: 10_000 });
+      const waiting = (since: number | undefined) => ({ ...event('e5', 5, 4), sequence: { ...event('e5', 5, 4).sequence, waitingSince: since } });
+      await expect(restarted.process(waiting(undefined), apply(5))).rejects.toBeInstanceOf(SequenceGapError);
+      now += 10_000;
+      expect(await restarted.process(waiting(now - 10_000), apply(5))).toBe('processed');
+      // Known from here on: the stream is held to its order with the full gap wait.
+      await expect(restarted.process(event('e7', 7, 6), apply(7))).rejects.toBeInstanceOf(SequenceGapError);
       expect(await restarted.process(event('e6', 6, 5), apply(6))).toBe('processed');
       expect(applied).toEqual([5, 6]);
     });
