@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import pc from 'picocolors';
-import { SERVICES } from '../services/registry.js';
+import type { ServiceEntry } from '../services/registry.js';
 import { choosePorts, urlEnvironment } from '../services/stack.js';
 import { PGliteStore } from '../src/durable/pglite-store.js';
 import { formatLogLine, servicePrefix } from '../src/service-kit/log-format.js';
@@ -17,14 +17,14 @@ import type { TopologyDocument } from '../src/topology/types.js';
 import { runDemo } from './demo.js';
 import { printSummary, say, serveCatalog, STATE_DIR, step, stopOnInterrupt } from './start-common.js';
 
-export async function startInProcess(options: { topology: TopologyDocument; demo: boolean }): Promise<number> {
+export async function startInProcess(options: { topology: TopologyDocument; services: readonly ServiceEntry[]; demo: boolean }): Promise<number> {
   const transport = memoryTransport(options.topology);
   const databaseUrl = process.env['DATABASE_URL'];
-  step(`starting ${SERVICES.length} services in this process (${databaseUrl ? 'PostgreSQL from DATABASE_URL' : 'one in-memory PGlite, a schema per service'})…`);
+  step(`starting ${options.services.length} services in this process (${databaseUrl ? 'PostgreSQL from DATABASE_URL' : 'one in-memory PGlite, a schema per service'})…`);
   const shared = databaseUrl ? undefined : await PGliteStore.open({ schema: 'eventplane' });
-  const ports = await choosePorts(SERVICES, 'preferred');
+  const ports = await choosePorts(options.services, 'preferred');
   const urls = Object.fromEntries([...ports].map(([id, port]) => [id, `http://127.0.0.1:${port}`]));
-  const width = Math.max(...SERVICES.map((s) => s.id.length));
+  const width = Math.max(...options.services.map((s) => s.id.length));
   const running: RunningService[] = [];
   let catalog: { url: string; close(): Promise<void> } | undefined;
 
@@ -42,7 +42,7 @@ export async function startInProcess(options: { topology: TopologyDocument; demo
   stopOnInterrupt(stopAll);
 
   try {
-    for (const [index, entry] of SERVICES.entries()) {
+    for (const [index, entry] of options.services.entries()) {
       const prefix = servicePrefix(entry.id, index, width);
       const destination: DestinationStream = { write: (line: string) => void say(`${prefix} ${formatLogLine(line.trimEnd())}`) };
       const definition = await entry.load();

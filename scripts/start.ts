@@ -24,7 +24,7 @@ import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
-import { SERVICES } from '../services/registry.js';
+import { servicesOf, SYSTEMS } from '../services/registry.js';
 import { Stack, type StackDatabase } from '../services/stack.js';
 import { ManagementClient } from '../src/broker/management-client.js';
 import { applyTopology, type AppliedTopology } from '../src/local-cluster/apply-topology.js';
@@ -43,11 +43,12 @@ import { memoryNotice } from './memory-notice.js';
 import { printSummary, say, serveCatalog, STATE_DIR, step, stopOnInterrupt, type BrokerSummary } from './start-common.js';
 import { startInProcess } from './start-in-process.js';
 
-const HELP = `Usage: npm start [-- --memory] [-- --no-demo] [-- --fresh]
+const HELP = `Usage: npm start [-- --system <name>]… [-- --memory] [-- --no-demo] [-- --fresh]
 
 Starts a RabbitMQ node (or uses AMQP_URL), applies the topology, starts every service, runs a
 short demo and prints where to look. Ctrl-C stops everything it started.
 
+  --system    run only this system's services and demo flows (repeatable; ${SYSTEMS.join(', ')})
   --memory    run on the in-memory transport in one process, even when RabbitMQ is installed
   --no-demo   start everything but skip the demo flow
   --fresh     delete the services' PGlite data (.eventplane/data) first (only used without PostgreSQL)
@@ -77,6 +78,7 @@ async function main(): Promise<number> {
       'no-demo': { type: 'boolean' },
       fresh: { type: 'boolean' },
       watch: { type: 'boolean' },
+      system: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: false,
@@ -84,6 +86,13 @@ async function main(): Promise<number> {
   if (values.help) {
     say(HELP);
     return 0;
+  }
+  let services: ReturnType<typeof servicesOf>;
+  try {
+    services = servicesOf(values.system ?? []);
+  } catch (error) {
+    say(pc.red((error as Error).message));
+    return 2;
   }
   mkdirSync(STATE_DIR, { recursive: true });
   // It holds broker credentials and the notifications' personal data: this user's only.
@@ -105,7 +114,7 @@ async function main(): Promise<number> {
     say(pc.yellow(notice.advice));
     say();
     if (values.watch) say(pc.yellow('--watch restarts services that run as processes; with the in-memory transport it is ignored.'));
-    return startInProcess({ topology, demo: !values['no-demo'] });
+    return startInProcess({ topology, services, demo: !values['no-demo'] });
   }
 
   const broker = process.env['AMQP_URL'] ? await externalBroker(process.env['AMQP_URL'], topology) : await localBroker(topology);
@@ -133,11 +142,12 @@ async function main(): Promise<number> {
   });
 
   try {
-    const width = Math.max(...SERVICES.map((s) => s.id.length));
-    const index = new Map(SERVICES.map((s, i) => [s.id, i]));
+    const width = Math.max(...services.map((s) => s.id.length));
+    const index = new Map(services.map((s, i) => [s.id, i]));
     database = await openDatabase();
-    step(`starting ${SERVICES.length} services (${database.describe}, a schema each)…`);
+    step(`starting ${services.length} services (${database.describe}, a schema each)…`);
     stack = new Stack({
+      services: services.map((s) => s.id),
       amqpBase: broker.amqpBase,
       users: broker.applied.users,
       database: database.stack,
@@ -160,7 +170,7 @@ async function main(): Promise<number> {
     printSummary({ broker, urls: stack.urls, ...(catalog ? { catalog: catalog.url } : {}) });
     if (values.watch) {
       const running = stack;
-      watcher = watchServices({ services: SERVICES.filter((s) => running.processes.has(s.id)), restart: (id) => running.restart(id), say });
+      watcher = watchServices({ services: services.filter((s) => running.processes.has(s.id)), restart: (id) => running.restart(id), say });
       await watcher.ready;
       step('watching asyncapi/ (Ctrl-C to stop): a save regenerates and restarts the services whose generated code changed');
     }
