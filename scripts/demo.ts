@@ -10,12 +10,13 @@ import type { SystemDemo } from './demo/flow.js';
 import { httpJson, type Urls } from './demo/http.js';
 import { orbitaDemo } from './demo/orbita.js';
 import { saasDemo } from './demo/saas.js';
+import { saasJobsDemo } from './demo/saas-jobs.js';
 import { salesDemo } from './demo/sales.js';
 import { shopDemo } from './demo/shop.js';
 
 export { httpJson, type JsonReply, type Urls } from './demo/http.js';
 
-const SYSTEMS: readonly SystemDemo[] = [clinicDemo, shopDemo, saasDemo, salesDemo, orbitaDemo];
+const SYSTEMS: readonly SystemDemo[] = [clinicDemo, shopDemo, saasDemo, saasJobsDemo, salesDemo, orbitaDemo];
 
 /** One demo flow and the trace it ran in (its requests carried a traceparent of this trace). */
 export interface DemoFlow {
