@@ -18,7 +18,7 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { DestinationStream, Logger } from 'pino';
 import { openDurableState, PeriodicTask, type DurableInbox, type DurableStore, type Outbox, type SagaDefinition, type SagaEngine, type Transaction, type TransactionalHandler } from '../durable/index.js';
-import type { Bus, Delivery, EventPublisher, EventSubscriber, Handler, SendDescriptor, ServiceDescriptor, Subscription } from '../runtime/index.js';
+import type { Bus, Delivery, EventPublisher, EventRequester, EventSubscriber, Handler, SendDescriptor, ServiceDescriptor, Subscription } from '../runtime/index.js';
 import { ConfigError, loadConfig, redactConfig, type BaseConfig, type EnvSchema } from './config.js';
 import { defaultSchemaOf, openServiceDatabase, type ServiceDatabase } from './database.js';
 import { createHttpApp, type ServiceApp } from './http-app.js';
@@ -50,6 +50,11 @@ export interface ServiceKit<C> {
   readonly transport: Transport['kind'];
   /** An EventPublisher that writes to the outbox in `tx`: hand it to the generated `createXPublisher`. */
   publisherIn(tx: Transaction): EventPublisher;
+  /**
+   * Sends requests and waits for their replies (`operation.reply`): hand it to the generated
+   * `createXPublisher` for its `requestX` methods. Not through the outbox — a caller waits.
+   */
+  readonly requester: EventRequester;
   /**
    * A handler whose database writes and inbox row commit in one transaction: a redelivered
    * message (even after a crash between the commit and the ack) is skipped.
@@ -216,6 +221,7 @@ export async function startService<C extends BaseConfig>(definition: ServiceDefi
       metrics,
       transport: transport.kind,
       publisherIn: (tx) => outboxPublisher(durable.outbox, tx),
+      requester: connected,
       handle: (consumer, handler) => durable.inbox.handle(consumer, handler),
       sagas: (definitions) => durable.useSagas(definitions),
       onStart: (work) => starting.push(work),
