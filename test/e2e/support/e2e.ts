@@ -29,6 +29,8 @@ export interface E2eStack {
   /** Where the services keep their data (the test side may break it on purpose). */
   readonly database: StackDatabase;
   readonly adminAmqpUrl: (vhost: string) => string;
+  /** A service's AMQP URL with its own broker user (the test side publishing as that service). */
+  readonly serviceAmqpUrl: (serviceId: string) => string;
   readonly management: ReturnType<typeof import('../../support/broker.js').testBroker>['management'];
   dispose(): Promise<void>;
 }
@@ -64,8 +66,10 @@ export async function startE2eStack(options: {
   database: DatabaseChoice;
   serviceEnv?: Record<string, Record<string, string>>;
   env?: Record<string, string>;
+  /** The topology to apply instead of the generated one (e.g. with a shorter retry ladder). */
+  topology?: TopologyDocument;
 }): Promise<E2eStack> {
-  const applied = await applyTestTopology(generatedTopology(), options.label);
+  const applied = await applyTestTopology(options.topology ?? generatedTopology(), options.label);
   const db = await database(options.database, options.label);
   const output = new Map<string, string[]>();
   const stack = new Stack({
@@ -100,6 +104,7 @@ export async function startE2eStack(options: {
     },
     lines: (id) => output.get(id) ?? [],
     adminAmqpUrl: applied.adminUrl,
+    serviceAmqpUrl: applied.serviceUrl,
     management: applied.management,
     async dispose() {
       await stack.stop(20_000);
