@@ -21,12 +21,12 @@ export function handlers(kit: ServiceKit<Config>, repo: ReportsRepository, publi
       const tenantId = delivery.envelope.tenantId;
       if (tenantId === undefined) throw new Error(`generate.report ${job.reportId} carries no tenant (ce-tenantid)`);
       const report = await repo.report(tx, job.reportId, tenantId, true);
-      if (!report) throw new Error(`report ${job.reportId} of tenant ${tenantId} is unknown: generate.report jobs come from POST /api/reports`);
+      if (!report) throw new Error(`report ${job.reportId} of tenant ${tenantId} is unknown: generate.report jobs come from POST /api/tenants/{tenantId}/reports`);
       if (report.status === 'ready') return;
       const rows = await repo.aggregate(tx, tenantId, job.type, job.period, job.filters ?? {});
       const content = renderCsv(rows);
       const sizeBytes = Buffer.byteLength(content);
-      const downloadUrl = `${publicUrl()}/api/reports/${job.reportId}/content`;
+      const downloadUrl = `${publicUrl()}/api/tenants/${tenantId}/reports/${job.reportId}/content`;
       const expiresAt = new Date(Date.now() + kit.config.REPORTS_LINK_TTL_HOURS * 3_600_000).toISOString();
       await repo.markReady(tx, job.reportId, { content, sizeBytes, rowCount: rows.length, downloadUrl, expiresAt });
       await events(kit.publisherIn(tx)).publishReportGenerated(

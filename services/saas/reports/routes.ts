@@ -1,5 +1,5 @@
 /**
- * saas/reports's HTTP API, per tenant (header `x-tenant-id`): record the facts reports are built
+ * saas/reports's HTTP API, per tenant (`/api/tenants/{tenantId}/…`, as saas/users): record the facts reports are built
  * from, request a report (the requester's profile comes from `users` over request/reply; the
  * build goes to the work queue), read reports and download their content.
  */
@@ -13,12 +13,10 @@ import { events } from './handlers.js';
 import type { Report, ReportsRepository, Requester } from './repository.js';
 
 const tags = ['reports'];
-const tenantHeaders = {
-  type: 'object',
-  required: ['x-tenant-id'],
-  properties: { 'x-tenant-id': { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._-]+$' } },
-} as const;
-const idParams = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
+const uuid = { type: 'string', format: 'uuid' } as const;
+/** saas tenants are uuids, in the path as in saas/users' API. */
+const tenantParams = { type: 'object', additionalProperties: false, required: ['tenantId'], properties: { tenantId: uuid } } as const;
+const idParams = { type: 'object', additionalProperties: false, required: ['tenantId', 'id'], properties: { tenantId: uuid, id: uuid } } as const;
 const isoDay = { type: 'string', format: 'date' } as const;
 const dimensions = { type: 'object', maxProperties: 20, additionalProperties: { type: 'string', maxLength: 200 } } as const;
 
@@ -89,28 +87,28 @@ export function registerRoutes(kit: ServiceKit<Config>, repo: ReportsRepository)
     }
   };
 
-  app.post('/api/reports/facts', { schema: { tags, summary: 'Record facts reports are computed from', headers: tenantHeaders, body: factsBody } }, async (request, reply) => {
-    await store.transaction((tx) => repo.addFacts(tx, request.headers['x-tenant-id'], request.body.kind, request.body.records));
+  app.post('/api/tenants/:tenantId/reports/facts', { schema: { tags, summary: 'Record facts reports are computed from', params: tenantParams, body: factsBody } }, async (request, reply) => {
+    await store.transaction((tx) => repo.addFacts(tx, request.params.tenantId, request.body.kind, request.body.records));
     reply.code(201);
     return { recorded: request.body.records.length };
   });
 
   app.post(
-    '/api/reports',
+    '/api/tenants/:tenantId/reports',
     {
       schema: {
         tags,
         summary: 'Request a report',
         description:
-          '202 with the queued report. With `sync=true`, waits for it: 200 with the ready report, 504 when it is not ready in time (it is still built; poll GET /api/reports/{id}). ' +
+          '202 with the queued report. With `sync=true`, waits for it: 200 with the ready report, 504 when it is not ready in time (it is still built; poll GET /api/tenants/{tenantId}/reports/{id}). ' +
           '404 when users does not know the requester, 504 when users does not answer.',
-        headers: tenantHeaders,
+        params: tenantParams,
         body: requestBody,
         querystring: { type: 'object', additionalProperties: false, properties: { sync: { type: 'boolean', default: false } } },
       },
     },
     async (request, reply) => {
-      const tenantId = request.headers['x-tenant-id'];
+      const tenantId = request.params.tenantId;
       const body = request.body;
       const problem = periodProblem(body.period);
       if (problem) throw badRequest(problem);
@@ -132,19 +130,19 @@ export function registerRoutes(kit: ServiceKit<Config>, repo: ReportsRepository)
   );
 
   app.get(
-    '/api/reports',
-    { schema: { tags, summary: 'The tenant\u2019s reports, newest first', headers: tenantHeaders, querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 } } } } },
-    async (request) => ({ reports: await repo.reportsOf(store, request.headers['x-tenant-id'], request.query.limit ?? 50) }),
+    '/api/tenants/:tenantId/reports',
+    { schema: { tags, summary: 'The tenant\u2019s reports, newest first', params: tenantParams, querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 } } } } },
+    async (request) => ({ reports: await repo.reportsOf(store, request.params.tenantId, request.query.limit ?? 50) }),
   );
 
-  app.get('/api/reports/:id', { schema: { tags, summary: 'One report', headers: tenantHeaders, params: idParams } }, async (request) => {
-    const report = await repo.report(store, request.params.id, request.headers['x-tenant-id']);
+  app.get('/api/tenants/:tenantId/reports/:id', { schema: { tags, summary: 'One report', params: idParams } }, async (request) => {
+    const report = await repo.report(store, request.params.id, request.params.tenantId);
     if (!report) throw notFound(`no report ${request.params.id} for this tenant`);
     return report;
   });
 
-  app.get('/api/reports/:id/content', { schema: { tags, summary: 'Download a ready report', headers: tenantHeaders, params: idParams } }, async (request, reply) => {
-    const found = await repo.content(store, request.params.id, request.headers['x-tenant-id']);
+  app.get('/api/tenants/:tenantId/reports/:id/content', { schema: { tags, summary: 'Download a ready report', params: idParams } }, async (request, reply) => {
+    const found = await repo.content(store, request.params.id, request.params.tenantId);
     if (!found) throw notFound(`no report ${request.params.id} for this tenant`);
     if (found.content === null) throw new HttpProblem(409, 'Conflict', `report ${request.params.id} is not ready yet`);
     if (found.expiresAt !== null && Date.parse(found.expiresAt) < Date.now()) throw new HttpProblem(410, 'Gone', `the link of report ${request.params.id} expired at ${found.expiresAt}`);

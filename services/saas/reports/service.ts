@@ -1,5 +1,5 @@
 /**
- * saas/reports — report generation. POST /api/reports asks `users` for the requester's profile
+ * saas/reports — report generation. POST /api/tenants/{tenantId}/reports asks `users` for the requester's profile
  * (request/reply over direct reply-to), stores the report as queued and sends `generate.report`
  * through the outbox; the service's workers consume that work queue, aggregate the tenant's
  * facts into a CSV, store it and publish ReportGenerated. `?sync=true` waits for the build.

@@ -1,5 +1,5 @@
 /**
- * saas/webhooks's HTTP API, per tenant (header `x-tenant-id`): register an endpoint (its signing
+ * saas/webhooks's HTTP API, per tenant (`/api/tenants/{tenantId}/…`, as saas/users): register an endpoint (its signing
  * secret is in the answer, once), list, read (with its breaker) and remove endpoints, and read
  * deliveries with every attempt.
  */
@@ -10,12 +10,10 @@ import { endpointSecret, endpointUrlProblem, WEBHOOK_EVENT_TYPES } from './domai
 import type { Endpoint, WebhooksRepository } from './repository.js';
 
 const tags = ['webhooks'];
-const tenantHeaders = {
-  type: 'object',
-  required: ['x-tenant-id'],
-  properties: { 'x-tenant-id': { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._-]+$' } },
-} as const;
-const idParams = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
+const uuid = { type: 'string', format: 'uuid' } as const;
+/** saas tenants are uuids, in the path as in saas/users' API. */
+const tenantParams = { type: 'object', additionalProperties: false, required: ['tenantId'], properties: { tenantId: uuid } } as const;
+const idParams = { type: 'object', additionalProperties: false, required: ['tenantId', 'id'], properties: { tenantId: uuid, id: uuid } } as const;
 
 const registerBody = {
   type: 'object',
@@ -45,20 +43,20 @@ export function registerRoutes(kit: ServiceKit<Config>, repo: WebhooksRepository
   const { app, store, config } = kit;
 
   app.post(
-    '/api/webhooks/endpoints',
-    { schema: { tags, summary: 'Register an endpoint', description: '201 with the endpoint and its signing secret, shown this once.', headers: tenantHeaders, body: registerBody } },
+    '/api/tenants/:tenantId/webhooks/endpoints',
+    { schema: { tags, summary: 'Register an endpoint', description: '201 with the endpoint and its signing secret, shown this once.', params: tenantParams, body: registerBody } },
     async (request, reply) => {
       const problem = endpointUrlProblem(request.body.url);
       if (problem) throw badRequest(`url ${problem}`);
       const id = randomUUID();
-      const endpoint = await repo.addEndpoint(store, { id, tenantId: request.headers['x-tenant-id'], url: request.body.url, events: request.body.events, tlsCa: request.body.tlsCa ?? null });
+      const endpoint = await repo.addEndpoint(store, { id, tenantId: request.params.tenantId, url: request.body.url, events: request.body.events, tlsCa: request.body.tlsCa ?? null });
       reply.code(201);
       return { ...view(endpoint), secret: endpointSecret(config.WEBHOOKS_MASTER_KEY, id) };
     },
   );
 
-  app.get('/api/webhooks/endpoints', { schema: { tags, summary: 'The tenant\u2019s endpoints', headers: tenantHeaders } }, async (request) => ({
-    endpoints: (await repo.endpointsOf(store, request.headers['x-tenant-id'])).map(view),
+  app.get('/api/tenants/:tenantId/webhooks/endpoints', { schema: { tags, summary: 'The tenant\u2019s endpoints', params: tenantParams } }, async (request) => ({
+    endpoints: (await repo.endpointsOf(store, request.params.tenantId)).map(view),
   }));
 
   const endpointOf = async (id: string, tenantId: string) => {
@@ -67,34 +65,33 @@ export function registerRoutes(kit: ServiceKit<Config>, repo: WebhooksRepository
     return endpoint;
   };
 
-  app.get('/api/webhooks/endpoints/:id', { schema: { tags, summary: 'One endpoint with its circuit breaker', headers: tenantHeaders, params: idParams } }, async (request) =>
-    view(await endpointOf(request.params.id, request.headers['x-tenant-id'])),
+  app.get('/api/tenants/:tenantId/webhooks/endpoints/:id', { schema: { tags, summary: 'One endpoint with its circuit breaker', params: idParams } }, async (request) =>
+    view(await endpointOf(request.params.id, request.params.tenantId)),
   );
 
-  app.delete('/api/webhooks/endpoints/:id', { schema: { tags, summary: 'Remove an endpoint (its pending deliveries are dropped)', headers: tenantHeaders, params: idParams } }, async (request, reply) => {
-    if (!(await repo.removeEndpoint(store, request.params.id, request.headers['x-tenant-id']))) throw notFound(`no endpoint ${request.params.id} for this tenant`);
+  app.delete('/api/tenants/:tenantId/webhooks/endpoints/:id', { schema: { tags, summary: 'Remove an endpoint (its pending deliveries are dropped)', params: idParams } }, async (request, reply) => {
+    if (!(await repo.removeEndpoint(store, request.params.id, request.params.tenantId))) throw notFound(`no endpoint ${request.params.id} for this tenant`);
     reply.code(204);
   });
 
   app.get(
-    '/api/webhooks/endpoints/:id/deliveries',
+    '/api/tenants/:tenantId/webhooks/endpoints/:id/deliveries',
     {
       schema: {
         tags,
         summary: 'The endpoint\u2019s deliveries, newest first',
-        headers: tenantHeaders,
         params: idParams,
         querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 } } },
       },
     },
     async (request) => {
-      const endpoint = await endpointOf(request.params.id, request.headers['x-tenant-id']);
+      const endpoint = await endpointOf(request.params.id, request.params.tenantId);
       return { deliveries: await repo.deliveriesOf(store, endpoint.id, request.query.limit ?? 50) };
     },
   );
 
-  app.get('/api/webhooks/deliveries/:id', { schema: { tags, summary: 'One delivery with every attempt', headers: tenantHeaders, params: idParams } }, async (request) => {
-    const delivery = await repo.delivery(store, request.params.id, { tenantId: request.headers['x-tenant-id'] });
+  app.get('/api/tenants/:tenantId/webhooks/deliveries/:id', { schema: { tags, summary: 'One delivery with every attempt', params: idParams } }, async (request) => {
+    const delivery = await repo.delivery(store, request.params.id, { tenantId: request.params.tenantId });
     if (!delivery) throw notFound(`no delivery ${request.params.id} for this tenant`);
     return { ...delivery, attemptLog: await repo.attemptsOf(store, delivery.id) };
   });

@@ -13,6 +13,8 @@ import { openStore, type DurableStore } from '../../../../src/durable/index.js';
 import { defineService, memoryTransport, sendsOf, startService, type RunningService } from '../../../../src/service-kit/index.js';
 import { webhooks } from '../../../../services/saas/webhooks/service.js';
 
+const ACME = '4a1f8e2c-9b3d-4c7a-8e6f-1d5b9a3c7e40';
+const GLOBEX = '7b2e9d4f-3c1a-4e8b-9f6d-2a5c8e1b7d93';
 const transport = memoryTransport(JSON.parse(readFileSync('generated/topology.json', 'utf8')));
 const env = { PORT: '0', LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent', WEBHOOKS_MASTER_KEY: 'unit-test-master-key-0123456789abcdef', WEBHOOK_RELEASE_MS: '100' };
 let store: DurableStore;
@@ -40,9 +42,9 @@ afterAll(async () => {
 });
 
 const call = async (method: string, path: string, tenant: string, body?: unknown) => {
-  const response = await fetch(`${service.url}${path}`, {
+  const response = await fetch(`${service.url}/api/tenants/${tenant}${path}`, {
     method,
-    headers: { 'x-tenant-id': tenant, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: body !== undefined ? { 'content-type': 'application/json' } : {},
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await response.text();
@@ -61,40 +63,40 @@ async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean): P
 
 describe('saas/webhooks', () => {
   it('refuses http:// endpoints and unknown event types', async () => {
-    expect((await call('POST', '/api/webhooks/endpoints', 'acme', { url: 'http://127.0.0.1/x', events: ['user.created'] })).status).toBe(400);
-    expect((await call('POST', '/api/webhooks/endpoints', 'acme', { url: receiver.url, events: ['user.exploded'] })).status).toBe(400);
+    expect((await call('POST', '/webhooks/endpoints', ACME, { url: 'http://127.0.0.1/x', events: ['user.created'] })).status).toBe(400);
+    expect((await call('POST', '/webhooks/endpoints', ACME, { url: receiver.url, events: ['user.exploded'] })).status).toBe(400);
   });
 
   it('delivers a tenant\u2019s event, signed, to that tenant\u2019s subscribed endpoints only', async () => {
-    const registered = await call('POST', '/api/webhooks/endpoints', 'acme', { url: receiver.url, events: ['user.created', 'payment.succeeded'], tlsCa: receiver.ca });
+    const registered = await call('POST', '/webhooks/endpoints', ACME, { url: receiver.url, events: ['user.created', 'payment.succeeded'], tlsCa: receiver.ca });
     expect(registered.status).toBe(201);
     expect(registered.body.secret).toMatch(/^whsec_/);
     receiver.trust(registered.body.secret);
     // The secret is shown once: reading the endpoint does not show it.
-    const read = await call('GET', `/api/webhooks/endpoints/${registered.body.id}`, 'acme');
+    const read = await call('GET', `/webhooks/endpoints/${registered.body.id}`, ACME);
     expect(read.body).toMatchObject({ id: registered.body.id, breaker: { state: 'closed', consecutiveFailures: 0 } });
     expect(JSON.stringify(read.body)).not.toContain('whsec_');
     // Another tenant's endpoint on the same event, and acme's event it did not subscribe to.
-    const other = await call('POST', '/api/webhooks/endpoints', 'globex', { url: `${receiver.url}?globex`, events: ['user.created'], tlsCa: receiver.ca });
+    const other = await call('POST', '/webhooks/endpoints', GLOBEX, { url: `${receiver.url}?globex`, events: ['user.created'], tlsCa: receiver.ca });
     expect(other.status).toBe(201);
 
     const user = { userId: '9c3e7a1f-5b2d-4e8a-a6c4-3f7d1b9e5a82', email: 'ada@example.com', fullName: 'Ada Lovelace', role: 'owner' as const, signupMethod: 'password' as const };
-    await usersClient.createUsersPublisher(users.bus).publishUserDeleted({ userId: user.userId, reason: 'user_request', erasePersonalData: false }, { tenantId: 'acme', subject: user.userId });
-    await usersClient.createUsersPublisher(users.bus).publishUserCreated(user, { tenantId: 'acme', subject: user.userId });
+    await usersClient.createUsersPublisher(users.bus).publishUserDeleted({ userId: user.userId, reason: 'user_request', erasePersonalData: false }, { tenantId: ACME, subject: user.userId });
+    await usersClient.createUsersPublisher(users.bus).publishUserCreated(user, { tenantId: ACME, subject: user.userId });
 
     const got = await until(async () => receiver.received, (r) => r.length >= 1);
     expect(got).toHaveLength(1);
-    expect(got[0]).toMatchObject({ event: 'user.created', tenant: 'acme', verified: true, body: { type: 'user.created', tenantId: 'acme', data: user } });
+    expect(got[0]).toMatchObject({ event: 'user.created', tenant: ACME, verified: true, body: { type: 'user.created', tenantId: ACME, data: user } });
 
     const { body } = await until(
-      () => call('GET', `/api/webhooks/endpoints/${registered.body.id}/deliveries`, 'acme'),
+      () => call('GET', `/webhooks/endpoints/${registered.body.id}/deliveries`, ACME),
       (r) => r.body.deliveries[0]?.status === 'delivered',
     );
     expect(body.deliveries).toHaveLength(1);
-    const delivery = await call('GET', `/api/webhooks/deliveries/${got[0]!.id}`, 'acme');
+    const delivery = await call('GET', `/webhooks/deliveries/${got[0]!.id}`, ACME);
     expect(delivery.body).toMatchObject({ status: 'delivered', attempts: 1, attemptLog: [{ n: 1, outcome: 'delivered', httpStatus: 200, breaker: 'closed' }] });
-    expect((await call('GET', `/api/webhooks/deliveries/${got[0]!.id}`, 'globex')).status).toBe(404);
-    expect((await call('GET', `/api/webhooks/endpoints/${other.body.id}/deliveries`, 'globex')).body.deliveries).toEqual([]);
+    expect((await call('GET', `/webhooks/deliveries/${got[0]!.id}`, GLOBEX)).status).toBe(404);
+    expect((await call('GET', `/webhooks/endpoints/${other.body.id}/deliveries`, GLOBEX)).body.deliveries).toEqual([]);
   });
 
   it('fans a payment event out too', async () => {
@@ -111,7 +113,7 @@ describe('saas/webhooks', () => {
         billingEmail: 'billing@example.com',
         invoiceUrl: 'https://billing.example.com/invoices/INV-2024-000142.pdf',
       },
-      { tenantId: 'acme', subject: '7f2c9e4b-1a6d-4b8f-a3e5-6c9f2b8d4a17' },
+      { tenantId: ACME, subject: '7f2c9e4b-1a6d-4b8f-a3e5-6c9f2b8d4a17' },
     );
     const got = await until(async () => receiver.received.slice(before), (r) => r.length >= 1);
     expect(got[0]).toMatchObject({ event: 'payment.succeeded', verified: true, body: { data: { invoiceId: 'INV-2024-000142' } } });
