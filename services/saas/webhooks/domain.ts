@@ -109,7 +109,7 @@ export function verify(secret: string, headers: { timestamp: string | undefined;
 
 /**
  * An endpoint's signing secret, derived from the service's master key and the endpoint id: shown
- * once at registration, never stored, so neither the database nor a message holds it.
+ * once at registration and never stored, so no endpoint row or message holds it.
  */
 export function endpointSecret(masterKey: string, endpointId: string): string {
   return `whsec_${createHmac('sha256', masterKey).update(`endpoint:${endpointId}`).digest('base64url')}`;

@@ -99,7 +99,15 @@ export function webhooksRepository(db: ServiceDatabase) {
   const endpoints = db.table('endpoints');
   const deliveries = db.table('deliveries');
   const attempts = db.table('attempts');
+  const masterKey = db.table('master_key');
   return {
+    /** The kept master key, made on first use (concurrent first starts agree on one). */
+    async keptMasterKey(sql: Sql, fresh: string): Promise<string> {
+      await sql.query(`INSERT INTO ${masterKey} (id, key) VALUES (1, $1) ON CONFLICT (id) DO NOTHING`, [fresh]);
+      const { rows } = await sql.query<{ key: string }>(`SELECT key FROM ${masterKey} WHERE id = 1`);
+      return rows[0]!.key;
+    },
+
     async addEndpoint(sql: Sql, endpoint: { id: string; tenantId: string; url: string; events: readonly string[]; tlsCa: string | null }): Promise<Endpoint> {
       const { rows } = await sql.query<EndpointRecord>(`INSERT INTO ${endpoints} (id, tenant_id, url, events, tls_ca) VALUES ($1, $2, $3, $4, $5) RETURNING *`, [
         endpoint.id,

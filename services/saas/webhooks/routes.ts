@@ -39,8 +39,8 @@ const view = (e: Endpoint) => ({
   },
 });
 
-export function registerRoutes(kit: ServiceKit<Config>, repo: WebhooksRepository): void {
-  const { app, store, config } = kit;
+export function registerRoutes(kit: ServiceKit<Config>, repo: WebhooksRepository, masterKey: string): void {
+  const { app, store } = kit;
 
   app.post(
     '/api/tenants/:tenantId/webhooks/endpoints',
@@ -51,7 +51,7 @@ export function registerRoutes(kit: ServiceKit<Config>, repo: WebhooksRepository
       const id = randomUUID();
       const endpoint = await repo.addEndpoint(store, { id, tenantId: request.params.tenantId, url: request.body.url, events: request.body.events, tlsCa: request.body.tlsCa ?? null });
       reply.code(201);
-      return { ...view(endpoint), secret: endpointSecret(config.WEBHOOKS_MASTER_KEY, id) };
+      return { ...view(endpoint), secret: endpointSecret(masterKey, id) };
     },
   );
 

@@ -6,6 +6,7 @@
  *
  * This file is the wiring only (docs/ARCHITECTURE.md, "A service's files").
  */
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import * as client from '../../../generated/clients/saas/webhooks.js';
 import { defineService, sendsOf } from '../../../src/service-kit/index.js';
@@ -21,11 +22,13 @@ export const webhooks = defineService<Config>({
   sends: sendsOf(client),
   env,
   migrationsDir: fileURLToPath(new URL('./migrations/', import.meta.url)),
-  setup(kit) {
+  async setup(kit) {
     const repo = webhooksRepository(kit.db);
-    registerRoutes(kit, repo);
+    const masterKey = kit.config.WEBHOOKS_MASTER_KEY ?? (await repo.keptMasterKey(kit.store, randomBytes(32).toString('base64url')));
+    if (kit.config.WEBHOOKS_MASTER_KEY === undefined) kit.log.warn('WEBHOOKS_MASTER_KEY is not set: endpoint secrets derive from a key kept in the service’s database; set it outside local stacks');
+    registerRoutes(kit, repo, masterKey);
     kit.every(kit.config.WEBHOOK_RELEASE_MS, 'releasing deferred webhook deliveries', releaseDeferred(kit, repo));
-    const received = handlers(kit, repo);
+    const received = handlers(kit, repo, masterKey);
     return { subscribe: (bus) => client.subscribeWebhooks(bus, received) };
   },
 });

@@ -30,7 +30,7 @@ export const breakerSettings = (config: Config): BreakerSettings => ({
   probeTimeoutMs: config.WEBHOOK_TIMEOUT_MS * 3,
 });
 
-export function deliverWebhook(kit: ServiceKit<Config>, repo: WebhooksRepository): client.WebhooksHandlers['onProcessWebhook'] {
+export function deliverWebhook(kit: ServiceKit<Config>, repo: WebhooksRepository, masterKey: string): client.WebhooksHandlers['onProcessWebhook'] {
   const { store, config } = kit;
   const settings = breakerSettings(config);
   const lastAttempt = client.webhooksProcessWebhookReceive.retry.retries + 1;
@@ -68,7 +68,7 @@ export function deliverWebhook(kit: ServiceKit<Config>, repo: WebhooksRepository
       {
         [ID_HEADER]: job.deliveryId,
         [TIMESTAMP_HEADER]: String(timestamp),
-        [SIGNATURE_HEADER]: sign(endpointSecret(config.WEBHOOKS_MASTER_KEY, job.endpointId), timestamp, body),
+        [SIGNATURE_HEADER]: sign(endpointSecret(masterKey, job.endpointId), timestamp, body),
         'webhook-event': job.eventType,
         ...(delivery.envelope.tenantId !== undefined ? { 'webhook-tenant': delivery.envelope.tenantId } : {}),
       },

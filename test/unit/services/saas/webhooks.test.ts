@@ -2,7 +2,8 @@
  * saas/webhooks on the in-memory transport with a local HTTPS receiver: an endpoint registered
  * over REST (secret shown once), user and payment events (from stand-ins for users and billing,
  * with a tenant) fanned out to the endpoints of that tenant subscribed to that event only,
- * delivered signed, and the deliveries with their attempts readable over REST.
+ * delivered signed (with the master key the service keeps when WEBHOOKS_MASTER_KEY is unset),
+ * and the deliveries with their attempts readable over REST.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +17,7 @@ import { webhooks } from '../../../../services/saas/webhooks/service.js';
 const ACME = '4a1f8e2c-9b3d-4c7a-8e6f-1d5b9a3c7e40';
 const GLOBEX = '7b2e9d4f-3c1a-4e8b-9f6d-2a5c8e1b7d93';
 const transport = memoryTransport(JSON.parse(readFileSync('generated/topology.json', 'utf8')));
-const env = { PORT: '0', LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent', WEBHOOKS_MASTER_KEY: 'unit-test-master-key-0123456789abcdef', WEBHOOK_RELEASE_MS: '100' };
+const env = { PORT: '0', LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent', WEBHOOK_RELEASE_MS: '100' };
 let store: DurableStore;
 let service: RunningService;
 let users: RunningService;
