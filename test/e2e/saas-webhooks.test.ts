@@ -217,4 +217,14 @@ describe('reports', () => {
     expect(timedOut.body.detail).toContain('get.user_profile');
     expect(Date.now() - started).toBeLessThan(10_000);
   });
+
+  it('each built report is announced: ReportGenerated reaches the notifications queue', async () => {
+    const built = (await acme().call('GET', '/reports')).body.reports.filter((r: { status: string }) => r.status === 'ready').length;
+    expect(built).toBe(2);
+    await eventually(
+      () => e2e.management.queue(`${e2e.namespace}saas`, 'notifications.saas.report.generated'),
+      (q) => q?.['messages'] === built,
+      { what: 'ReportGenerated in notifications.saas.report.generated (management stats refresh every few seconds)', timeoutMs: 30_000, intervalMs: 500 },
+    );
+  });
 });
