@@ -61,6 +61,5 @@ export function classifyChange(previous: ExternalEvent | undefined, next: Extern
   return sameTime && previous.busy === next.busy && previous.allDay === next.allDay ? undefined : 'updated';
 }
 
-/** orbita writes its blocks into the user's calendar under these ids; the sync never reports them back (no feedback loop). */
-export const mirrorIdOf = (provider: CalendarEventChanged['provider'], blockId: string) => `${provider}:orbita-${blockId}`;
+/** orbita writes its blocks into the user's calendar as `{provider}:orbita-{block id}`; the sync never reports them back (no feedback loop). */
 export const isMirror = (calendarEventId: string) => /^[a-z]+:orbita-[0-9a-f-]{36}$/.test(calendarEventId);

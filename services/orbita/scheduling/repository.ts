@@ -36,16 +36,8 @@ export interface Block {
   readonly version: number;
 }
 
-export interface NewBlock {
-  readonly blockId: string;
-  readonly userId: string;
-  readonly kind: BlockKind;
-  readonly taskId?: string;
-  readonly habitId?: string;
-  readonly meetingSeriesId?: string;
-  readonly time: TimeRange;
-  readonly origin: 'auto' | 'manual';
-}
+/** A block as it is first placed. */
+export type NewBlock = Omit<Block, 'span' | 'status' | 'missedCount' | 'version'>;
 
 export interface HistoryEntry {
   readonly version: number;

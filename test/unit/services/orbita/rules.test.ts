@@ -1,7 +1,7 @@
 /** orbita's domain rules, pure: one describe per context. */
 import { describe, expect, it } from 'vitest';
 import { daysBetween, weekOf } from '../../../../services/orbita/_shared/time.js';
-import { applyBlockEvent, classifyChange, isMirror, mirrorIdOf } from '../../../../services/orbita/calendar/domain.js';
+import { applyBlockEvent, classifyChange, isMirror } from '../../../../services/orbita/calendar/domain.js';
 import { afterMissedSlot, afterSession, type Streak } from '../../../../services/orbita/habits/domain.js';
 import { addBlockMissed, addHabitSession, addTaskCompleted, emptyWeek, scores } from '../../../../services/orbita/insights/domain.js';
 import { adaptedFrequency, nextOccurrence } from '../../../../services/orbita/meetings/domain.js';
@@ -119,8 +119,7 @@ describe('calendar: the mirror and the sync', () => {
   });
 
   it("never reports orbita's own mirrored blocks back", () => {
-    const id = mirrorIdOf('google', '6e1a4c8f-2b9d-4f5e-a7c3-1d8b5f2e9a46');
-    expect(isMirror(id)).toBe(true);
+    expect(isMirror('google:orbita-6e1a4c8f-2b9d-4f5e-a7c3-1d8b5f2e9a46')).toBe(true);
     expect(isMirror('google:5q8vn3t1g2hm7o0c4e9k6p1r2s')).toBe(false);
   });
 });
