@@ -93,6 +93,8 @@ const DEFAULT_RETRY: BackoffOptions = { initialMs: 1_000, maxMs: 300_000, factor
 
 interface OutboxRow {
   id: string;
+  /** The table's commit-order key (bigint, as text from the driver). */
+  seq: string;
   aggregate_type: string;
   aggregate_id: string;
   event_type: string;
@@ -319,7 +321,7 @@ export class OutboxRelay {
       const renewed = await tx.query<{ partition: number }>(this.sql.renewLease, [partitions, this.id, this.leaseMs]);
       const held = renewed.rows.map((row) => Number(row.partition));
       if (held.length === 0) return { partitions: held, rows: [] };
-      const { rows } = await tx.query<OutboxRow>(this.sql.morePendingRows, [held, service, this.batchSize, inFlight.map((row) => row.id)]);
+      const { rows } = await tx.query<OutboxRow>(this.sql.morePendingRows, [held, service, this.batchSize, inFlight.map((row) => row.seq)]);
       const legacy = rows.findIndex((row) => !isSequenced(row));
       return { partitions: held, rows: legacy === -1 ? rows : rows.slice(0, legacy) };
     });
@@ -372,7 +374,7 @@ export class OutboxRelay {
       const marked =
         published.length === 0
           ? { rows: [] }
-          : await tx.query<{ event_type: string; lag: number }>(this.sql.markPublished, [published.map((row) => row.id)]);
+          : await tx.query<{ event_type: string; lag: number }>(this.sql.markPublished, [published.map((row) => row.seq)]);
       if (failures.length > 0) {
         const delays = failures.map((failure) => backoffDelay(failure.row.attempts + 1, this.retry));
         await tx.query(this.sql.scheduleRetries, [
@@ -444,7 +446,7 @@ function relaySql(store: DurableStore) {
       WHERE b.partition = ANY($1::smallint[]) AND b.published_at IS NULL AND b.retry_at IS NOT NULL AND b.retry_at > now()
       GROUP BY b.aggregate_type, b.aggregate_id
     )
-    SELECT o.id, o.aggregate_type, o.aggregate_id, o.event_type, o.payload, o.headers, o.service,
+    SELECT o.id, o.seq, o.aggregate_type, o.aggregate_id, o.event_type, o.payload, o.headers, o.service,
            o.operation_id, o.system, o.vhost, o.exchange, o.exchange_type, o.routing_key,
            o.message_name, o.message_version, o.attempts, o.aggregate_seq, o.after_seq
     FROM ${outbox} o
@@ -478,15 +480,16 @@ function relaySql(store: DurableStore) {
     // dead index entries), quadratic for one hot aggregate.
     pendingRows: pendingRows(''),
     // The same rows for a relay that already leases the partitions, minus the batch it has in flight.
-    morePendingRows: pendingRows('AND o.id <> ALL($4::text[])'),
+    morePendingRows: pendingRows('AND o.seq <> ALL($4::bigint[])'),
     renewLease: `
       UPDATE ${partitions} SET claimed_until = now() + $3 * interval '1 millisecond'
       WHERE partition = ANY($1::smallint[]) AND claimed_by = $2
       RETURNING partition`,
+    // By seq, not id: a bigint key is found in its index faster than a text one (collation).
     markPublished: `
       UPDATE ${outbox}
       SET published_at = now(), retry_at = NULL
-      WHERE id = ANY($1::text[]) AND published_at IS NULL
+      WHERE seq = ANY($1::bigint[]) AND published_at IS NULL
       RETURNING event_type, GREATEST(0, extract(epoch FROM (now() - created_at)))::float8 AS lag`,
     scheduleRetries: `
       UPDATE ${outbox} o
