@@ -29,6 +29,8 @@ export interface E2eStack {
   /** Where the services keep their data (the test side may break it on purpose). */
   readonly database: StackDatabase;
   readonly adminAmqpUrl: (vhost: string) => string;
+  /** A service's own AMQP URL (its broker user), to publish as that service from the test side. */
+  readonly serviceAmqpUrl: (serviceId: string) => string;
   readonly management: ReturnType<typeof import('../../support/broker.js').testBroker>['management'];
   dispose(): Promise<void>;
 }
@@ -100,6 +102,7 @@ export async function startE2eStack(options: {
     },
     lines: (id) => output.get(id) ?? [],
     adminAmqpUrl: applied.adminUrl,
+    serviceAmqpUrl: applied.serviceUrl,
     management: applied.management,
     async dispose() {
       await stack.stop(20_000);
