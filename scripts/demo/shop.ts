@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { running, type SystemDemo } from './flow.js';
 import { expectOk, httpJson, money, short, until } from './http.js';
 
-/** Checkout completed, checkout with a declined card compensated, and a price change reaching an open cart. */
+/** Checkout completed (confirmation email, dashboard), checkout with a declined card compensated, and a price change reaching an open cart. */
 export const shopDemo: SystemDemo = async ({ urls, step, send }) => {
-  if (!running(urls, ['shop/product', 'shop/inventory', 'shop/cart', 'shop/checkout', 'shop/order', 'shop/payment'])) return;
+  if (!running(urls, ['shop/product', 'shop/inventory', 'shop/cart', 'shop/checkout', 'shop/order', 'shop/payment', 'shop/email', 'shop/analytics'])) return;
   const product = urls['shop/product']!;
   const inventory = urls['shop/inventory']!;
   const carts = urls['shop/cart']!;
@@ -48,7 +48,19 @@ export const shopDemo: SystemDemo = async ({ urls, step, send }) => {
     const done = await pay(cartId, 'pm_card_visa');
     if (done.status !== 'completed') throw new Error(`checkout ${short(done.checkoutId)} ${done.status}: ${JSON.stringify(done.failure)}`);
     await until('the cart to be cleared', () => expectOk('cart', httpJson('GET', `${carts}/api/carts/${cartId}`)), (c: { status: string }) => c.status === 'ordered');
-    return `checkout ${short(done.checkoutId)} completed: stock reserved, ${money(done.total)} paid, order ${done.orderId} created, stock confirmed, cart cleared`;
+    const mails = await until<any>(
+      'the order confirmation email',
+      () => expectOk('emails', httpJson('GET', `${urls['shop/email']}/api/emails?orderId=${done.orderId}`)),
+      (emails: Array<{ template: string }>) => emails.some((e) => e.template === 'order-confirmation'),
+    );
+    const mail = mails.find((e: { template: string }) => e.template === 'order-confirmation');
+    const dashboard = await until<any>(
+      'the sale on the dashboard',
+      () => expectOk('dashboard', httpJson('GET', `${urls['shop/analytics']}/api/analytics/dashboard`)),
+      (d: { funnel: { completed: number }; revenue: Array<{ currency: string }> }) => d.funnel.completed > 0 && d.revenue.some((r) => r.currency === 'GBP'),
+    );
+    const gbp = dashboard.revenue.find((r: { currency: string }) => r.currency === 'GBP');
+    return `checkout ${short(done.checkoutId)} completed: stock reserved, ${money(done.total)} paid, order ${done.orderId} created, stock confirmed, cart cleared, "${mail.subject}" emailed; dashboard: ${dashboard.funnel.completed} checkouts completed, net revenue GBP ${gbp.net}`;
   });
 
   await step('shop', 'shop-checkout-declined', async () => {

@@ -21,4 +21,6 @@ export const SHOP: readonly ServiceEntry[] = [
     urls: { CART_URL: 'shop/cart', INVENTORY_URL: 'shop/inventory' },
     preferredPort: 4206,
   },
+  { id: 'shop/analytics', main: main('./analytics/main.ts'), load: async () => (await import('./analytics/service.js')).analytics, preferredPort: 4207 },
+  { id: 'shop/email', main: main('./email/main.ts'), load: async () => (await import('./email/service.js')).email, preferredPort: 4208 },
 ];

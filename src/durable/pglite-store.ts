@@ -5,6 +5,7 @@
  * memory (tests). One process per data directory.
  */
 import { PGlite } from '@electric-sql/pglite';
+import { tracedQuery } from './pglite-spans.js';
 import { checkIdentifier, GuardedStore, type QueryResult, type Transaction } from './store.js';
 
 export interface PGliteStoreOptions {
@@ -18,8 +19,8 @@ interface PGliteQueryable {
   exec(script: string): Promise<unknown>;
 }
 
-async function run<R>(db: PGliteQueryable, text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-  const result = await db.query<R>(text, params as unknown[] | undefined);
+async function run<R>(db: PGliteQueryable, schema: string, text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+  const result = await tracedQuery(schema, text, () => db.query<R>(text, params as unknown[] | undefined));
   // PGlite reports affectedRows for writes and leaves it 0 for SELECT.
   return { rows: result.rows, rowCount: Math.max(result.affectedRows ?? 0, result.rows.length) };
 }
@@ -41,20 +42,20 @@ export class PGliteStore extends GuardedStore {
   }
 
   protected runQuery<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-    return run<R>(this.db, text, params);
+    return run<R>(this.db, this.schema, text, params);
   }
 
   protected async runExec(script: string): Promise<void> {
-    await this.db.exec(script);
+    await tracedQuery(this.schema, script, () => this.db.exec(script));
   }
 
   protected runTransaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.db.transaction(async (inner) => {
       const tx: Transaction = {
         store: this,
-        query: (text, params) => run(inner, text, params),
+        query: (text, params) => run(inner, this.schema, text, params),
         exec: async (script) => {
-          await inner.exec(script);
+          await tracedQuery(this.schema, script, () => inner.exec(script));
         },
       };
       return work(tx);

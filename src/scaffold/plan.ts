@@ -174,7 +174,7 @@ export function ${n.definition}Repository(db: ServiceDatabase) {
 
 function migrationFile(service: ServiceModel, n: Names): string {
   return `-- ${service.id}: the service's own tables (schema ${service.system}_${n.table}; eventplane's outbox and inbox live apart).
-CREATE TABLE ${n.table} (
+CREATE TABLE {{schema}}.${n.table} (
   message_id  text PRIMARY KEY,
   type        text NOT NULL,
   received_at timestamptz NOT NULL DEFAULT now()
@@ -283,19 +283,11 @@ function testFile(system: SystemModel, service: ServiceModel, n: Names, delivere
     })
     .join('\n');
   const senderServices = senders.map((s) => `  '${s.id}': defineService({ service: ${camelCase(s.name)}Client.${camelCase(s.name)}Service, sends: sendsOf(${camelCase(s.name)}Client), setup: () => {} }),`).join('\n');
-  return `/**
- * ${service.id} on the in-memory transport: it starts and is ready, and each message it
- * receives (the contract's example, sent by a stand-in for its sender) is handled — neither
- * retried nor dead-lettered. Written by \`eventplane scaffold\`: add the assertions on what each
- * handler does.
- */
-import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-${senderImports}
-import { openStore, type DurableStore } from '../../../../src/durable/index.js';
-import { defineService, memoryTransport, sendsOf, startService, type RunningService } from '../../../../src/service-kit/index.js';
-import { ${n.definition} } from '../../../../services/${service.system}/${service.name}/service.js';
-
+  // A service that receives nothing (it only serves HTTP and publishes) gets the readiness test alone.
+  const any = delivered.length > 0;
+  const kitImports = any ? 'defineService, memoryTransport, sendsOf, startService, type RunningService' : 'memoryTransport, startService, type RunningService';
+  const cased = any
+    ? `
 type Bus = RunningService['bus'];
 
 const deliveries = [
@@ -305,28 +297,10 @@ ${cases}
 const senders = {
 ${senderServices}
 };
-
-const transport = memoryTransport(JSON.parse(readFileSync('generated/topology.json', 'utf8')));
-const env = { PORT: '0', LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent' };
-let store: DurableStore;
-let service: RunningService;
-const started = new Map<string, RunningService>();
-
-beforeAll(async () => {
-  // One in-memory PGlite for the service and the stand-ins (each in its own schema).
-  store = await openStore({ migrate: false });
-  const options = { env, transport, sharedStore: store, processMetrics: false };
-  service = await startService(${n.definition}, options);
-  for (const [id, definition] of Object.entries(senders)) started.set(id, await startService(definition, options));
-}, 180_000);
-
-afterAll(async () => {
-  for (const running of started.values()) await running.close();
-  await service?.close();
-  await store?.close();
-  transport.close();
-});
-
+`
+    : '';
+  const startSenders = any ? '\n  for (const [id, definition] of Object.entries(senders)) started.set(id, await startService(definition, options));' : '';
+  const counterFn = any ? `
 /** The service's counter \`name\` for messages of \`type\` (its /metrics). */
 async function counter(name: string, type: string): Promise<number> {
   const text = await (await fetch(\`\${service.url}/metrics\`)).text();
@@ -334,12 +308,8 @@ async function counter(name: string, type: string): Promise<number> {
   for (const line of text.split('\\n')) if (line.startsWith(\`\${name}{\`) && line.includes(\`type="\${type}"\`)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
   return total;
 }
-
-describe('${service.id}', () => {
-  it('is ready', async () => {
-    expect((await fetch(\`\${service.url}/readyz\`)).status).toBe(200);
-  });
-
+` : '';
+  const eachTest = any ? `
   it.each(deliveries)('handles $type ($operation)', async ({ type, sender, publish }) => {
     await publish(started.get(sender)!.bus);
     const deadline = Date.now() + 10_000;
@@ -350,7 +320,45 @@ describe('${service.id}', () => {
       if (Date.now() > deadline) throw new Error(\`\${type} was not handled within 10 s\`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+  });` : '';
+  return `/**
+ * ${service.id} on the in-memory transport: it starts and is ready, and each message it
+ * receives (the contract's example, sent by a stand-in for its sender) is handled — neither
+ * retried nor dead-lettered. Written by \`eventplane scaffold\`: add the assertions on what each
+ * handler does.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+${senderImports}
+import { openStore, type DurableStore } from '../../../../src/durable/index.js';
+import { ${kitImports} } from '../../../../src/service-kit/index.js';
+import { ${n.definition} } from '../../../../services/${service.system}/${service.name}/service.js';
+${cased}
+const transport = memoryTransport(JSON.parse(readFileSync('generated/topology.json', 'utf8')));
+const env = { PORT: '0', LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent' };
+let store: DurableStore;
+let service: RunningService;
+const started = new Map<string, RunningService>();
+
+beforeAll(async () => {
+  // One in-memory PGlite for the service and the stand-ins (each in its own schema).
+  store = await openStore({ migrate: false });
+  const options = { env, transport, sharedStore: store, processMetrics: false };
+  service = await startService(${n.definition}, options);${startSenders}
+}, 180_000);
+
+afterAll(async () => {
+  for (const running of started.values()) await running.close();
+  await service?.close();
+  await store?.close();
+  transport.close();
+});
+${counterFn}
+describe('${service.id}', () => {
+  it('is ready', async () => {
+    expect((await fetch(\`\${service.url}/readyz\`)).status).toBe(200);
   });
+${eachTest}
 });
 `;
 }

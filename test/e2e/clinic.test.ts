@@ -1,5 +1,6 @@
 /**
- * clinic end to end: the appointments REST API and the notifications worker as real processes
+ * clinic end to end: the appointments REST API and the notifications, calendar-sync and analytics
+ * workers as real processes
  * on the test RabbitMQ node, each with its own broker user and PGlite database (the default).
  * Outcomes are read from the services' HTTP APIs.
  */
@@ -10,11 +11,15 @@ import { eventually, http, startE2eStack, type E2eStack } from './support/e2e.js
 let e2e: E2eStack;
 let appointments: string;
 let notifications: string;
+let calendarSync: string;
+let analytics: string;
 
 beforeAll(async () => {
-  e2e = await startE2eStack({ label: 'clinic', services: ['clinic/appointments', 'clinic/notifications'], database: 'pglite' });
+  e2e = await startE2eStack({ label: 'clinic', services: ['clinic/appointments', 'clinic/notifications', 'clinic/calendar-sync', 'clinic/analytics'], database: 'pglite' });
   appointments = e2e.url('clinic/appointments');
   notifications = e2e.url('clinic/notifications');
+  calendarSync = e2e.url('clinic/calendar-sync');
+  analytics = e2e.url('clinic/analytics');
 });
 
 afterAll(async () => {
@@ -88,6 +93,25 @@ describe('clinic', () => {
     expect(audit.body.map((e: { eventType: string }) => e.eventType)).toEqual(['clinic.AppointmentCreated', 'clinic.AppointmentRescheduled', 'clinic.AppointmentCancelled']);
     // Cancelling again answers the first cancellation and publishes nothing more.
     expect((await http('DELETE', `${appointments}/appointments/${id}`)).body.version).toBe(cancelled.body.version);
+
+    // calendar-sync applied the three events in order: the entry moved, then was cancelled, in the doctor's ICS feed.
+    const calendar = await eventually(
+      () => http('GET', `${calendarSync}/doctors/${doctorId}/calendar?from=2031-04-01T00:00:00Z&to=2031-04-02T00:00:00Z`),
+      (r) => r.body.entries?.[0]?.status === 'cancelled',
+      { what: 'the cancelled calendar entry' },
+    );
+    expect(calendar.body.entries).toMatchObject([{ appointmentId: id, start: '2031-04-01T11:00:00.000Z', status: 'cancelled', sequence: 2 }]);
+    const ics = await fetch(`${calendarSync}/doctors/${doctorId}/calendar.ics`).then((r) => r.text());
+    expect(ics).toMatch(new RegExp(`UID:${id}@clinic\\.eventplane\r\n(?:[^\r]*\r\n)*?DTSTART:20310401T110000Z\r\n(?:[^\r]*\r\n)*?STATUS:CANCELLED\r\n`));
+
+    // analytics counted the booking, the reschedule and the cancellation (not late: weeks ahead).
+    const metrics = await eventually(
+      () => http('GET', `${analytics}/api/analytics/bookings?doctorId=${doctorId}`),
+      (r) => r.body.total?.cancelled >= 1 && r.body.total?.rescheduled >= 1,
+      { what: 'the booking metrics' },
+    );
+    expect(metrics.body.total).toMatchObject({ lateCancelled: 0, lateCancellationRate: 0 });
+    expect(metrics.body.total.bookings).toBeGreaterThanOrEqual(2);
   });
 
   it('refuses invalid bookings with the field errors, and double bookings of a doctor with 409', async () => {
@@ -123,11 +147,11 @@ describe('clinic', () => {
   it('connects each service as its own broker user, never the administrator', async () => {
     const connections = await eventually(
       () => e2e.management.connections(),
-      (list) => list.filter((c) => c.vhost === `${e2e.namespace}clinic`).length >= 2,
+      (list) => list.filter((c) => c.vhost === `${e2e.namespace}clinic`).length >= 4,
       { what: 'the services’ connections in the management API' },
     );
     const users = new Set(connections.filter((c) => c.vhost === `${e2e.namespace}clinic`).map((c) => c.user));
-    expect(users).toEqual(new Set([`${e2e.namespace}clinic-appointments`, `${e2e.namespace}clinic-notifications`]));
+    expect(users).toEqual(new Set(['appointments', 'notifications', 'calendar-sync', 'analytics'].map((name) => `${e2e.namespace}clinic-${name}`)));
   });
 
   it('stops gracefully on SIGTERM: consumers drained, outbox flushed, broker connection closed, exit code 0', async () => {

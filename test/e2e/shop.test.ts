@@ -1,13 +1,15 @@
 /**
  * shop end to end: product, inventory, cart, order, payment and the checkout saga as real
- * processes on the test RabbitMQ node, sharing one PostgreSQL database (a schema each, as
+ * processes on the test RabbitMQ node, with the email and analytics consumers, sharing one PostgreSQL database (a schema each, as
  * DATABASE_URL deployments do). Every outcome is read back from the services' HTTP APIs.
  */
+import { randomUUID } from 'node:crypto';
+import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, http, startE2eStack, type E2eStack } from './support/e2e.js';
 import { shopClient } from './support/shop.js';
 
-const SHOP = ['shop/product', 'shop/inventory', 'shop/cart', 'shop/order', 'shop/payment', 'shop/checkout'];
+const SHOP = ['shop/product', 'shop/inventory', 'shop/cart', 'shop/order', 'shop/payment', 'shop/checkout', 'shop/email', 'shop/analytics'];
 
 let e2e: E2eStack;
 let shop: ReturnType<typeof shopClient>;
@@ -124,5 +126,82 @@ describe('catalog changes reach open carts', () => {
     await http('POST', `${e2e.url('shop/product')}/api/products/sku/${drop}/deactivate`, { reason: 'recalled' });
     const cart = await eventually(() => shop.getCart(cartId), (c) => c.lines.length === 1, { what: 'the product to leave the cart' });
     expect(cart.lines[0].sku).toBe(keep);
+  });
+});
+
+describe('email and analytics', () => {
+  /** A completed checkout whose order was then shipped; returns the order id. */
+  async function shippedOrder(): Promise<{ orderId: number; checkoutId: string }> {
+    const sku = await shop.product('40.00', 5);
+    const started = await shop.checkout(await shop.cart({ [sku]: 1 }));
+    const done = await shop.finished(started.body.checkoutId);
+    expect(done.status).toBe('completed');
+    const shipped = await http('POST', `${e2e.url('shop/order')}/api/orders/${done.orderId}/ship`, { carrier: 'royal_mail', trackingNumber: 'RM123456789GB' });
+    expect(shipped.status, JSON.stringify(shipped.body)).toBe(200);
+    return { orderId: done.orderId, checkoutId: done.checkoutId };
+  }
+
+  const emailsOf = (orderId: number) => http('GET', `${e2e.url('shop/email')}/api/emails?orderId=${orderId}`);
+
+  it('emails the order confirmation and the shipping notice once each; the dashboard counts the sale', async () => {
+    const { orderId } = await shippedOrder();
+    const emails = await eventually(() => emailsOf(orderId), (r) => r.body.length === 2, { what: 'two emails for the order' });
+    expect(emails.body.map((e: { template: string }) => e.template).sort()).toEqual(['order-confirmation', 'shipping-notice']);
+    expect(emails.body.find((e: { template: string }) => e.template === 'shipping-notice')).toMatchObject({ status: 'sent', to: 'sam.taylor@example.com', body: expect.stringContaining('Royal Mail, tracking number RM123456789GB') });
+
+    const dashboard = await eventually(
+      () => http('GET', `${e2e.url('shop/analytics')}/api/analytics/dashboard`),
+      (r) => r.body.funnel.completed >= 1 && r.body.revenue.some((m: { currency: string }) => m.currency === 'GBP'),
+      { what: 'the sale on the dashboard' },
+    );
+    expect(dashboard.body.funnel.started).toBeGreaterThanOrEqual(dashboard.body.funnel.completed);
+    expect(Number(dashboard.body.revenue.find((m: { currency: string }) => m.currency === 'GBP').paid)).toBeGreaterThanOrEqual(40);
+    expect(dashboard.body.stock.confirmed).toBeGreaterThanOrEqual(1);
+  });
+
+  it('dead-letters an invalid and a 5 MB message at shop/email with the reason, and goes on emailing', async () => {
+    // Published as shop-order, the contract's sender of OrderShipped, which only shop/email consumes.
+    const connection = await amqp.connect(e2e.serviceAmqpUrl('shop/order'));
+    const admin = await amqp.connect(e2e.adminAmqpUrl('shop'));
+    try {
+      const channel = await connection.createConfirmChannel();
+      const userId = new URL(e2e.serviceAmqpUrl('shop/order')).username;
+      const publish = (body: Buffer, name: string) =>
+        new Promise<void>((resolve, reject) =>
+          channel.publish(
+            'shop.events',
+            'shop.order.shipped',
+            body,
+            { messageId: randomUUID(), type: 'shop.OrderShipped', contentType: 'application/json', persistent: true, userId: decodeURIComponent(userId), headers: { 'ce-specversion': '1.0', 'x-case': name } },
+            (error) => (error ? reject(error) : resolve()),
+          ),
+        );
+      await publish(Buffer.from(JSON.stringify({ orderId: 'not-a-number', carrier: 'pigeon' })), 'invalid');
+      await publish(Buffer.alloc(5 * 1024 * 1024, 0x41), 'five-megabytes');
+
+      // The consumer keeps going: a real order after them gets both its emails.
+      const { orderId } = await shippedOrder();
+      await eventually(() => emailsOf(orderId), (r) => r.body.length === 2, { what: 'the emails of the next order' });
+
+      const reader = await admin.createChannel();
+      const letters = new Map<string, string>();
+      await eventually(
+        async () => {
+          for (;;) {
+            const message = await reader.get('email-service-queue.dlq', { noAck: true });
+            if (!message) break;
+            const headers = message.properties.headers ?? {};
+            letters.set(String(headers['x-case']), String(headers['x-ep-reason']));
+          }
+          return letters.size;
+        },
+        (size) => size >= 2,
+        { what: 'two dead letters in email-service-queue.dlq' },
+      );
+      expect(Object.fromEntries(letters)).toEqual({ invalid: 'invalid-payload', 'five-megabytes': 'too-large' });
+    } finally {
+      await connection.close();
+      await admin.close();
+    }
   });
 });

@@ -13,6 +13,7 @@ import {
   type LocalClusterRecord,
 } from '../../local-cluster/state-file.js';
 import type { TopologyDocument } from '../../topology/types.js';
+import { describeUnconsumed, unconsumedQueues, type LiveQueue } from '../../local-cluster/unconsumed-queues.js';
 
 const usage = `Usage: eventplane local-cluster up|down|status [options]
 
@@ -20,11 +21,13 @@ const usage = `Usage: eventplane local-cluster up|down|status [options]
            apply the topology (vhosts, exchanges, queues, policies, one user per service)
            and print the URLs; restarts a stopped cluster on its existing data
   down     stop the nodes and delete their data
-  status   show the nodes, cluster membership and queue depths
+  status   show the nodes, cluster membership and queue depths, and flag every queue of the
+           topology that has no consumer
 
 Options:
   --nodes N          number of nodes for \`up\` (default 1; 3 forms a real cluster)
-  --topology FILE    topology document to apply (default generated/topology.json)
+  --topology FILE    topology document to apply, or for \`status\` to know which queues need a
+                     consumer (default generated/topology.json)
   --json             machine-readable output for \`status\` and \`up\`
 
 Credentials are kept in .eventplane/local-cluster.json (mode 0600, git-ignored), never printed.`;
@@ -43,7 +46,7 @@ export const command: Command = {
     const [action] = positionals;
     if (action === 'up') return up(Number(values.nodes ?? 1), values.topology ?? 'generated/topology.json', values.json ?? false);
     if (action === 'down') return down();
-    if (action === 'status') return status(values.json ?? false);
+    if (action === 'status') return status(values.json ?? false, values.topology ?? 'generated/topology.json');
     throw new UserError(`expected up, down or status\n\n${usage}`);
   },
 };
@@ -120,7 +123,7 @@ async function down(): Promise<number> {
   return 0;
 }
 
-async function status(json: boolean): Promise<number> {
+async function status(json: boolean, topologyFile: string): Promise<number> {
   const record = readClusterRecord();
   if (!record) {
     process.stdout.write('no local cluster: run `eventplane local-cluster up`\n');
@@ -134,16 +137,21 @@ async function status(json: boolean): Promise<number> {
       ? []
       : await cluster
           .management(upIndex)
-          .get<Array<{ vhost: string; name: string; messages?: number; consumers?: number }>>('/queues?columns=vhost,name,messages,consumers')
+          .get<LiveQueue[]>('/queues?columns=vhost,name,messages,consumers')
           .catch(() => []);
+  // Without the topology there is no telling consumer queues from retry and dead-letter ones.
+  const topology = existsSync(topologyFile) ? (JSON.parse(readFileSync(topologyFile, 'utf8')) as TopologyDocument) : undefined;
+  const unconsumed = topology ? unconsumedQueues(topology, queues) : [];
   if (json) {
-    process.stdout.write(`${JSON.stringify({ nodes: alive, queues }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ nodes: alive, queues, unconsumed }, null, 2)}\n`);
   } else {
     for (const node of alive) process.stdout.write(`${node.running ? '●' : '○'} ${node.node} amqp ${node.amqp} ${node.running ? 'running' : 'stopped'}\n`);
     if (upIndex >= 0) process.stdout.write(`  management UI ${cluster.managementUrl(upIndex)}\n`);
     const busy = queues.filter((q) => (q.messages ?? 0) > 0);
     process.stdout.write(`  ${queues.length} queues, ${busy.length} holding messages\n`);
     for (const q of busy) process.stdout.write(`    ${q.vhost}/${q.name}: ${q.messages} messages, ${q.consumers ?? 0} consumers\n`);
+    if (upIndex >= 0 && !topology) process.stdout.write(`  (no ${topologyFile}: queues without a consumer are not checked)\n`);
+    for (const line of describeUnconsumed(unconsumed)) process.stdout.write(`${line}\n`);
   }
   return alive.every((node) => node.running) ? 0 : 1;
 }

@@ -19,6 +19,7 @@ import { DurableInbox } from '../inbox.js';
 import { Outbox } from '../outbox.js';
 import type { DurableStore, Transaction } from '../store.js';
 import type { SagaActions, SagaContext, SagaDefinition } from './definition.js';
+import { sagaStepSpan, sagaTimeoutSpan } from './spans.js';
 import { TimeoutScheduler, type DueInstance } from './timeout-scheduler.js';
 
 export interface SagaEngineOptions {
@@ -144,8 +145,12 @@ export class SagaEngine {
       if (eventName === undefined) continue;
       const id = saga.correlate(eventName, delivery);
       const log = context?.log ?? this.logger;
-      const { outcome, transition } = await this.withRetries(() =>
-        this.store.transaction((tx) => this.apply(saga, eventName, id, delivery, tx, log)),
+      const { outcome, transition } = await sagaStepSpan(
+        saga.name,
+        eventName,
+        { 'eventplane.saga.id': id, 'messaging.message.id': delivery.envelope.messageId },
+        () => this.withRetries(() => this.store.transaction((tx) => this.apply(saga, eventName, id, delivery, tx, log))),
+        (result) => result.outcome,
       );
       if (transition) this.report(transition);
       if (outcome.kind === 'ignored') {
@@ -184,7 +189,13 @@ export class SagaEngine {
         transition: { saga: saga.name, id, from: undefined, to: state, version: 1, cause: { kind: 'begin' }, timeoutMs: saga.timeoutMs(state) },
       };
     };
-    const { outcome, transition } = tx ? await run(tx) : await this.withRetries(() => this.store.transaction(run));
+    const { outcome, transition } = await sagaStepSpan(
+      saga.name,
+      'begin',
+      { 'eventplane.saga.id': id },
+      () => (tx ? run(tx) : this.withRetries(() => this.store.transaction(run))),
+      (result) => result.outcome,
+    );
     // With the caller's transaction this is reported before the caller commits.
     if (transition) this.report(transition);
     return outcome;
@@ -260,7 +271,16 @@ export class SagaEngine {
   }
 
   /** Called by the scheduler inside its transaction, with the due instance locked. */
-  private async fireTimeout(tx: Transaction, row: DueInstance): Promise<SagaTransition | undefined> {
+  private fireTimeout(tx: Transaction, row: DueInstance): Promise<SagaTransition | undefined> {
+    return sagaTimeoutSpan(
+      row.saga,
+      { 'eventplane.saga.id': row.id, 'eventplane.saga.from': row.state },
+      () => this.runTimeout(tx, row),
+      (transition) => (transition ? { kind: 'transitioned', from: transition.from, to: transition.to } : { kind: 'cleared' }),
+    );
+  }
+
+  private async runTimeout(tx: Transaction, row: DueInstance): Promise<SagaTransition | undefined> {
     const saga = this.byName.get(row.saga)!;
     const handler = saga.states.has(row.state) ? saga.timeoutHandler(row.state) : undefined;
     if (!handler) {

@@ -29,7 +29,7 @@ export interface E2eStack {
   /** Where the services keep their data (the test side may break it on purpose). */
   readonly database: StackDatabase;
   readonly adminAmqpUrl: (vhost: string) => string;
-  /** A service's AMQP URL with its own broker user (the test side publishing as that service). */
+  /** A service's own AMQP URL (its broker user), to publish as that service from the test side. */
   readonly serviceAmqpUrl: (serviceId: string) => string;
   readonly management: ReturnType<typeof import('../../support/broker.js').testBroker>['management'];
   dispose(): Promise<void>;

@@ -63,6 +63,18 @@ describe('scaffoldPlan', () => {
     expect(stub).toMatch(/\): client\.WebhooksHandlers\['onUserCreated'\] \{\n\}\n$/);
   });
 
+  it('gives a service that receives nothing a readiness test alone, and schema-qualified tables', async () => {
+    const { model } = await loadContracts('asyncapi', { validate: false, cacheDir: false });
+    const plan = scaffoldPlan(model!, 'orbita/meetings');
+    expect(plan.files.filter((f) => f.stub)).toEqual([]);
+    const test = plan.files.find((f) => f.path === 'test/unit/services/orbita/meetings.test.ts')!.content;
+    expect(test).toContain("it('is ready'");
+    // An empty `deliveries` array would not type-check (implicit any[]); none is declared.
+    expect(test).not.toMatch(/deliveries|senders|defineService/);
+    const migration = plan.files.find((f) => f.path.endsWith('migrations/001_meetings.sql'))!.content;
+    expect(migration).toContain('CREATE TABLE {{schema}}.meetings (');
+  });
+
   it('names what it does not know', async () => {
     const { model } = await loadContracts('asyncapi', { validate: false, cacheDir: false });
     expect(() => scaffoldPlan(model!, 'saas/nope')).toThrow(/no service "nope" in system saas \(known: .*email/);
