@@ -11,6 +11,10 @@ const postgres = './test/support/postgres-global-setup.ts';
 
 export default defineConfig({
   test: {
+    // vitest's default on 2 cores is one file at a time; most integration and chaos time is
+    // spent waiting on brokers and processes, so two files overlap well. e2e stays serial: its
+    // stacks of service processes are sized for the machine one at a time.
+    maxWorkers: 2,
     projects: [
       {
         test: {

@@ -60,6 +60,7 @@ export function printSummary(options: { broker?: BrokerSummary; urls: Urls; cata
   if (options.catalog) rows.push(['event catalog', options.catalog]);
   for (const [id, url] of Object.entries(options.urls)) rows.push([id, `${url}  ${pc.dim('API docs /docs · /readyz · /metrics')}`]);
   if (options.urls['clinic/notifications']) rows.push(['notifications sent', join('.eventplane', 'notifications.jsonl')]);
+  if (options.urls['saas/email']) rows.push(['saas mail received', `${join('.eventplane', 'mail')}/  ${pc.dim('(local SMTP sink: each mail as .eml and .json)')}`]);
   const width = Math.max(...rows.map(([label]) => label.length));
   say(pc.bold(`eventplane is running on ${options.broker?.describe ?? 'the in-memory transport (one process)'}. Ctrl-C stops everything it started.`));
   for (const [label, value] of rows) say(`  ${label.padEnd(width)}  ${value}`);

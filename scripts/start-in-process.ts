@@ -13,6 +13,7 @@ import { PGliteStore } from '../src/durable/pglite-store.js';
 import { formatLogLine, servicePrefix } from '../src/service-kit/log-format.js';
 import { startService, type RunningService } from '../src/service-kit/service.js';
 import { memoryTransport } from '../src/service-kit/transport.js';
+import { startSmtpSink } from '../src/local-cluster/smtp-sink.js';
 import type { TopologyDocument } from '../src/topology/types.js';
 import { runDemo } from './demo.js';
 import { printSummary, say, serveCatalog, STATE_DIR, step, stopOnInterrupt } from './start-common.js';
@@ -27,6 +28,8 @@ export async function startInProcess(options: { topology: TopologyDocument; serv
   const width = Math.max(...options.services.map((s) => s.id.length));
   const running: RunningService[] = [];
   let catalog: { url: string; close(): Promise<void> } | undefined;
+  // saas/email sends through SMTP: a local sink receives it into .eventplane/mail/.
+  const mail = options.services.some((s) => s.id === 'saas/email') ? await startSmtpSink({ dir: join(STATE_DIR, 'mail') }) : undefined;
 
   let stopping: Promise<void> | undefined;
   const stopAll = () =>
@@ -35,6 +38,7 @@ export async function startInProcess(options: { topology: TopologyDocument; serv
       step('stopping the services…');
       for (const service of running.reverse()) await service.close();
       await catalog?.close();
+      await mail?.close();
       await shared?.close();
       transport.close();
       say(pc.green('stopped.'));
@@ -55,6 +59,7 @@ export async function startInProcess(options: { topology: TopologyDocument; serv
             ...urlEnvironment(entry, urls),
             ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_SCHEMA: entry.id.replace(/[^a-z0-9]+/gi, '_').toLowerCase() } : {}),
             ...(entry.id === 'clinic/notifications' ? { NOTIFICATIONS_FILE: join(STATE_DIR, 'notifications.jsonl') } : {}),
+            ...(entry.id === 'saas/email' && mail ? { SMTP_HOST: mail.host, SMTP_PORT: String(mail.port) } : {}),
           },
           transport,
           ...(shared ? { sharedStore: shared } : {}),

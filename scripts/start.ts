@@ -31,6 +31,7 @@ import { applyTopology, type AppliedTopology } from '../src/local-cluster/apply-
 import { LocalCluster, startLocalCluster } from '../src/local-cluster/local-cluster.js';
 import { postgresInstalled, startPostgres } from '../src/local-cluster/postgres-server.js';
 import { rabbitmqInstalled, requireRabbitmq } from '../src/local-cluster/rabbitmq-install.js';
+import { startSmtpSink, type SmtpSink } from '../src/local-cluster/smtp-sink.js';
 import { defaultNodeDir, readClusterRecord, removeClusterRecord, stateFilePath, writeClusterRecord } from '../src/local-cluster/state-file.js';
 import { formatLogLine, servicePrefix } from '../src/service-kit/log-format.js';
 import type { TopologyDocument } from '../src/topology/types.js';
@@ -122,6 +123,7 @@ async function main(): Promise<number> {
   let database: Database | undefined;
   let catalog: { url: string; close(): Promise<void> } | undefined;
   let watcher: Watcher | undefined;
+  let mail: SmtpSink | undefined;
   // Traces: to the user's OTLP endpoint if set, else to a receiver here that draws them.
   const traces: OtlpReceiver | undefined = process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] ? undefined : await startOtlpReceiver();
   let stopping: Promise<void> | undefined;
@@ -132,6 +134,7 @@ async function main(): Promise<number> {
       await watcher?.close();
       await stack?.stop();
       await catalog?.close();
+      await mail?.close();
       await traces?.close();
       await database?.stop();
       await broker.stop();
@@ -145,6 +148,8 @@ async function main(): Promise<number> {
     const width = Math.max(...services.map((s) => s.id.length));
     const index = new Map(services.map((s, i) => [s.id, i]));
     database = await openDatabase();
+    // saas/email sends through SMTP: a local sink receives it into .eventplane/mail/.
+    if (services.some((s) => s.id === 'saas/email')) mail = await startSmtpSink({ dir: join(STATE_DIR, 'mail') });
     step(`starting ${services.length} services (${database.describe}, a schema each)…`);
     stack = new Stack({
       services: services.map((s) => s.id),
@@ -153,7 +158,10 @@ async function main(): Promise<number> {
       database: database.stack,
       ports: 'preferred',
       env: { LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info', ...(traces ? otlpEnvFor(traces.endpoint) : {}) },
-      serviceEnv: { 'clinic/notifications': { NOTIFICATIONS_FILE: join(STATE_DIR, 'notifications.jsonl') } },
+      serviceEnv: {
+        'clinic/notifications': { NOTIFICATIONS_FILE: join(STATE_DIR, 'notifications.jsonl') },
+        ...(mail ? { 'saas/email': { SMTP_HOST: mail.host, SMTP_PORT: String(mail.port) } } : {}),
+      },
       onLine: (id, line) => say(`${servicePrefix(id, index.get(id) ?? 0, width)} ${formatLogLine(line)}`),
     });
     await stack.start();

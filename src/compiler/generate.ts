@@ -33,6 +33,8 @@ export interface GenerateResult {
 export class GenerateSession {
   private readonly memo = new MemoryMemo();
   private readonly parsed: ParsedFiles = new Map();
+  /** The output as this session last wrote it, so the next run reads back only what changed. */
+  private written: ReadonlyMap<string, string> | undefined;
   private loaded = false;
 
   constructor(private readonly options: GenerateOptions) {}
@@ -61,7 +63,8 @@ export class GenerateSession {
     if (!result.model) return { diagnostics: result.diagnostics, ms: performance.now() - started };
     const files = await emitAll(result.model, { memo: this.memo });
     onProgress?.('emit', 1, 1);
-    const written = write ? await writeOutput(resolve(cwd, outDir), files) : undefined;
+    const written = write ? await writeOutput(resolve(cwd, outDir), files, this.written ? { known: this.written } : {}) : undefined;
+    if (written) this.written = files;
     // Entries this run did not use belong to contracts that no longer exist.
     this.memo.prune();
     return { diagnostics: result.diagnostics, files, ...(written ? { written } : {}), ms: performance.now() - started };

@@ -52,14 +52,27 @@ async function previousFiles(outDir: string): Promise<Set<string>> {
   }
 }
 
+export interface WriteOptions {
+  /**
+   * What this process last wrote to (or found in) `outDir`, path → content: a file whose
+   * content is the same again is neither read nor written. A watch session passes it, so a
+   * one-message edit reads a handful of files instead of every generated one.
+   */
+  readonly known?: ReadonlyMap<string, string>;
+}
+
 /** Writes `files` into `outDir`, touching only what changed; removes what the last run wrote and this one did not. */
-export async function writeOutput(outDir: string, files: ReadonlyMap<string, string>): Promise<WriteResult> {
+export async function writeOutput(outDir: string, files: ReadonlyMap<string, string>, options: WriteOptions = {}): Promise<WriteResult> {
   const previous = await previousFiles(outDir);
   // A directory eventplane wrote before (even if its manifest was lost) is ours to update.
   const ours = previous.size > 0 || ((await readText(join(outDir, 'runtime-contract.ts'))) ?? '').includes(MARKER);
   const current = new Map<string, string | undefined>();
   const conflicts: string[] = [];
-  for (const path of files.keys()) {
+  for (const [path, content] of files) {
+    if (options.known?.get(path) === content) {
+      current.set(path, content);
+      continue;
+    }
     const existing = await readText(join(outDir, path));
     current.set(path, existing);
     if (!ours && existing !== undefined && !existing.includes(MARKER) && existing !== files.get(path)) conflicts.push(path);

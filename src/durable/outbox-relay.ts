@@ -8,7 +8,11 @@
  * pending rows from them in `seq` order; (2) publish them all without waiting for one confirm
  * before the next publish (the window of the runtime's confirm channel bounds what is in flight);
  * (3) in a second short transaction, mark what was confirmed (one statement for the batch),
- * schedule retries for what failed, release the partitions.
+ * schedule retries for what failed, release the partitions. While a full batch of sequenced rows
+ * awaits its confirms, the relay renews its lease and claims the partitions' next batch (leaving
+ * out the rows in flight) and publishes it, so the broker is never idle while the database marks
+ * and claims; each batch is marked when its own confirms are in, the partitions released after
+ * the last.
  *
  * Why publishing an aggregate's events back to back keeps its order: every event carries its
  * aggregate's sequence number (outbox.add draws it), and consumers' inboxes apply an event only
@@ -89,6 +93,8 @@ const DEFAULT_RETRY: BackoffOptions = { initialMs: 1_000, maxMs: 300_000, factor
 
 interface OutboxRow {
   id: string;
+  /** The table's commit-order key (bigint, as text from the driver). */
+  seq: string;
   aggregate_type: string;
   aggregate_id: string;
   event_type: string;
@@ -190,10 +196,42 @@ export class OutboxRelay {
     return { pending: rows[0]?.pending ?? 0, oldestAgeSeconds: rows[0]?.oldest ?? 0 };
   }
 
-  /** One claim–publish–mark cycle. */
+  /**
+   * One lease: claim partitions and a batch, publish it, and while a full batch awaits its
+   * confirms claim and publish the next batch of the same partitions (`pipelined`), so the
+   * broker never waits for a mark and a claim between batches; mark each batch as its confirms
+   * arrive; release the partitions after the last. Returns the totals of its batches.
+   */
   async runOnce(): Promise<RelayCycle> {
-    const { partitions, rows } = await this.claim();
-    if (rows.length === 0) return this.report({ claimed: 0, published: 0, failed: 0 });
+    const claimed = await this.claim();
+    let partitions = claimed.partitions;
+    let rows = claimed.rows;
+    const total = { claimed: 0, published: 0, failed: 0 };
+    if (rows.length === 0) return this.report(total);
+    let publishing = this.publishBatch(rows);
+    for (;;) {
+      let next: OutboxRow[] = [];
+      if (!this.stopping && rows.length === this.batchSize && rows.every(isSequenced)) {
+        const more = await this.claimMore(partitions, rows);
+        partitions = more.partitions;
+        next = more.rows;
+      }
+      // The next batch goes out before this one's confirms are awaited.
+      const publishingNext = next.length > 0 ? this.publishBatch(next) : undefined;
+      const { published, failures } = await publishing;
+      await this.settle(partitions, published, failures, publishingNext === undefined);
+      const cycle = this.report({ claimed: rows.length, published: published.length, failed: failures.length });
+      total.claimed += cycle.claimed;
+      total.published += cycle.published;
+      total.failed += cycle.failed;
+      if (publishingNext === undefined) return total;
+      rows = next;
+      publishing = publishingNext;
+    }
+  }
+
+  /** Publishes `rows` (in seq order); resolves once every publish is confirmed or failed. */
+  private async publishBatch(rows: readonly OutboxRow[]): Promise<{ published: OutboxRow[]; failures: Failure[] }> {
     const published: OutboxRow[] = [];
     const failures: Failure[] = [];
     const attempt = (row: OutboxRow): Promise<boolean> =>
@@ -205,8 +243,8 @@ export class OutboxRelay {
     const legacy: OutboxRow[] = [];
     // Sequenced rows go out at once, in seq order; consumers restore the order whatever happens.
     for (const row of rows) {
-      if (row.aggregate_seq === null) legacy.push(row);
-      else inFlight.push(attempt(row));
+      if (isSequenced(row)) inFlight.push(attempt(row));
+      else legacy.push(row);
     }
     if (legacy.length > 0) {
       // Unsequenced rows: one after another within an aggregate, stopping at its first failure.
@@ -218,8 +256,7 @@ export class OutboxRelay {
       );
     }
     await Promise.all(inFlight);
-    await this.settle(partitions, published, failures);
-    return this.report({ claimed: rows.length, published: published.length, failed: failures.length });
+    return { published, failures };
   }
 
   private report(cycle: RelayCycle): RelayCycle {
@@ -271,6 +308,25 @@ export class OutboxRelay {
     });
   }
 
+  /**
+   * The next batch of partitions this relay still leases, while `inFlight` (a batch of sequenced
+   * rows) awaits its confirms: the lease is renewed, and the rows in flight, not yet marked, are
+   * left out. The batch stops before the first unsequenced row, which must wait for its
+   * predecessor's confirm (the next fresh claim takes it). Partitions whose lease was lost (a
+   * relay stalled past it) are given up: another relay may be publishing them now.
+   */
+  private claimMore(partitions: readonly number[], inFlight: readonly OutboxRow[]): Promise<{ partitions: number[]; rows: OutboxRow[] }> {
+    const service = this.options.service ?? null;
+    return this.store.transaction(async (tx) => {
+      const renewed = await tx.query<{ partition: number }>(this.sql.renewLease, [partitions, this.id, this.leaseMs]);
+      const held = renewed.rows.map((row) => Number(row.partition));
+      if (held.length === 0) return { partitions: held, rows: [] };
+      const { rows } = await tx.query<OutboxRow>(this.sql.morePendingRows, [held, service, this.batchSize, inFlight.map((row) => row.seq)]);
+      const legacy = rows.findIndex((row) => !isSequenced(row));
+      return { partitions: held, rows: legacy === -1 ? rows : rows.slice(0, legacy) };
+    });
+  }
+
   private async publish(row: OutboxRow): Promise<void> {
     const stored = row.headers;
     const options: PublishOptions = {
@@ -309,7 +365,8 @@ export class OutboxRelay {
     };
   }
 
-  private async settle(partitions: number[], published: OutboxRow[], failures: Failure[]): Promise<void> {
+  /** Marks a batch; `release`: give the partitions back (the lease's last batch). */
+  private async settle(partitions: number[], published: OutboxRow[], failures: Failure[], release: boolean): Promise<void> {
     const lags = await this.store.transaction(async (tx) => {
       // A mark lost to a database crash only publishes the event again (same message id, which
       // inboxes drop): no need to wait for the WAL flush on every cycle.
@@ -317,7 +374,7 @@ export class OutboxRelay {
       const marked =
         published.length === 0
           ? { rows: [] }
-          : await tx.query<{ event_type: string; lag: number }>(this.sql.markPublished, [published.map((row) => row.id)]);
+          : await tx.query<{ event_type: string; lag: number }>(this.sql.markPublished, [published.map((row) => row.seq)]);
       if (failures.length > 0) {
         const delays = failures.map((failure) => backoffDelay(failure.row.attempts + 1, this.retry));
         await tx.query(this.sql.scheduleRetries, [
@@ -327,7 +384,7 @@ export class OutboxRelay {
         ]);
         this.nextRetryAt = Math.min(this.nextRetryAt, Date.now() + Math.min(...delays));
       }
-      await tx.query(this.sql.releasePartitions, [partitions, this.id]);
+      if (release) await tx.query(this.sql.releasePartitions, [partitions, this.id]);
       return marked.rows;
     });
     for (const { event_type: type, lag } of lags) {
@@ -349,6 +406,11 @@ export class OutboxRelay {
       );
     }
   }
+}
+
+/** Rows written before sequence numbers existed have none: they go out one after another. */
+function isSequenced(row: OutboxRow): boolean {
+  return row.aggregate_seq !== null;
 }
 
 function sendKey(service: string, operationId: string): string {
@@ -377,6 +439,22 @@ function relaySql(store: DurableStore) {
   const partitions = store.table('outbox_partitions');
   const pending = `o.published_at IS NULL AND ($SERVICE::text IS NULL OR o.service = $SERVICE::text)`;
   const due = `(o.retry_at IS NULL OR o.retry_at <= now())`;
+  const pendingRows = (exclude: string) => `
+    WITH blocked AS (
+      SELECT b.aggregate_type, b.aggregate_id, min(b.seq) AS from_seq
+      FROM ${outbox} b
+      WHERE b.partition = ANY($1::smallint[]) AND b.published_at IS NULL AND b.retry_at IS NOT NULL AND b.retry_at > now()
+      GROUP BY b.aggregate_type, b.aggregate_id
+    )
+    SELECT o.id, o.seq, o.aggregate_type, o.aggregate_id, o.event_type, o.payload, o.headers, o.service,
+           o.operation_id, o.system, o.vhost, o.exchange, o.exchange_type, o.routing_key,
+           o.message_name, o.message_version, o.attempts, o.aggregate_seq, o.after_seq
+    FROM ${outbox} o
+    LEFT JOIN blocked ON blocked.aggregate_type = o.aggregate_type AND blocked.aggregate_id = o.aggregate_id
+    WHERE o.partition = ANY($1::smallint[]) AND ${pending.replaceAll('$SERVICE', '$2')} AND ${due}
+      AND (blocked.from_seq IS NULL OR o.seq < blocked.from_seq) ${exclude}
+    ORDER BY o.seq
+    LIMIT $3`;
   return {
     // Partitions nobody holds that have due work, oldest work first; SKIP LOCKED passes over
     // partitions another relay is leasing right now instead of waiting for it.
@@ -400,26 +478,18 @@ function relaySql(store: DurableStore) {
     // found once (few rows: the outbox_retrying index), not per row: a per-row look at the
     // aggregate's earlier rows grows with the aggregate's backlog (and its published rows'
     // dead index entries), quadratic for one hot aggregate.
-    pendingRows: `
-      WITH blocked AS (
-        SELECT b.aggregate_type, b.aggregate_id, min(b.seq) AS from_seq
-        FROM ${outbox} b
-        WHERE b.partition = ANY($1::smallint[]) AND b.published_at IS NULL AND b.retry_at IS NOT NULL AND b.retry_at > now()
-        GROUP BY b.aggregate_type, b.aggregate_id
-      )
-      SELECT o.id, o.aggregate_type, o.aggregate_id, o.event_type, o.payload, o.headers, o.service,
-             o.operation_id, o.system, o.vhost, o.exchange, o.exchange_type, o.routing_key,
-             o.message_name, o.message_version, o.attempts, o.aggregate_seq, o.after_seq
-      FROM ${outbox} o
-      LEFT JOIN blocked ON blocked.aggregate_type = o.aggregate_type AND blocked.aggregate_id = o.aggregate_id
-      WHERE o.partition = ANY($1::smallint[]) AND ${pending.replaceAll('$SERVICE', '$2')} AND ${due}
-        AND (blocked.from_seq IS NULL OR o.seq < blocked.from_seq)
-      ORDER BY o.seq
-      LIMIT $3`,
+    pendingRows: pendingRows(''),
+    // The same rows for a relay that already leases the partitions, minus the batch it has in flight.
+    morePendingRows: pendingRows('AND o.seq <> ALL($4::bigint[])'),
+    renewLease: `
+      UPDATE ${partitions} SET claimed_until = now() + $3 * interval '1 millisecond'
+      WHERE partition = ANY($1::smallint[]) AND claimed_by = $2
+      RETURNING partition`,
+    // By seq, not id: a bigint key is found in its index faster than a text one (collation).
     markPublished: `
       UPDATE ${outbox}
       SET published_at = now(), retry_at = NULL
-      WHERE id = ANY($1::text[]) AND published_at IS NULL
+      WHERE seq = ANY($1::bigint[]) AND published_at IS NULL
       RETURNING event_type, GREATEST(0, extract(epoch FROM (now() - created_at)))::float8 AS lag`,
     scheduleRetries: `
       UPDATE ${outbox} o

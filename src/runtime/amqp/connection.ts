@@ -11,6 +11,7 @@ import amqp, { type ChannelModel } from 'amqplib';
 import { backoffDelay, RECONNECT_BACKOFF, type BackoffOptions } from '../backoff.js';
 import { BrokerUnreachableError, BusClosedError } from '../errors.js';
 import { redactUrl, type RuntimeLogger } from '../logger.js';
+import { coalesceWrites, socketOf } from './coalesced-writes.js';
 
 export interface AmqpConnectionOptions {
   readonly urls: readonly string[];
@@ -107,6 +108,9 @@ export class AmqpConnection extends EventEmitter<ConnectionEvents> {
           // the peer's delayed ACK, which made one request in flight tens of milliseconds slow.
           noDelay: true,
         });
+        // …and what amqplib writes in one burst leaves in one segment, not one per frame.
+        const socket = socketOf(connection);
+        if (socket !== undefined) coalesceWrites(socket);
         if ((this.state as ConnectionState) === 'closed') {
           await connection.close().catch(() => {});
           return;

@@ -34,6 +34,25 @@ describe('writeOutput', () => {
     expect(JSON.parse(await readFile(join(out, MANIFEST), 'utf8'))).toEqual({ generator: 'eventplane', files: ['a.ts'] });
   });
 
+  it('trusts what a watch session knows it wrote: only files whose content changed since are read and written', async () => {
+    const out = await dir('known');
+    const first = new Map([
+      ['a.ts', `${banner}a`],
+      ['b.ts', `${banner}b`],
+    ]);
+    await writeOutput(out, first);
+    // A changed file on disk that the session believes holds `b`: not read, so not rewritten.
+    await writeFile(join(out, 'b.ts'), `${banner}touched`);
+    const second = new Map([
+      ['a.ts', `${banner}a2`],
+      ['b.ts', `${banner}b`],
+    ]);
+    expect(await writeOutput(out, second, { known: first })).toEqual({ written: ['a.ts'], unchanged: 1, deleted: [] });
+    expect(await readFile(join(out, 'b.ts'), 'utf8')).toBe(`${banner}touched`);
+    // Without it, every file is compared with the disk again.
+    expect(await writeOutput(out, second)).toEqual({ written: ['b.ts'], unchanged: 1, deleted: [] });
+  });
+
   it('refuses to overwrite files it did not write', async () => {
     const out = await dir('conflict');
     await writeFile(join(out, 'package.json'), '{"name":"mine"}');

@@ -136,6 +136,40 @@ describe('outbox and relay (PGlite)', () => {
     expect(rows[0]).toEqual({ attempts: 2, last_error: `Error: broker said no to ${ids.a![1]}` });
   });
 
+  it('claims and publishes a partition\u2019s next batch while the previous one awaits its confirms, in seq order', async () => {
+    const ids: string[] = [];
+    for (let n = 1; n <= 12; n++) ids.push((await add('hot', n)).messageId);
+    const publisher = new RecordingPublisher();
+    const cycles: number[] = [];
+    const release = publisher.hold();
+    const running = relay(publisher, { batchSize: 5, onCycle: (cycle) => cycles.push(cycle.claimed) }).runOnce();
+    // The second batch is out while none of the first is confirmed.
+    await until(() => publisher.attempts.length === 10, 'the second batch');
+    expect(cycles).toEqual([]);
+    release();
+    expect(await running).toEqual({ claimed: 12, published: 12, failed: 0 });
+    expect(cycles).toEqual([5, 5, 2]);
+    expect(publisher.attempts).toEqual(ids);
+    expect(publisher.published.map((p) => p.options?.sequence?.seq)).toEqual(ids.map((_, i) => i + 1));
+    expect((await relay(publisher).backlog()).pending).toBe(0);
+    const { rows } = await store.query<{ claimed_by: string | null }>(`SELECT DISTINCT claimed_by FROM ${store.table('outbox_partitions')}`);
+    expect(rows).toEqual([{ claimed_by: null }]);
+  });
+
+  it('does not pipeline unsequenced rows: each waits for its predecessor\u2019s confirm', async () => {
+    for (let n = 1; n <= 12; n++) await add('legacy', n);
+    await store.query(`UPDATE ${store.table('outbox')} SET aggregate_seq = NULL, after_seq = NULL`);
+    const publisher = new RecordingPublisher();
+    const release = publisher.hold();
+    const running = relay(publisher, { batchSize: 5 }).runOnce();
+    await until(() => publisher.attempts.length === 1, 'the first publish');
+    // Held: nothing else of the aggregate may go out, in this batch or a next one.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(publisher.attempts).toHaveLength(1);
+    release();
+    expect(await running).toEqual({ claimed: 5, published: 5, failed: 0 });
+  });
+
   it('wakes on NOTIFY at commit rather than waiting for the poll', async () => {
     const publisher = new RecordingPublisher();
     const running = relay(publisher, { pollIntervalMs: 60_000 });

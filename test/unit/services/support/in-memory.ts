@@ -32,6 +32,8 @@ export interface InMemoryServices {
   readonly urls: Record<string, string>;
   readonly services: Map<string, RunningService>;
   readonly store: DurableStore;
+  /** The in-memory brokers, for stand-ins the test starts beside the services. */
+  readonly transport: ReturnType<typeof memoryTransport>;
   /** Every message put on a queue (not retry or dead-letter queues), in order. */
   readonly enqueued: Enqueued[];
   /** Resolves once `count` messages of `type` (matching `match`) were put on `queue` (bounded). */
@@ -78,6 +80,7 @@ export async function startInMemory(ids: readonly string[], env: Record<string, 
     urls,
     services,
     store,
+    transport,
     enqueued,
     async waitFor(queue, type, match = () => true, count = 1, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

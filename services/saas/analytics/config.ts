@@ -1,0 +1,7 @@
+/** saas/analytics's environment, besides the kit's own (PORT, AMQP_URL, DATABASE_URL…): checked at start. */
+import type { ConfigOf, EnvSchema } from '../../../src/service-kit/index.js';
+
+// None: it keeps counters from the events alone.
+export const env = { type: 'object', properties: {} } as const satisfies EnvSchema;
+
+export type Config = ConfigOf<typeof env>;

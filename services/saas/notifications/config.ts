@@ -1,0 +1,7 @@
+/** saas/notifications's environment, besides the kit's own (PORT, AMQP_URL, DATABASE_URL…): checked at start. */
+import type { ConfigOf, EnvSchema } from '../../../src/service-kit/index.js';
+
+// None: what to send is decided from the events alone (domain.ts).
+export const env = { type: 'object', properties: {} } as const satisfies EnvSchema;
+
+export type Config = ConfigOf<typeof env>;

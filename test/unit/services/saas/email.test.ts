@@ -1,0 +1,73 @@
+/**
+ * saas/email on the in-memory transport: it starts and is ready, and each message it
+ * receives (the contract's example, sent by a stand-in for its sender) is handled — neither
+ * retried nor dead-lettered. Written by `eventplane scaffold`: add the assertions on what each
+ * handler does.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as notificationsClient from '../../../../generated/clients/saas/notifications.js';
+import { openStore, type DurableStore } from '../../../../src/durable/index.js';
+import { defineService, memoryTransport, sendsOf, startService, type RunningService } from '../../../../src/service-kit/index.js';
+import { email } from '../../../../services/saas/email/service.js';
+import { startSmtpSink, type SmtpSink } from '../../../../src/local-cluster/smtp-sink.js';
+
+type Bus = RunningService['bus'];
+
+const deliveries = [
+  { operation: 'onSendEmail', type: 'saas.SendEmail', sender: 'saas/notifications', publish: (bus: Bus) => bus.publish(notificationsClient.sendEmailSend, {"to":[{"email":"user@example.com","name":"Ada Lovelace"}],"template":"welcome","locale":"en-GB","variables":{"firstName":"Ada","workspaceUrl":"https://acme.app.example.com"}}) },
+];
+
+const senders = {
+  'saas/notifications': defineService({ service: notificationsClient.notificationsService, sends: sendsOf(notificationsClient), setup: () => {} }),
+};
+
+const transport = memoryTransport(JSON.parse(readFileSync('generated/topology.json', 'utf8')));
+const env = { PORT: '0', LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent' };
+let store: DurableStore;
+let sink: SmtpSink;
+let service: RunningService;
+const started = new Map<string, RunningService>();
+
+beforeAll(async () => {
+  // One in-memory PGlite for the service and the stand-ins (each in its own schema).
+  store = await openStore({ migrate: false });
+  sink = await startSmtpSink();
+  const options = { env, transport, sharedStore: store, processMetrics: false };
+  service = await startService(email, { ...options, env: { ...env, SMTP_PORT: String(sink.port) } });
+  for (const [id, definition] of Object.entries(senders)) started.set(id, await startService(definition, options));
+}, 180_000);
+
+afterAll(async () => {
+  for (const running of started.values()) await running.close();
+  await service?.close();
+  await store?.close();
+  await sink?.close();
+  transport.close();
+});
+
+/** The service's counter `name` for messages of `type` (its /metrics). */
+async function counter(name: string, type: string): Promise<number> {
+  const text = await (await fetch(`${service.url}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) if (line.startsWith(`${name}{`) && line.includes(`type="${type}"`)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  return total;
+}
+
+describe('saas/email', () => {
+  it('is ready', async () => {
+    expect((await fetch(`${service.url}/readyz`)).status).toBe(200);
+  });
+
+  it.each(deliveries)('handles $type ($operation)', async ({ type, sender, publish }) => {
+    await publish(started.get(sender)!.bus);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const failed = (await counter('eventplane_retried_total', type)) + (await counter('eventplane_dead_lettered_total', type));
+      expect(failed, `${type} was retried or dead-lettered: see the handler's error in the log (TEST_LOG_LEVEL=info)`).toBe(0);
+      if ((await counter('eventplane_handled_total', type)) >= 1) break;
+      if (Date.now() > deadline) throw new Error(`${type} was not handled within 10 s`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  });
+});
