@@ -23,7 +23,8 @@ const senders = {
 };
 
 const transport = memoryTransport(JSON.parse(readFileSync('generated/topology.json', 'utf8')));
-const env = { PORT: '0', LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent' };
+// Its handlers never call the quote service; the routes (not exercised here) do.
+const env = { PORT: '0', QUOTE_URL: 'http://127.0.0.1:9', LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent' };
 let store: DurableStore;
 let service: RunningService;
 const started = new Map<string, RunningService>();
