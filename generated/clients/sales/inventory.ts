@@ -5,7 +5,10 @@ import * as M from '../../messages/sales.js';
 
 /** Stock for quotes. On QuoteCreated (from its queue, `inventory.queue`) it reserves the
  * quoted quantities until the quote's validity ends and publishes StockReserved (quote,
- * analytics) or StockReservationFailed with the shortfall (quote, notification).
+ * analytics) or StockReservationFailed with the shortfall (quote, notification). A rejected
+ * quote (ApprovalRejected) gives its stock back; a purchase order against the quote
+ * (PurchaseOrderCreated) turns the reservation into a sale. Reservations nobody ordered
+ * expire on their own.
  *  */
 export const inventoryService: ServiceDescriptor = {
   id: 'sales/inventory',
@@ -55,17 +58,21 @@ export function createInventoryPublisher(bus: EventPublisher): InventoryPublishe
 
 /** One handler per receive operation of inventory. */
 export interface InventoryHandlers {
+  /** Release the stock held for the rejected quote */
+  onApprovalRejected: Handler<Delivery<'ApprovalRejected', T.ApprovalRejected>>;
+  /** Turn the quote's reservation into a sale */
+  onPurchaseOrderCreated: Handler<Delivery<'PurchaseOrderCreated', T.PurchaseOrderCreated>>;
   /** Reserve the quoted stock */
   onQuoteCreated: Handler<Delivery<'QuoteCreated', T.QuoteCreated>>;
 }
 
-/** Queue inventory.queue: onQuoteCreated. */
-export const inventoryQueueReceive: ReceiveDescriptor<Delivery<'QuoteCreated', T.QuoteCreated>> = {
-  operationIds: ['sales/inventory#onQuoteCreated'],
+/** Queue inventory.queue: onApprovalRejected, onPurchaseOrderCreated, onQuoteCreated. */
+export const inventoryQueueReceive: ReceiveDescriptor<Delivery<'ApprovalRejected', T.ApprovalRejected> | Delivery<'PurchaseOrderCreated', T.PurchaseOrderCreated> | Delivery<'QuoteCreated', T.QuoteCreated>> = {
+  operationIds: ['sales/inventory#onApprovalRejected', 'sales/inventory#onPurchaseOrderCreated', 'sales/inventory#onQuoteCreated'],
   service: 'sales/inventory',
   vhost: 'sales',
   queue: 'inventory.queue',
-  messages: [M.QuoteCreatedMessage],
+  messages: [M.ApprovalRejectedMessage, M.PurchaseOrderCreatedMessage, M.QuoteCreatedMessage],
   retry: {
     retries: 5,
     delaysMs: [1000, 4162, 17321, 72084, 300000],
@@ -81,9 +88,13 @@ export const inventoryQueueReceive: ReceiveDescriptor<Delivery<'QuoteCreated', T
   concurrency: 10,
   senders: {
     byType: {
+      'sales.ApprovalRejected': ['sales-approval'],
+      'sales.PurchaseOrderCreated': ['sales-po'],
       'sales.QuoteCreated': ['sales-quote'],
     },
     routingKeys: {
+      'sales.ApprovalRejected': ['sales.approval.rejected'],
+      'sales.PurchaseOrderCreated': ['sales.purchase_order.created'],
       'sales.QuoteCreated': ['sales.quote.created'],
     },
   },
@@ -94,6 +105,10 @@ export function subscribeInventory(bus: EventSubscriber, handlers: InventoryHand
   return Promise.all([
     bus.subscribe(inventoryQueueReceive, async (delivery, context) => {
       switch (delivery.name) {
+        case 'ApprovalRejected':
+          return handlers.onApprovalRejected(delivery, context);
+        case 'PurchaseOrderCreated':
+          return handlers.onPurchaseOrderCreated(delivery, context);
         case 'QuoteCreated':
           return handlers.onQuoteCreated(delivery, context);
         default:

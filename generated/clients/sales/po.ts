@@ -7,7 +7,7 @@ import * as M from '../../messages/sales.js';
  * against a quote that still needs approval is held until ApprovalGranted for that quote
  * arrives (on its queue, `po.queue`); then it is created and PurchaseOrderCreated goes to
  * the stakeholders: pipeline (opportunity won), notification (account team, finance,
- * fulfilment) and analytics.
+ * fulfilment) and analytics. ApprovalRejected for the quote cancels the POs held for it.
  *  */
 export const poService: ServiceDescriptor = {
   id: 'sales/po',
@@ -45,15 +45,17 @@ export function createPoPublisher(bus: EventPublisher): PoPublisher {
 export interface PoHandlers {
   /** Release POs held for the approved quote */
   onApprovalGranted: Handler<Delivery<'ApprovalGranted', T.ApprovalGranted>>;
+  /** Cancel POs held for the rejected quote */
+  onApprovalRejected: Handler<Delivery<'ApprovalRejected', T.ApprovalRejected>>;
 }
 
-/** Queue po.queue: onApprovalGranted. */
-export const poQueueReceive: ReceiveDescriptor<Delivery<'ApprovalGranted', T.ApprovalGranted>> = {
-  operationIds: ['sales/po#onApprovalGranted'],
+/** Queue po.queue: onApprovalGranted, onApprovalRejected. */
+export const poQueueReceive: ReceiveDescriptor<Delivery<'ApprovalGranted', T.ApprovalGranted> | Delivery<'ApprovalRejected', T.ApprovalRejected>> = {
+  operationIds: ['sales/po#onApprovalGranted', 'sales/po#onApprovalRejected'],
   service: 'sales/po',
   vhost: 'sales',
   queue: 'po.queue',
-  messages: [M.ApprovalGrantedMessage],
+  messages: [M.ApprovalGrantedMessage, M.ApprovalRejectedMessage],
   retry: {
     retries: 5,
     delaysMs: [1000, 4162, 17321, 72084, 300000],
@@ -70,9 +72,11 @@ export const poQueueReceive: ReceiveDescriptor<Delivery<'ApprovalGranted', T.App
   senders: {
     byType: {
       'sales.ApprovalGranted': ['sales-approval'],
+      'sales.ApprovalRejected': ['sales-approval'],
     },
     routingKeys: {
       'sales.ApprovalGranted': ['sales.approval.granted'],
+      'sales.ApprovalRejected': ['sales.approval.rejected'],
     },
   },
 };
@@ -84,6 +88,8 @@ export function subscribePo(bus: EventSubscriber, handlers: PoHandlers): Promise
       switch (delivery.name) {
         case 'ApprovalGranted':
           return handlers.onApprovalGranted(delivery, context);
+        case 'ApprovalRejected':
+          return handlers.onApprovalRejected(delivery, context);
         default:
           throw new Error(`message ${(delivery as Delivery).name} is not received on queue po.queue`);
       }
