@@ -34,8 +34,8 @@ interface Operation {
 
 let e2e: E2eStack;
 beforeAll(async () => {
-  e2e = await startE2eStack({ label: 'hostile-rest', services: SERVICES.map((s) => s.id), database: 'pglite' });
-}, 240_000);
+  e2e = await startE2eStack({ label: 'hostile-rest', services: SERVICES.map((s) => s.id), database: 'postgres' });
+}, 300_000);
 afterAll(async () => {
   await e2e?.dispose();
 });
