@@ -15,7 +15,7 @@ export const saasJobsDemo: SystemDemo = async ({ urls, step, send }) => {
   const tenantId = randomUUID();
   const addUser = async (fullName: string) => {
     const created = await expectOk('create a user', send('POST', `${users}/api/tenants/${tenantId}/users`, { email: `${fullName.split(' ')[0]!.toLowerCase()}.${short(randomUUID())}@example.com`, fullName, locale: 'en-GB' }));
-    return created.user.userId as string;
+    return created.userId as string;
   };
 
   if (running(urls, ['saas/reports']) && reports) {
