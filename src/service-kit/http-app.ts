@@ -36,6 +36,10 @@ export async function createHttpApp(options: HttpAppOptions): Promise<ServiceApp
     // Health probes and metrics scrapes would drown the log; requests are measured in /metrics instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,
+    // The onReady hooks subscribe the consumers and start the relay: on a machine starting many
+    // services at once that can take longer than Fastify's 10 s. The broker and database
+    // timeouts bound that work, and whoever starts the service bounds start-up as a whole.
+    pluginTimeout: 120_000,
     ajv: {
       customOptions: {
         allErrors: true,
